@@ -1,0 +1,349 @@
+/**
+ * Configuration: one schema, defaults, environment overrides, validated once and frozen.
+ * This is the only module that reads `process.env` or the config file.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/** A Bedrock base model ID such as `amazon.nova-lite-v1:0` (no inference-profile prefix). */
+const BASE_MODEL_ID = /^[a-z0-9-]+\.[a-zA-Z0-9._-]+(:[a-z0-9]+)*$/;
+const PROFILE_PREFIXES = ["us", "eu", "apac", "us-gov", "global"] as const;
+export type ProfilePrefix = (typeof PROFILE_PREFIXES)[number];
+
+const region = z.string().regex(REGION, {
+  message: "must be an AWS region code such as us-east-1 or eu-west-1",
+});
+const positiveInt = z.number().int().positive();
+const emailList = z.array(z.email({ message: "must be an e-mail address such as ops@example.com" }));
+
+const modelSchema = z
+  .object({
+    id: z.string().regex(BASE_MODEL_ID, {
+      message:
+        "must be a Bedrock model ID such as amazon.nova-lite-v1:0; put a us./eu./apac. prefix in `profile`, not in `id`",
+    }),
+    label: z.string().min(1).optional(),
+    profile: z.enum(PROFILE_PREFIXES).optional(),
+  })
+  .strict();
+
+const functionSchema = z
+  .object({
+    name: z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/, {
+      message: "must be a Lambda function name (letters, digits, - and _, at most 64 characters)",
+    }),
+    logGroup: z.string().startsWith("/", { message: "must be a log group name such as /aws/lambda/twin-api" }).optional(),
+  })
+  .strict();
+
+const thresholdSchema = z
+  .object({
+    type: z.enum(["ACTUAL", "FORECASTED"]),
+    percent: z.number().positive().max(1000, { message: "must be a percentage between 0 and 1000" }),
+  })
+  .strict();
+
+const managedBudgetSchema = z
+  .object({
+    name: z.string().min(1).max(100).regex(/^[^:\\]+$/, { message: "must not contain ':' or '\\'" }),
+    limitUsd: z.number().positive({ message: "must be a positive amount in USD, such as 10" }),
+    emails: emailList.max(10, { message: "AWS allows at most 10 e-mail subscribers per notification" }),
+    thresholds: z.array(thresholdSchema).min(1),
+    bedrockOnly: z.boolean().default(false),
+  })
+  .strict();
+
+const scheduleSchema = z
+  .object({
+    cron: z.string().min(9, { message: "must be a cron expression such as '0 6 * * *'" }),
+    suite: z.string().min(1),
+    models: z.array(z.string()).optional(),
+    repetitions: positiveInt.optional(),
+  })
+  .strict();
+
+const priceSchema = z
+  .object({
+    input: z.number().nonnegative(),
+    output: z.number().nonnegative(),
+    cacheRead: z.number().nonnegative().optional(),
+    cacheWrite: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+const faultSchema = z
+  .object({
+    service: z.string().min(1),
+    operation: z.string().min(1).optional(),
+    kind: z.enum(["throttle", "internal", "unavailable", "slow", "malformed", "truncated", "drop"]),
+    probability: z.number().min(0).max(1).default(1),
+    delayMs: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    mode: z.enum(["aws", "sandbox"]).default("aws"),
+    server: z
+      .object({
+        host: z.string().min(1).default("127.0.0.1"),
+        port: z.number().int().min(0).max(65535).default(3000),
+        token: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+        dataDir: z.string().min(1).default(".bedrock-ops"),
+      })
+      .strict()
+      .default({ host: "127.0.0.1", port: 3000, dataDir: ".bedrock-ops" }),
+    aws: z
+      .object({
+        region: region.default("us-east-1"),
+        profile: z.string().min(1).optional(),
+        endpoint: z.url({ message: "must be a URL such as http://127.0.0.1:4566" }).optional(),
+        maxAttempts: z.number().int().min(1).max(10).default(3),
+        retryMode: z.enum(["standard", "adaptive"]).default("standard"),
+        accountId: z.string().regex(/^\d{12}$/, { message: "must be the 12-digit AWS account ID" }).optional(),
+      })
+      .strict()
+      .default({ region: "us-east-1", maxAttempts: 3, retryMode: "standard" }),
+    lambda: z
+      .object({
+        region: region.optional(),
+        functions: z.array(functionSchema).min(1, { message: "list at least one Lambda function" }),
+      })
+      .strict()
+      .default({ functions: [{ name: "twin-api", logGroup: "/aws/lambda/twin-api" }] }),
+    bedrock: z
+      .object({
+        region: region.optional(),
+        models: z.array(modelSchema).min(1, { message: "list at least one Bedrock model" }),
+      })
+      .strict()
+      .default({
+        models: [
+          { id: "amazon.nova-micro-v1:0", label: "Nova Micro" },
+          { id: "amazon.nova-lite-v1:0", label: "Nova Lite" },
+          { id: "amazon.nova-pro-v1:0", label: "Nova Pro" },
+        ],
+      }),
+    costs: z
+      .object({
+        services: z.array(z.string().min(1)).default(["Amazon Bedrock"]),
+        lookbackDays: z.number().int().min(1).max(365).default(7),
+      })
+      .strict()
+      .default({ services: ["Amazon Bedrock"], lookbackDays: 7 }),
+    budgets: z
+      .object({
+        names: z.array(z.string().min(1)).optional(),
+        managed: z.array(managedBudgetSchema).default([]),
+      })
+      .strict()
+      .default({
+        managed: [
+          {
+            name: "twin-budget",
+            limitUsd: 10,
+            emails: [],
+            thresholds: [
+              { type: "ACTUAL", percent: 80 },
+              { type: "FORECASTED", percent: 100 },
+            ],
+            bedrockOnly: false,
+          },
+        ],
+      }),
+    cache: z
+      .object({
+        ttlSeconds: z
+          .object({
+            metrics: positiveInt.default(60),
+            logs: positiveInt.default(300),
+            costs: positiveInt.default(21600),
+            budgets: positiveInt.default(3600),
+          })
+          .strict()
+          .default({ metrics: 60, logs: 300, costs: 21600, budgets: 3600 }),
+      })
+      .strict()
+      .default({ ttlSeconds: { metrics: 60, logs: 300, costs: 21600, budgets: 3600 } }),
+    pricing: z
+      .object({ overrides: z.record(z.string(), priceSchema).default({}) })
+      .strict()
+      .default({ overrides: {} }),
+    bench: z
+      .object({
+        suitesDir: z.string().min(1).optional(),
+        slo: z
+          .object({
+            p90EndToEndMs: positiveInt.default(2000),
+            minQualityPassRate: z.number().min(0).max(1).default(0.9),
+          })
+          .strict()
+          .default({ p90EndToEndMs: 2000, minQualityPassRate: 0.9 }),
+        schedules: z.array(scheduleSchema).default([]),
+        publishNamespace: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ slo: { p90EndToEndMs: 2000, minQualityPassRate: 0.9 }, schedules: [] }),
+    sandbox: z
+      .object({
+        seed: z.number().int().default(42),
+        faults: z.array(faultSchema).default([]),
+      })
+      .strict()
+      .default({ seed: 42, faults: [] }),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+export type ModelConfig = Parsed["bedrock"]["models"][number];
+export type FunctionConfig = Parsed["lambda"]["functions"][number];
+export type ManagedBudget = Parsed["budgets"]["managed"][number];
+export type FaultConfig = Parsed["sandbox"]["faults"][number];
+
+export interface Config extends Parsed {
+  /** Where the settings came from: a file path, or "defaults" when no config file exists. */
+  readonly source: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    readonly problems: readonly string[],
+    readonly source: string,
+  ) {
+    super(`Invalid configuration in ${source}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** The ID a model is invoked with and reported under in AWS/Bedrock metrics. */
+export function invokeModelId(model: ModelConfig): string {
+  return model.profile ? `${model.profile}.${model.id}` : model.id;
+}
+
+export function logGroupOf(fn: FunctionConfig): string {
+  return fn.logGroup ?? `/aws/lambda/${fn.name}`;
+}
+
+export function lambdaRegion(config: Config): string {
+  return config.lambda.region ?? config.aws.region;
+}
+
+export function bedrockRegion(config: Config): string {
+  return config.bedrock.region ?? config.aws.region;
+}
+
+function describeValue(input: unknown, path: readonly PropertyKey[]): string {
+  let value: unknown = input;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return "nothing";
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+}
+
+/** Validate a parsed config object; throws ConfigError naming each field, its value and the fix. */
+export function parseConfig(raw: unknown, source = "config"): Config {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const field = fieldName(issue.path) || "(top level)";
+      if (issue.code === "unrecognized_keys") {
+        return `${field === "(top level)" ? "" : `${field}: `}unknown field(s) ${issue.keys.join(", ")}: remove them or check the spelling against config.example.json`;
+      }
+      const got = describeValue(raw, issue.path);
+      return `${field}: got ${got}; ${issue.message}`;
+    });
+    throw new ConfigError(problems, source);
+  }
+  return deepFreeze({ ...result.data, source });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export interface LoadOptions {
+  /** Explicit path (from --config); otherwise BEDROCK_OPS_CONFIG, then ./config.json. */
+  path?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides from command-line flags, applied after the environment. */
+  overrides?: { host?: string; port?: number; mode?: "aws" | "sandbox" };
+}
+
+/**
+ * Load the configuration once at start. With no config file the product runs against the
+ * in-process sandbox (`mode: "sandbox"`) with the seed documents' defaults.
+ */
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.path ?? env.BEDROCK_OPS_CONFIG;
+  const path = resolve(cwd, explicit ?? "config.json");
+  let raw: Record<string, unknown> = {};
+  let source = "defaults (no config.json)";
+  if (existsSync(path)) {
+    source = path;
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+        throw new ConfigError(["(top level): the file must hold a JSON object { ... }"], path);
+      }
+      raw = parsed as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      throw new ConfigError([`(file): not valid JSON (${(err as Error).message}); fix the syntax`], path);
+    }
+  } else if (explicit) {
+    throw new ConfigError([`(file): ${path} does not exist; create it from config.example.json`], path);
+  } else {
+    raw = { mode: "sandbox" };
+  }
+  return parseConfig(applyEnv(raw, env, options.overrides), source);
+}
+
+function section(raw: Record<string, unknown>, key: string): Record<string, unknown> {
+  const value = raw[key];
+  return value && typeof value === "object" && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
+}
+
+function applyEnv(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  overrides: LoadOptions["overrides"] = {},
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  const server = section(raw, "server");
+  const aws = section(raw, "aws");
+  if (env.HOST) server.host = env.HOST;
+  if (env.PORT) server.port = /^\d+$/.test(env.PORT) ? Number(env.PORT) : env.PORT;
+  if (env.BEDROCK_OPS_TOKEN) server.token = env.BEDROCK_OPS_TOKEN;
+  if (env.BEDROCK_OPS_DATA_DIR) server.dataDir = env.BEDROCK_OPS_DATA_DIR;
+  if (env.AWS_REGION) aws.region = env.AWS_REGION;
+  if (env.AWS_PROFILE) aws.profile = env.AWS_PROFILE;
+  if (env.AWS_ENDPOINT_URL) aws.endpoint = env.AWS_ENDPOINT_URL;
+  if (overrides.host !== undefined) server.host = overrides.host;
+  if (overrides.port !== undefined) server.port = overrides.port;
+  if (overrides.mode !== undefined) out.mode = overrides.mode;
+  if (Object.keys(server).length > 0) out.server = server;
+  if (Object.keys(aws).length > 0) out.aws = aws;
+  return out;
+}
+
+/** Whether the process runs as a test or CI job (for tools that print progress). */
+export function isInteractive(): boolean {
+  return Boolean(process.stderr.isTTY) && !process.env.CI;
+}

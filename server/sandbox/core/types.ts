@@ -1,0 +1,73 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { Ledger } from "./ledger.ts";
+import type { Workload } from "../workload/model.ts";
+import type { ProviderSettings } from "./settings.ts";
+
+/** A request as the router sees it, whatever HTTP version carried it. */
+export interface SandboxRequest {
+  method: string;
+  /** Path without the query string, percent-decoded per segment by the provider if needed. */
+  path: string;
+  rawPath: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  httpVersion: string;
+  /** Region from the SigV4 credential scope (Authorization header), or the default. */
+  region: string;
+  /** Provider-specific counts recorded in the ledger entry of this call (e.g. metricsRequested). */
+  notes: Record<string, number | string>;
+}
+
+/** A response a provider returns. Streaming providers return `stream` instead of `body`. */
+export interface SandboxResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: Buffer | string;
+  /** For event streams: chunks written as they are produced; the response ends when it returns. */
+  stream?: (write: (chunk: Buffer) => Promise<void>, signal: AbortSignal) => Promise<void>;
+}
+
+/** Context shared by every provider: the workload, the request ledger, the clock. */
+export interface SandboxContext {
+  readonly workload: Workload;
+  readonly ledger: Ledger;
+  /** Milliseconds since the epoch; injectable for tests. */
+  now(): number;
+  readonly accountId: string;
+  readonly defaultRegion: string;
+  readonly settings: ProviderSettings;
+}
+
+/** Extra admin routes a provider serves under /_sandbox/<service>/ (e.g. Bedrock's ground truth). */
+export type AdminRoute = (req: SandboxRequest) => SandboxResponse | undefined | Promise<SandboxResponse | undefined>;
+
+/** An operation handler of a JSON-protocol service: typed input in, typed output out. */
+export type JsonOperation = (input: Record<string, unknown>, req: SandboxRequest) => unknown | Promise<unknown>;
+
+/** A service addressed by `X-Amz-Target: <targetPrefix>.<Operation>` (awsJson 1.0 / 1.1). */
+export interface JsonProvider {
+  kind: "json";
+  /** Service name in the ledger and fault rules, e.g. "cloudwatch", "logs", "ce", "budgets". */
+  service: string;
+  targetPrefix: string;
+  protocol: "1.0" | "1.1";
+  /** CloudWatch's query-compatible mode: adds the x-amzn-query-error header to errors. */
+  queryCompatible?: boolean;
+  operations: Record<string, JsonOperation>;
+  reset?(): void;
+  admin?: AdminRoute;
+}
+
+/** A service addressed by method and path (restJson1, e.g. Bedrock Runtime) or by form body (awsQuery, STS). */
+export interface RestProvider {
+  kind: "rest";
+  service: string;
+  /** Returns the operation name when this provider serves the request. */
+  match(req: SandboxRequest): string | undefined;
+  handle(operation: string, req: SandboxRequest): Promise<SandboxResponse>;
+  reset?(): void;
+  admin?: AdminRoute;
+}
+
+export type Provider = JsonProvider | RestProvider;

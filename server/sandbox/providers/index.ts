@@ -1,0 +1,19 @@
+/** Every service the sandbox emulates, registered by how AWS clients address it. */
+import type { Provider, SandboxContext } from "../core/types.ts";
+import { createBedrockProvider } from "./bedrock/index.ts";
+import { createBudgetsProvider } from "./budgets/index.ts";
+import { createCloudWatchProvider } from "./cloudwatch/index.ts";
+import { createCostExplorerProvider } from "./costexplorer/index.ts";
+import { createLogsProvider } from "./logs/index.ts";
+import { createStsProvider } from "./sts/index.ts";
+
+export function createProviders(ctx: SandboxContext): Provider[] {
+  return [
+    createCloudWatchProvider(ctx),
+    createLogsProvider(ctx),
+    createCostExplorerProvider(ctx),
+    createBudgetsProvider(ctx),
+    createBedrockProvider(ctx),
+    createStsProvider(ctx),
+  ];
+}

@@ -1,0 +1,78 @@
+/** Deterministic hashing and random draws: the same seed and inputs always give the same numbers. */
+
+/** FNV-1a hash of a string to 32 bits. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Mix any number of 32-bit integers into one well-distributed 32-bit hash (murmur3 finaliser). */
+export function hash32(...parts: number[]): number {
+  let h = 0x9e3779b9;
+  for (const part of parts) {
+    let k = Math.floor(part) | 0;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    // Fold in the high bits of large numbers (epoch minutes exceed 2^31 in ms, not in minutes).
+    h ^= Math.floor(part / 4294967296) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A uniform draw in [0, 1) from hashed inputs. */
+export function uniform(...parts: number[]): number {
+  return hash32(...parts) / 4294967296;
+}
+
+/** A standard normal draw from hashed inputs (Box-Muller). */
+export function normal(...parts: number[]): number {
+  const u1 = Math.max(uniform(...parts, 0x51), 1e-12);
+  const u2 = uniform(...parts, 0xa7);
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** A log-normal draw with the given median and sigma (of the underlying normal). */
+export function logNormal(median: number, sigma: number, ...parts: number[]): number {
+  return median * Math.exp(sigma * normal(...parts));
+}
+
+/** A Poisson draw with mean `lambda` (inversion for small means, normal approximation above 50). */
+export function poisson(lambda: number, ...parts: number[]): number {
+  if (lambda <= 0) return 0;
+  if (lambda > 50) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal(...parts)));
+  const u = uniform(...parts);
+  let k = 0;
+  let p = Math.exp(-lambda);
+  let cumulative = p;
+  while (u > cumulative && k < 1000) {
+    k++;
+    p *= lambda / k;
+    cumulative += p;
+  }
+  return k;
+}
+
+/** A seeded sequential generator, for fault draws and other streams that need no random access. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
