@@ -1,0 +1,197 @@
+/**
+ * The HTTP API's payload shapes: the one contract between the server (server/api) and the
+ * page (web/src). Times are ISO 8601 strings; money is USD; durations are milliseconds.
+ */
+
+/** Every panel payload: data, when it was fetched, and whether it is stale or failed. */
+export interface Panel<T> {
+  data: T | null;
+  /** When the data was fetched from AWS (ISO), null if never. */
+  asOf: string | null;
+  /** True when served from cache past its TTL (a refresh failed or is in flight). */
+  stale: boolean;
+  /** Why the data is stale or missing; names the AWS error and the IAM permission when relevant. */
+  error: PanelError | null;
+}
+
+export interface PanelError {
+  code: string;
+  message: string;
+  /** e.g. "cloudwatch:GetMetricData" when access was denied. */
+  permission?: string;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+export interface RangeInfo {
+  start: string;
+  end: string;
+  /** The preset, when one was used: 1h, 3h, 12h, 24h, 7d, 30d. */
+  preset: string | null;
+  /** Metric period chosen for the range, seconds. */
+  periodSeconds: number;
+}
+
+export interface HealthResponse {
+  status: "ok";
+  mode: "sandbox" | "aws";
+  region: string;
+  version: string;
+  accountId?: string;
+  /** Whether the API requires a token (non-loopback bind). */
+  auth: boolean;
+}
+
+/** One time series: points as [epoch ms, value], ascending in time. */
+export interface Series {
+  id: string;
+  label: string;
+  unit: "Count" | "Milliseconds" | "Percent" | "Tokens" | "USD";
+  /** Lambda function name or Bedrock model ID the series belongs to. */
+  resource: string;
+  stat: string;
+  points: Array<[number, number]>;
+}
+
+export interface MetricsData {
+  range: RangeInfo;
+  lambda: Series[];
+  bedrock: Series[];
+  /** How many GetMetricData calls this refresh took (pages included). */
+  calls: number;
+}
+
+export interface DurationBin {
+  bin: string;
+  avg: number;
+  min: number;
+  max: number;
+  p90?: number;
+  count?: number;
+}
+
+export interface LogsData {
+  range: RangeInfo;
+  /** The seed's query: avg/min/max @duration of REPORT lines by bin(5m). */
+  durations: DurationBin[];
+  percentiles: { p50: number; p90: number; p99: number; count: number } | null;
+  coldStarts: { count: number; avgInitMs: number; maxInitMs: number } | null;
+  memory: { memorySizeMb: number; maxUsedMb: number; avgUsedMb: number; headroomPercent: number } | null;
+  recentErrors: Array<{ timestamp: string; requestId: string | null; message: string; logStream: string }>;
+  /** Logs Insights statistics summed over the queries. */
+  bytesScanned: number;
+}
+
+export interface DailyCost {
+  date: string;
+  /** Amount per group key (service name or model). */
+  groups: Record<string, number>;
+  total: number;
+  estimated: boolean;
+}
+
+export interface ReconciliationRow {
+  date: string;
+  model: string;
+  estimatedUsd: number;
+  billedUsd: number | null;
+  gapUsd: number | null;
+  /** e.g. "Cost Explorer lag", "unpriced model", "price change", "match". */
+  cause: string;
+}
+
+export interface CostsData {
+  range: RangeInfo;
+  byService: DailyCost[];
+  bedrockByModel: DailyCost[];
+  monthToDate: number;
+  forecast: { mean: number; low: number; high: number; end: string } | null;
+  reconciliation: ReconciliationRow[];
+  currency: "USD";
+}
+
+export interface BudgetView {
+  name: string;
+  limit: number;
+  actual: number;
+  forecast: number | null;
+  percentUsed: number;
+  timeUnit: string;
+  thresholds: Array<{ type: "ACTUAL" | "FORECASTED"; percent: number; state: "OK" | "ALARM" }>;
+}
+
+export interface BudgetsData {
+  budgets: BudgetView[];
+}
+
+export interface KpiValue {
+  value: number | null;
+  previous: number | null;
+  /** Relative change against the previous period of the same length (0.1 = +10 %). */
+  change: number | null;
+  unit: Series["unit"];
+}
+
+export interface OverviewData {
+  range: RangeInfo;
+  invocations: KpiValue;
+  errorRate: KpiValue;
+  p90LatencyMs: KpiValue;
+  tokens: KpiValue;
+  estimatedCostUsd: KpiValue;
+  monthToDateUsd: number | null;
+  forecastUsd: number | null;
+  budgetUsd: number | null;
+}
+
+export interface UsageData {
+  /** The dashboard's own AWS calls since start and today, per API, with estimated price. */
+  since: string;
+  calls: Array<{ api: string; count: number; estimatedUsd: number }>;
+  totalUsdToday: number;
+  totalUsd: number;
+}
+
+export interface BenchModelStats {
+  modelId: string;
+  count: number;
+  errorRate: number;
+  throttleRate: number;
+  ttftMs: PercentileSet;
+  endToEndMs: PercentileSet;
+  interTokenMs: PercentileSet;
+  outputTokensPerSecond: number;
+  qualityPassRate: number;
+  costPerRequestUsd: number;
+  costPer1kRequestsUsd: number;
+}
+
+export interface PercentileSet {
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  /** Bootstrap 95 % confidence interval of p90. */
+  p90Ci: [number, number];
+  samples?: number[];
+}
+
+export interface BenchRunSummary {
+  id: string;
+  suite: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: "running" | "complete" | "incomplete" | "failed";
+  models: string[];
+  requests: number;
+  recommendation: { modelId: string | null; reason: string } | null;
+  regressions: Array<{ modelId: string; metric: string; previous: number; current: number }>;
+}
+
+export interface BenchRunDetail extends BenchRunSummary {
+  stats: BenchModelStats[];
+  manifest: Record<string, string | number | string[]>;
+}

@@ -1,0 +1,11 @@
+import type { CommandSpec } from "./types.ts";
+
+export const command: CommandSpec = {
+  name: "doctor",
+  summary: "This command is being built; see the README's roadmap.",
+  options: [],
+  run: async (_options, _positionals, io) => {
+    io.stderr.write("bedrock-ops doctor is not available in this version yet.\n");
+    return 1;
+  },
+};
