@@ -11,6 +11,9 @@ const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const BASE_MODEL_ID = /^[a-z0-9-]+\.[a-zA-Z0-9._-]+(:[a-z0-9]+)*$/;
 const PROFILE_PREFIXES = ["us", "eu", "apac", "us-gov", "global"] as const;
 export type ProfilePrefix = (typeof PROFILE_PREFIXES)[number];
+const PROFILE_PREFIX_RE = /^(us|eu|apac|us-gov|global)\./;
+const MODEL_ID_MESSAGE =
+  "must be a Bedrock model ID such as amazon.nova-lite-v1:0; put a us./eu./apac. prefix in `profile`, not in `id`";
 
 const region = z.string().regex(REGION, {
   message: "must be an AWS region code such as us-east-1 or eu-west-1",
@@ -20,10 +23,10 @@ const emailList = z.array(z.email({ message: "must be an e-mail address such as 
 
 const modelSchema = z
   .object({
-    id: z.string().regex(BASE_MODEL_ID, {
-      message:
-        "must be a Bedrock model ID such as amazon.nova-lite-v1:0; put a us./eu./apac. prefix in `profile`, not in `id`",
-    }),
+    id: z
+      .string()
+      .regex(BASE_MODEL_ID, { message: MODEL_ID_MESSAGE })
+      .refine((id) => !PROFILE_PREFIX_RE.test(id), { message: MODEL_ID_MESSAGE }),
     label: z.string().min(1).optional(),
     profile: z.enum(PROFILE_PREFIXES).optional(),
   })
@@ -252,7 +255,7 @@ function fieldName(path: readonly PropertyKey[]): string {
 
 /** Validate a parsed config object; throws ConfigError naming each field, its value and the fix. */
 export function parseConfig(raw: unknown, source = "config"): Config {
-  const result = configSchema.safeParse(raw);
+  const result = configSchema.safeParse(stripComments(raw));
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const field = fieldName(issue.path) || "(top level)";
@@ -265,6 +268,17 @@ export function parseConfig(raw: unknown, source = "config"): Config {
     throw new ConfigError(problems, source);
   }
   return deepFreeze({ ...result.data, source });
+}
+
+/** Keys starting with "//" are comments (config.example.json documents every field with them). */
+function stripComments(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripComments);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (!k.startsWith("//")) out[k] = stripComments(v);
+    return out;
+  }
+  return value;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -195,3 +195,42 @@ export interface BenchRunDetail extends BenchRunSummary {
   stats: BenchModelStats[];
   manifest: Record<string, string | number | string[]>;
 }
+
+/** Per-model benchmark statistics with the breakdown the Benchmarks panel shows (extends BenchModelStats). */
+export interface BenchModelDetail extends BenchModelStats {
+  /** Measured (non-warm-up, non-cancelled) requests by outcome. */
+  outcomes: { ok: number; error: number; throttled: number; timeout: number };
+  /** Error names and how often each occurred, e.g. {"ThrottlingException": 3}. */
+  errorCodes: Record<string, number>;
+  firstEventMs: PercentileSet;
+  /** The service's own metrics.latencyMs. */
+  serverLatencyMs: PercentileSet;
+  /** End-to-end minus server latency: network, TLS, queueing, SDK. */
+  clientOverheadMs: PercentileSet;
+  meanInputTokens: number;
+  meanOutputTokens: number;
+  /** False when the price table has no price for the model (costs are then 0 and not comparable). */
+  priced: boolean;
+}
+
+/** A scheduled benchmark run that did not happen (server down, or the previous run still going). */
+export interface BenchMissedRun {
+  suite: string;
+  cron: string;
+  dueAt: string;
+  reason: string;
+  detectedAt: string;
+}
+
+export interface BenchScheduleView {
+  suite: string;
+  cron: string;
+  nextAt: string | null;
+  lastRunId: string | null;
+  running: boolean;
+}
+
+export interface BenchSchedulesData {
+  schedules: BenchScheduleView[];
+  missed: BenchMissedRun[];
+}

@@ -1,11 +1,60 @@
-import type { CommandSpec } from "./types.ts";
+import { loadConfig } from "../config.ts";
+import {
+  buildDashboardBody,
+  DEFAULT_DASHBOARD_NAME,
+  dashboardConsoleUrl,
+  dashboardNameProblem,
+} from "../ops/cw-dashboard.ts";
+import { putDashboard } from "../ops/cw-dashboard-apply.ts";
+import { withClients } from "../ops/with-clients.ts";
+import { CONFIG_OPTION, type CommandSpec } from "./types.ts";
 
 export const command: CommandSpec = {
   name: "cw-dashboard",
-  summary: "This command is being built; see the README's roadmap.",
-  options: [],
-  run: async (_options, _positionals, io) => {
-    io.stderr.write("bedrock-ops cw-dashboard is not available in this version yet.\n");
-    return 1;
+  summary:
+    "Write the twin-monitoring CloudWatch dashboard (Lambda invocations, duration, errors; Bedrock invocations, latency p50/p90, tokens per model) with PutDashboard.",
+  options: [
+    {
+      name: "name",
+      type: "string",
+      value: "<name>",
+      description: "dashboard name",
+      default: DEFAULT_DASHBOARD_NAME,
+    },
+    {
+      name: "dry-run",
+      type: "boolean",
+      description: "print the dashboard body JSON and write nothing",
+      default: false,
+    },
+    CONFIG_OPTION,
+  ],
+  details: [
+    "Examples:",
+    "  bedrock-ops cw-dashboard --dry-run > body.json",
+    "  bedrock-ops cw-dashboard --name twin-monitoring",
+    "Overwrites a dashboard of the same name. Needs cloudwatch:PutDashboard (bedrock-ops iam-policy --features cw-dashboard).",
+  ].join("\n"),
+  run: async (options, _positionals, io) => {
+    const name = typeof options.name === "string" ? options.name : DEFAULT_DASHBOARD_NAME;
+    const problem = dashboardNameProblem(name);
+    if (problem) {
+      io.stderr.write(`${problem}\n`);
+      return 2;
+    }
+    const config = loadConfig(typeof options.config === "string" ? { path: options.config } : {});
+    const body = buildDashboardBody(config);
+    if (options["dry-run"] === true) {
+      io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      return 0;
+    }
+    return withClients(config, async ({ clients, sandboxUrl }) => {
+      if (sandboxUrl) io.stderr.write(`No config.json: writing to the built-in sandbox at ${sandboxUrl}\n`);
+      const result = await putDashboard(clients.cloudwatch(), name, body);
+      for (const m of result.messages) io.stderr.write(`CloudWatch: ${m}\n`);
+      io.stdout.write(`Wrote dashboard "${name}" (${body.widgets.length} widgets).\n`);
+      io.stdout.write(`Console: ${dashboardConsoleUrl(config.aws.region, name)}\n`);
+      return 0;
+    });
   },
 };

@@ -3,7 +3,11 @@
  * limits and the seeds' world. Each provider owns its own section.
  */
 export interface BedrockSettings {
-  /** Model IDs (base or profile) for which the sandbox answers AccessDeniedException. */
+  /**
+   * Model IDs for which the sandbox answers AccessDeniedException: a base ID (denied everywhere),
+   * a profile ID (`us.amazon.nova-pro-v1:0`), or `<base ID>@<region>` (access not granted in that
+   * Region, which breaks every profile routing there).
+   */
   accessDenied?: string[];
   /** Base model IDs that can only be invoked through an inference profile (us./eu./apac.). */
   profileOnly?: string[];
@@ -11,6 +15,23 @@ export interface BedrockSettings {
   quotas?: Record<string, { rpm: number; tpm: number }>;
   /** Multiply every simulated latency (tests use < 1 to run faster). */
   latencyScale?: number;
+  /** Exceptions sent in the middle of ConverseStream responses (none by default). */
+  streamExceptions?: BedrockStreamExceptions;
+}
+
+export interface BedrockStreamExceptions {
+  /** Share of streams (0-1) that fail mid-way, drawn per call from the seed. */
+  probability: number;
+  /** Which exception (default throttlingException). */
+  exception?:
+    | "throttlingException"
+    | "modelStreamErrorException"
+    | "serviceUnavailableException"
+    | "internalServerException";
+  /** Output tokens sent before the exception (default: half of the answer). */
+  afterTokens?: number;
+  /** Only for these model IDs (invoked or base); all models when absent. */
+  models?: string[];
 }
 
 export interface LogsSettings {

@@ -1,0 +1,105 @@
+/**
+ * The Express app factory: security headers, token auth, the data routes behind the cache, the
+ * Prometheus endpoint, the OpenAPI document, the page, one 404 and one error mapper.
+ */
+import express, { type Express, type Router } from "express";
+import type { AwsClients } from "../aws/clients.ts";
+import { RateLimiter } from "../cache/rate-limit.ts";
+import { instrumentClients, SpendLedger } from "../cache/spend.ts";
+import { CacheStore } from "../cache/store.ts";
+import { SwrCache } from "../cache/swr-cache.ts";
+import type { Config } from "../config.ts";
+import type { Db } from "../store/db.ts";
+import { VERSION } from "../version.ts";
+import type { HealthResponse } from "./contract.ts";
+import { Dashboard, describeError } from "./dashboard.ts";
+import { errorHandler, notFound } from "./errors.ts";
+import { OPENAPI } from "./openapi.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { dataRoutes } from "./routes/data.ts";
+import { prometheusRoute } from "./routes/prometheus.ts";
+import { REFRESH_INTERVAL_S, refreshRoutes } from "./routes/refresh.ts";
+import { isLoopback, loopbackHostOnly, requireToken, securityHeaders } from "./security.ts";
+import { staticRoutes } from "./static.ts";
+
+export interface AppDeps {
+  config: Config;
+  /** The client factory (real AWS or the sandbox); the app instruments it for the own-spend ledger. */
+  clients: AwsClients;
+  mode: "sandbox" | "aws";
+  now?: () => Date;
+  /** The SQLite database (persisted cache and spend); see server/store/db.ts. */
+  db: Db;
+  /** Extra routers mounted under /api behind the same auth, e.g. { path: "/bench", router }. */
+  routers?: Array<{ path: string; router: Router }>;
+  /** Folder of the built page (default web/dist). */
+  staticDir?: string;
+  /** Where the server logs (never secrets). */
+  log?: (line: string) => void;
+}
+
+/** What the app is built from, for tests and the server (app.locals.services). */
+export interface AppServices {
+  clients: AwsClients;
+  spend: SpendLedger;
+  cache: SwrCache;
+  dashboard: Dashboard;
+}
+
+export function appServices(app: Express): AppServices {
+  return app.locals.services as AppServices;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config } = deps;
+  const now = deps.now ?? (() => new Date());
+  const nowMs = () => now().getTime();
+  const log = deps.log ?? (() => undefined);
+  const store = new CacheStore(deps.db);
+  const spend = new SpendLedger(nowMs, store);
+  const clients = instrumentClients(deps.clients, spend);
+  const cache = new SwrCache({ now: nowMs, store, describeError });
+  const dashboard = new Dashboard({ config, clients, cache, now });
+  const limiter = new RateLimiter(
+    (panel) => (REFRESH_INTERVAL_S[panel as keyof typeof REFRESH_INTERVAL_S] ?? 60) * 1000,
+    nowMs,
+  );
+  const token = config.server.token;
+
+  const app = express();
+  app.locals.services = { clients, spend, cache, dashboard } satisfies AppServices;
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.use(securityHeaders);
+  app.use(loopbackHostOnly(!token && isLoopback(config.server.host)));
+
+  const api = express.Router();
+  api.use(express.json({ limit: "16kb" }));
+  api.get("/health", (_req, res) => {
+    const body: HealthResponse = {
+      status: "ok",
+      mode: deps.mode,
+      region: config.aws.region,
+      version: VERSION,
+      auth: Boolean(token),
+    };
+    res.setHeader("Cache-Control", "no-store");
+    res.json(body);
+  });
+  api.use(authRoutes(token));
+  api.use(requireToken(token));
+  api.get("/openapi.json", (_req, res) => {
+    res.json(OPENAPI);
+  });
+  api.use(dataRoutes({ config, dashboard, spend, now }));
+  api.use(refreshRoutes({ config, dashboard, limiter, now }));
+  for (const extra of deps.routers ?? []) api.use(extra.path, extra.router);
+  api.use(notFound);
+  app.use("/api", api);
+
+  app.use("/metrics", requireToken(token), prometheusRoute({ config, dashboard, spend }));
+  app.use(staticRoutes(deps.staticDir));
+  app.use(notFound);
+  app.use(errorHandler(log));
+  return app;
+}

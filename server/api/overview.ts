@@ -1,0 +1,111 @@
+/**
+ * The overview KPIs, computed from the panels (same cache keys, so no extra AWS calls beyond
+ * the previous-period metrics used for the comparison).
+ */
+import { bedrockRegion, type Config } from "../config.ts";
+import { costOf, type PriceBook } from "../pricing/prices.ts";
+import type { KpiValue, MetricsData, OverviewData, Panel, Series } from "./contract.ts";
+import type { Dashboard } from "./dashboard.ts";
+import type { DataQuery } from "./params.ts";
+
+export interface Headline {
+  invocations: number;
+  errors: number;
+  errorRate: number | null;
+  /** Lambda Duration p90, the per-period p90s weighted by invocations. */
+  p90LatencyMs: number | null;
+  tokens: number;
+  estimatedCostUsd: number;
+}
+
+const sumOf = (s: Series | undefined) => (s?.points ?? []).reduce((n, [, v]) => n + v, 0);
+const find = (list: readonly Series[], resource: string, metric: string, stat: string) =>
+  list.find((s) => s.resource === resource && s.id.endsWith(`:${metric}:${stat}`));
+
+export function headline(data: MetricsData, config: Config, prices: PriceBook): Headline {
+  const fns = [...new Set(data.lambda.map((s) => s.resource))];
+  let invocations = 0;
+  let errors = 0;
+  let weighted = 0;
+  let weight = 0;
+  for (const fn of fns) {
+    const inv = find(data.lambda, fn, "Invocations", "Sum");
+    invocations += sumOf(inv);
+    errors += sumOf(find(data.lambda, fn, "Errors", "Sum"));
+    const counts = new Map(inv?.points ?? []);
+    for (const [t, p90] of find(data.lambda, fn, "Duration", "p90")?.points ?? []) {
+      const n = counts.get(t) ?? 0;
+      weighted += p90 * n;
+      weight += n;
+    }
+  }
+  let tokens = 0;
+  let cost = 0;
+  for (const model of new Set(data.bedrock.map((s) => s.resource))) {
+    const input = sumOf(find(data.bedrock, model, "InputTokenCount", "Sum"));
+    const output = sumOf(find(data.bedrock, model, "OutputTokenCount", "Sum"));
+    tokens += input + output;
+    const price = prices.price(model, bedrockRegion(config));
+    if (price) cost += costOf({ input, output }, price);
+  }
+  return {
+    invocations,
+    errors,
+    errorRate: invocations > 0 ? Math.round((errors / invocations) * 10_000) / 100 : null,
+    p90LatencyMs: weight > 0 ? Math.round((weighted / weight) * 100) / 100 : null,
+    tokens,
+    estimatedCostUsd: Math.round(cost * 1_000_000) / 1_000_000,
+  };
+}
+
+function kpi(value: number | null, previous: number | null, unit: KpiValue["unit"]): KpiValue {
+  const change =
+    value !== null && previous !== null && previous !== 0
+      ? Math.round(((value - previous) / previous) * 10_000) / 10_000
+      : null;
+  return { value, previous, change, unit };
+}
+
+export async function overview(
+  dashboard: Dashboard,
+  config: Config,
+  q: DataQuery,
+): Promise<Panel<OverviewData>> {
+  const previousQuery = { ...q, range: dashboard.previous(q.range) };
+  const [current, previous, costs, budgets] = await Promise.all([
+    dashboard.metrics(q),
+    dashboard.metrics(previousQuery),
+    dashboard.costsPanel(q),
+    dashboard.budgetsPanel(),
+  ]);
+  const range = dashboard.resolve(q.range);
+  const now = current.data ? headline(current.data, config, dashboard.prices) : null;
+  const before = previous.data ? headline(previous.data, config, dashboard.prices) : null;
+  const managed = config.budgets.managed.map((b) => b.name);
+  const budget = budgets.data?.budgets.find((b) => managed.includes(b.name)) ?? budgets.data?.budgets[0];
+  const data: OverviewData = {
+    range: current.data?.range ?? {
+      start: range.start.toISOString(),
+      end: range.end.toISOString(),
+      preset: range.preset,
+      periodSeconds: range.periodSeconds,
+    },
+    invocations: kpi(now?.invocations ?? null, before?.invocations ?? null, "Count"),
+    errorRate: kpi(now?.errorRate ?? null, before?.errorRate ?? null, "Percent"),
+    p90LatencyMs: kpi(now?.p90LatencyMs ?? null, before?.p90LatencyMs ?? null, "Milliseconds"),
+    tokens: kpi(now?.tokens ?? null, before?.tokens ?? null, "Tokens"),
+    estimatedCostUsd: kpi(now?.estimatedCostUsd ?? null, before?.estimatedCostUsd ?? null, "USD"),
+    monthToDateUsd: costs.data?.monthToDate ?? null,
+    forecastUsd: costs.data?.forecast
+      ? Math.round((costs.data.monthToDate + costs.data.forecast.mean) * 100) / 100
+      : null,
+    budgetUsd: budget?.limit ?? null,
+  };
+  const errors = [current.error, costs.error, budgets.error].filter((e) => e !== null);
+  return {
+    data,
+    asOf: current.asOf,
+    stale: current.stale || costs.stale || budgets.stale,
+    error: errors[0] ?? null,
+  };
+}

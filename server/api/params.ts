@@ -1,0 +1,123 @@
+/**
+ * Query parameters of the data endpoints: a range (`range=` preset or `start`/`end` ISO times),
+ * model and function filters, and `format=json|csv`. Every rejection names the parameter.
+ */
+import type { Request } from "express";
+import { type Config, invokeModelId } from "../config.ts";
+import { PRESETS, type Preset } from "../sources/range.ts";
+import { badParameter } from "./errors.ts";
+
+/** CloudWatch keeps hourly data 455 days; the dashboard asks for at most 90 days at once. */
+export const MAX_RANGE_DAYS = 90;
+
+export type RangeQuery = { kind: "preset"; preset: Preset } | { kind: "explicit"; start: Date; end: Date };
+
+export interface DataQuery {
+  range: RangeQuery;
+  functions: string[];
+  models: string[];
+  format: "json" | "csv";
+}
+
+const PRESET_LIST = Object.keys(PRESETS).join(", ");
+
+function single(req: Request, name: string): string | undefined {
+  const value = (req.query as Record<string, unknown>)[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") throw badParameter(name, value, "give it once, as a single value");
+  return value;
+}
+
+function list(req: Request, name: string): string[] {
+  const value = (req.query as Record<string, unknown>)[name];
+  if (value === undefined) return [];
+  const raw = Array.isArray(value) ? value : [value];
+  if (!raw.every((v): v is string => typeof v === "string"))
+    throw badParameter(name, value, "give names separated by commas");
+  return raw
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+function parseTime(name: string, value: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(value)) {
+    throw badParameter(name, value, "give an ISO 8601 time such as 2025-06-01T12:00:00Z");
+  }
+  const t = Date.parse(value);
+  if (Number.isNaN(t))
+    throw badParameter(name, value, "give a valid ISO 8601 time such as 2025-06-01T12:00:00Z");
+  return new Date(t);
+}
+
+export function parseRange(req: Request, now: Date, defaultPreset: Preset = "3h"): RangeQuery {
+  const range = single(req, "range");
+  const start = single(req, "start");
+  const end = single(req, "end");
+  if (range !== undefined) {
+    if (start !== undefined || end !== undefined)
+      throw badParameter("range", range, "give either range or start/end, not both");
+    if (!(range in PRESETS))
+      throw badParameter("range", range, `use one of ${PRESET_LIST}, or start and end as ISO 8601 times`);
+    return { kind: "preset", preset: range as Preset };
+  }
+  if (start === undefined && end === undefined) return { kind: "preset", preset: defaultPreset };
+  if (start === undefined)
+    throw badParameter("start", start, "give start together with end, as ISO 8601 times");
+  const s = parseTime("start", start);
+  const e = end === undefined ? now : parseTime("end", end);
+  if (e.getTime() <= s.getTime()) throw badParameter("end", end, `must be after start (${s.toISOString()})`);
+  if (s.getTime() > now.getTime()) throw badParameter("start", start, "must not be in the future");
+  if (e.getTime() - s.getTime() > MAX_RANGE_DAYS * 86_400_000)
+    throw badParameter("start", start, `the range may span at most ${MAX_RANGE_DAYS} days`);
+  return { kind: "explicit", start: s, end: e.getTime() > now.getTime() ? now : e };
+}
+
+export function parseFunctions(req: Request, config: Config): string[] {
+  const wanted = list(req, "function");
+  const known = config.lambda.functions.map((f) => f.name);
+  for (const fn of wanted)
+    if (!known.includes(fn))
+      throw badParameter("function", fn, `use one of the configured functions: ${known.join(", ")}`);
+  return wanted;
+}
+
+export function parseModels(req: Request, config: Config): string[] {
+  const wanted = list(req, "model");
+  const known = config.bedrock.models.flatMap((m) => [m.id, invokeModelId(m)]);
+  for (const m of wanted) {
+    if (!known.includes(m))
+      throw badParameter("model", m, `use one of the configured models: ${[...new Set(known)].join(", ")}`);
+  }
+  return wanted;
+}
+
+export function parseFormat(req: Request, csv: boolean): "json" | "csv" {
+  const format = single(req, "format") ?? "json";
+  if (format === "json" || (csv && format === "csv")) return format;
+  throw badParameter("format", format, csv ? "use json or csv" : "this endpoint answers json only");
+}
+
+/** Reject parameters the endpoint does not know (a typo would otherwise be silently ignored). */
+export function onlyParams(req: Request, allowed: readonly string[]): void {
+  for (const name of Object.keys(req.query as Record<string, unknown>)) {
+    if (!allowed.includes(name))
+      throw badParameter(
+        name,
+        (req.query as Record<string, unknown>)[name],
+        `unknown parameter; this endpoint takes ${allowed.join(", ") || "no parameters"}`,
+      );
+  }
+}
+
+export const DATA_PARAMS = ["range", "start", "end", "model", "function", "format"] as const;
+
+export function parseDataQuery(req: Request, config: Config, now: Date, csv: boolean): DataQuery {
+  onlyParams(req, DATA_PARAMS);
+  return {
+    range: parseRange(req, now),
+    functions: parseFunctions(req, config),
+    models: parseModels(req, config),
+    format: parseFormat(req, csv),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Benchmark results over HTTP (mounted under /api):
+ *   GET /bench/runs?suite=&limit=       BenchRunSummary[] (newest first)
+ *   GET /bench/runs/:id                 BenchRunDetail (stats are BenchModelDetail)
+ *   GET /bench/runs/:id/export?format=  the run and every request as json (default) or csv
+ *   GET /bench/schedules                BenchSchedulesData (next fire times, missed runs)
+ */
+import { type Request, type Response, Router } from "express";
+import { exportCsv, exportJson } from "../../bench/export.ts";
+import type { BenchScheduler } from "../../bench/schedule.ts";
+import { BenchStore } from "../../bench/store.ts";
+import type { Db } from "../../store/db.ts";
+import type { ApiErrorBody, BenchSchedulesData } from "../contract.ts";
+
+export interface BenchRouterDeps {
+  db: Db;
+  /** The running scheduler, when serve started one; /bench/schedules is empty without it. */
+  scheduler?: BenchScheduler | undefined;
+}
+
+function fail(res: Response, status: number, code: string, message: string): void {
+  const body: ApiErrorBody = { error: { code, message } };
+  res.status(status).json(body);
+}
+
+const RUN_ID = /^[0-9A-Za-z-]{1,64}$/;
+const SUITE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export function createBenchRouter(deps: BenchRouterDeps): Router {
+  const store = new BenchStore(deps.db);
+  const router = Router();
+
+  router.get("/bench/runs", (req: Request, res: Response) => {
+    const suite = typeof req.query.suite === "string" ? req.query.suite : undefined;
+    const limitText = typeof req.query.limit === "string" ? req.query.limit : "50";
+    if (suite !== undefined && !SUITE.test(suite)) {
+      fail(
+        res,
+        400,
+        "BadSuite",
+        `suite: got ${JSON.stringify(suite)}; use a suite name such as twin or short-qa`,
+      );
+      return;
+    }
+    if (!/^\d{1,3}$/.test(limitText) || Number(limitText) < 1) {
+      fail(res, 400, "BadLimit", `limit: got ${JSON.stringify(limitText)}; use a whole number from 1 to 999`);
+      return;
+    }
+    const options: { suite?: string; limit: number } = { limit: Number(limitText) };
+    if (suite) options.suite = suite;
+    res.json(store.listRuns(options));
+  });
+
+  router.get("/bench/runs/:id", (req: Request, res: Response) => {
+    const id = String(req.params.id);
+    const run = RUN_ID.test(id) ? store.getRun(id) : null;
+    if (!run) {
+      fail(res, 404, "RunNotFound", `No benchmark run ${JSON.stringify(id)}; list runs at /api/bench/runs`);
+      return;
+    }
+    res.json(run);
+  });
+
+  router.get("/bench/runs/:id/export", (req: Request, res: Response) => {
+    const id = String(req.params.id);
+    const format = typeof req.query.format === "string" ? req.query.format : "json";
+    const run = RUN_ID.test(id) ? store.getRun(id) : null;
+    if (!run) {
+      fail(res, 404, "RunNotFound", `No benchmark run ${JSON.stringify(id)}; list runs at /api/bench/runs`);
+      return;
+    }
+    if (format !== "json" && format !== "csv") {
+      fail(res, 400, "BadFormat", `format: got ${JSON.stringify(format)}; use json or csv`);
+      return;
+    }
+    const rows = store.requests(id);
+    res.setHeader("content-disposition", `attachment; filename="bench-${id}.${format}"`);
+    if (format === "csv") res.type("text/csv").send(exportCsv(rows));
+    else res.type("application/json").send(exportJson(run, rows));
+  });
+
+  router.get("/bench/schedules", (_req: Request, res: Response) => {
+    const empty: BenchSchedulesData = { schedules: [], missed: [] };
+    res.json(deps.scheduler ? deps.scheduler.status() : empty);
+  });
+
+  return router;
+}

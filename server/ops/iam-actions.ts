@@ -1,0 +1,95 @@
+/**
+ * Which IAM action each AWS SDK command bedrock-ops sends needs, which feature uses it, and in which
+ * policy statement it goes (by what resources the action can be scoped to). Action names and
+ * resource types: Service Authorization Reference (Amazon CloudWatch, CloudWatch Logs, AWS Cost
+ * Explorer Service, AWS Budget Service, Amazon Bedrock). A test scans server/ for every SDK command construction
+ * and fails when a command is missing here.
+ */
+
+export const FEATURES = ["dashboard", "bench", "budget", "cw-dashboard"] as const;
+export type Feature = (typeof FEATURES)[number];
+
+/** Statements, by the resources their actions can be limited to. */
+export type StatementKey =
+  | "CloudWatchReadAllResources"
+  | "CloudWatchPublishNamespace"
+  | "CloudWatchDashboardWrite"
+  | "CloudWatchDashboardList"
+  | "LogsDescribeAccountRegion"
+  | "LogsQueryConfiguredLogGroups"
+  | "LogsQueryResultsAllResources"
+  | "CostExplorerAllResources"
+  | "BudgetsViewAccount"
+  | "BudgetsViewManaged"
+  | "BudgetsModifyManaged"
+  | "BedrockInvokeConfiguredModels";
+
+export interface OperationPermission {
+  /** IAM action, or null when the operation needs no permission (sts:GetCallerIdentity). */
+  action: string | null;
+  statement?: StatementKey;
+  features: readonly Feature[];
+}
+
+const op = (action: string, statement: StatementKey, ...features: Feature[]): OperationPermission => ({
+  action,
+  statement,
+  features,
+});
+
+/** SDK command class name (without "Command") to its permission. */
+export const SDK_OPERATIONS: Readonly<Record<string, OperationPermission>> = {
+  // CloudWatch: metric reads have no resource-level permissions.
+  GetMetricData: op("cloudwatch:GetMetricData", "CloudWatchReadAllResources", "dashboard", "bench"),
+  GetMetricStatistics: op("cloudwatch:GetMetricStatistics", "CloudWatchReadAllResources", "dashboard"),
+  ListMetrics: op("cloudwatch:ListMetrics", "CloudWatchReadAllResources", "dashboard"),
+  PutMetricData: op("cloudwatch:PutMetricData", "CloudWatchPublishNamespace", "bench"),
+  PutDashboard: op("cloudwatch:PutDashboard", "CloudWatchDashboardWrite", "cw-dashboard"),
+  GetDashboard: op("cloudwatch:GetDashboard", "CloudWatchDashboardWrite", "cw-dashboard"),
+  ListDashboards: op("cloudwatch:ListDashboards", "CloudWatchDashboardList", "cw-dashboard"),
+  // CloudWatch Logs: StartQuery and FilterLogEvents take log-group ARNs; query results do not.
+  DescribeLogGroups: op("logs:DescribeLogGroups", "LogsDescribeAccountRegion", "dashboard"),
+  StartQuery: op("logs:StartQuery", "LogsQueryConfiguredLogGroups", "dashboard"),
+  FilterLogEvents: op("logs:FilterLogEvents", "LogsQueryConfiguredLogGroups", "dashboard"),
+  GetQueryResults: op("logs:GetQueryResults", "LogsQueryResultsAllResources", "dashboard"),
+  StopQuery: op("logs:StopQuery", "LogsQueryResultsAllResources", "dashboard"),
+  DescribeQueries: op("logs:DescribeQueries", "LogsQueryResultsAllResources", "dashboard"),
+  // Cost Explorer: no resource-level permissions for cost queries.
+  GetCostAndUsage: op("ce:GetCostAndUsage", "CostExplorerAllResources", "dashboard"),
+  GetCostForecast: op("ce:GetCostForecast", "CostExplorerAllResources", "dashboard"),
+  // Budgets: every operation is ViewBudget or ModifyBudget on a budget ARN.
+  DescribeBudgets: op("budgets:ViewBudget", "BudgetsViewAccount", "dashboard"),
+  DescribeBudgetPerformanceHistory: op("budgets:ViewBudget", "BudgetsViewAccount", "dashboard"),
+  DescribeBudget: op("budgets:ViewBudget", "BudgetsViewManaged", "budget"),
+  DescribeNotificationsForBudget: op("budgets:ViewBudget", "BudgetsViewManaged", "budget"),
+  DescribeSubscribersForNotification: op("budgets:ViewBudget", "BudgetsViewManaged", "budget"),
+  CreateBudget: op("budgets:ModifyBudget", "BudgetsModifyManaged", "budget"),
+  UpdateBudget: op("budgets:ModifyBudget", "BudgetsModifyManaged", "budget"),
+  CreateNotification: op("budgets:ModifyBudget", "BudgetsModifyManaged", "budget"),
+  UpdateNotification: op("budgets:ModifyBudget", "BudgetsModifyManaged", "budget"),
+  CreateSubscriber: op("budgets:ModifyBudget", "BudgetsModifyManaged", "budget"),
+  DeleteSubscriber: op("budgets:ModifyBudget", "BudgetsModifyManaged", "budget"),
+  // Bedrock Runtime: Converse is authorised as InvokeModel, ConverseStream as InvokeModelWithResponseStream.
+  Converse: op("bedrock:InvokeModel", "BedrockInvokeConfiguredModels", "bench"),
+  InvokeModel: op("bedrock:InvokeModel", "BedrockInvokeConfiguredModels", "bench"),
+  ConverseStream: op("bedrock:InvokeModelWithResponseStream", "BedrockInvokeConfiguredModels", "bench"),
+  InvokeModelWithResponseStream: op(
+    "bedrock:InvokeModelWithResponseStream",
+    "BedrockInvokeConfiguredModels",
+    "bench",
+  ),
+  // STS GetCallerIdentity needs no permission (IAM user guide: "no permissions are required").
+  GetCallerIdentity: { action: null, features: ["dashboard", "bench", "budget", "cw-dashboard"] },
+};
+
+export function parseFeatures(text: string | undefined): Feature[] | string {
+  if (text === undefined || text.trim() === "") return [...FEATURES];
+  const out: Feature[] = [];
+  for (const raw of text.split(",")) {
+    const name = raw.trim();
+    if (!(FEATURES as readonly string[]).includes(name))
+      return `--features: got "${name}"; use a comma-separated list of ${FEATURES.join(", ")}`;
+    if (!out.includes(name as Feature)) out.push(name as Feature);
+  }
+  return out;
+}

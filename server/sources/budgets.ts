@@ -1,0 +1,117 @@
+/**
+ * AWS Budgets: every budget of the account (or the configured names) with limit, actual and
+ * forecasted spend, percentage used and notification thresholds. The account ID comes from
+ * config.aws.accountId or STS GetCallerIdentity (asked once, then remembered).
+ */
+import type { Budget, BudgetsClient, Notification } from "@aws-sdk/client-budgets";
+import { DescribeBudgetsCommand, DescribeNotificationsForBudgetCommand } from "@aws-sdk/client-budgets";
+import type { STSClient } from "@aws-sdk/client-sts";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import type { BudgetView } from "../api/contract.ts";
+import { awsCall, SourceError } from "./errors.ts";
+
+export class AccountId {
+  private cached: Promise<string> | null = null;
+  constructor(
+    private readonly sts: STSClient,
+    private readonly configured?: string,
+  ) {}
+
+  get(): Promise<string> {
+    if (this.configured) return Promise.resolve(this.configured);
+    if (!this.cached) {
+      this.cached = awsCall("GetCallerIdentity", () => this.sts.send(new GetCallerIdentityCommand({}))).then(
+        (out) => {
+          if (!out.Account)
+            throw new SourceError(
+              "GetCallerIdentity",
+              "NoAccount",
+              "GetCallerIdentity returned no account ID",
+            );
+          return out.Account;
+        },
+      );
+      this.cached.catch(() => {
+        this.cached = null;
+      });
+    }
+    return this.cached;
+  }
+}
+
+export function toView(budget: Budget, notifications: readonly Notification[]): BudgetView {
+  const limit = Number(budget.BudgetLimit?.Amount ?? 0);
+  const actual = Number(budget.CalculatedSpend?.ActualSpend?.Amount ?? 0);
+  const forecastRaw = budget.CalculatedSpend?.ForecastedSpend?.Amount;
+  const forecast = forecastRaw === undefined ? null : Number(forecastRaw);
+  const percentOf = (amount: number) => (limit > 0 ? (amount / limit) * 100 : 0);
+  return {
+    name: budget.BudgetName ?? "",
+    limit,
+    actual,
+    forecast,
+    percentUsed: Math.round(percentOf(actual) * 100) / 100,
+    timeUnit: budget.TimeUnit ?? "MONTHLY",
+    thresholds: notifications.map((n) => {
+      const type = n.NotificationType === "FORECASTED" ? "FORECASTED" : "ACTUAL";
+      const percent = n.ThresholdType === "ABSOLUTE_VALUE" ? percentOf(n.Threshold ?? 0) : (n.Threshold ?? 0);
+      const spent = type === "FORECASTED" ? percentOf(forecast ?? 0) : percentOf(actual);
+      const crossed = n.NotificationState === "ALARM" || spent > percent;
+      return { type, percent: Math.round(percent * 100) / 100, state: crossed ? "ALARM" : "OK" };
+    }),
+  };
+}
+
+export class BudgetsSource {
+  constructor(
+    private readonly client: BudgetsClient,
+    private readonly account: AccountId,
+    /** Only these budgets, when given. */
+    private readonly names?: readonly string[],
+  ) {}
+
+  async fetch(): Promise<BudgetView[]> {
+    const accountId = await this.account.get();
+    const budgets: Budget[] = [];
+    let token: string | undefined;
+    do {
+      const page = await awsCall("DescribeBudgets", () =>
+        this.client.send(
+          new DescribeBudgetsCommand({
+            AccountId: accountId,
+            MaxResults: 100,
+            ...(token ? { NextToken: token } : {}),
+          }),
+        ),
+      );
+      budgets.push(...(page.Budgets ?? []));
+      token = page.NextToken;
+    } while (token);
+    const wanted = this.names?.length
+      ? budgets.filter((b) => this.names!.includes(b.BudgetName ?? ""))
+      : budgets;
+    return Promise.all(
+      wanted.map(async (b) => toView(b, await this.notifications(accountId, b.BudgetName ?? ""))),
+    );
+  }
+
+  private async notifications(accountId: string, budgetName: string): Promise<Notification[]> {
+    const out: Notification[] = [];
+    let token: string | undefined;
+    do {
+      const page = await awsCall("DescribeNotificationsForBudget", () =>
+        this.client.send(
+          new DescribeNotificationsForBudgetCommand({
+            AccountId: accountId,
+            BudgetName: budgetName,
+            MaxResults: 100,
+            ...(token ? { NextToken: token } : {}),
+          }),
+        ),
+      );
+      out.push(...(page.Notifications ?? []));
+      token = page.NextToken;
+    } while (token);
+    return out;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The metrics panel: every Lambda series per configured function (in the Lambda region) and
+ * every Bedrock series per configured model ID (in the Bedrock region), one GetMetricData
+ * input per region per refresh.
+ */
+import type { MetricsData, Series } from "../api/contract.ts";
+import type { AwsClients } from "../aws/clients.ts";
+import { bedrockRegion, type Config, invokeModelId, lambdaRegion } from "../config.ts";
+import { getMetricData, MAX_QUERIES_PER_CALL, type MetricRequest, zeroFill } from "./metric-data.ts";
+import { DEFAULT_MAX_POINTS, MAX_DATAPOINTS_PER_CALL, type TimeRange, withMaxPoints } from "./range.ts";
+
+interface StatSpec {
+  metric: string;
+  stat: MetricRequest["stat"];
+  unit: Series["unit"];
+  label: string;
+}
+
+export const LAMBDA_STATS: readonly StatSpec[] = [
+  { metric: "Invocations", stat: "Sum", unit: "Count", label: "Invocations" },
+  { metric: "Duration", stat: "Average", unit: "Milliseconds", label: "Duration avg" },
+  { metric: "Duration", stat: "p50", unit: "Milliseconds", label: "Duration p50" },
+  { metric: "Duration", stat: "p90", unit: "Milliseconds", label: "Duration p90" },
+  { metric: "Duration", stat: "p99", unit: "Milliseconds", label: "Duration p99" },
+  { metric: "Duration", stat: "Maximum", unit: "Milliseconds", label: "Duration max" },
+  { metric: "Errors", stat: "Sum", unit: "Count", label: "Errors" },
+  { metric: "Throttles", stat: "Sum", unit: "Count", label: "Throttles" },
+  { metric: "ConcurrentExecutions", stat: "Maximum", unit: "Count", label: "Concurrent executions" },
+];
+
+export const BEDROCK_STATS: readonly StatSpec[] = [
+  { metric: "Invocations", stat: "Sum", unit: "Count", label: "Invocations" },
+  { metric: "InvocationLatency", stat: "Average", unit: "Milliseconds", label: "Latency avg" },
+  { metric: "InvocationLatency", stat: "p50", unit: "Milliseconds", label: "Latency p50" },
+  { metric: "InvocationLatency", stat: "p90", unit: "Milliseconds", label: "Latency p90" },
+  { metric: "InvocationLatency", stat: "p99", unit: "Milliseconds", label: "Latency p99" },
+  { metric: "InputTokenCount", stat: "Sum", unit: "Tokens", label: "Input tokens" },
+  { metric: "OutputTokenCount", stat: "Sum", unit: "Tokens", label: "Output tokens" },
+  { metric: "InvocationThrottles", stat: "Sum", unit: "Count", label: "Throttles" },
+  { metric: "InvocationClientErrors", stat: "Sum", unit: "Count", label: "Client errors" },
+  { metric: "InvocationServerErrors", stat: "Sum", unit: "Count", label: "Server errors" },
+];
+
+export interface MetricsFilter {
+  /** Lambda function names to include (all configured when empty). */
+  functions?: readonly string[];
+  /** Model IDs (base or as invoked) to include (all configured when empty). */
+  models?: readonly string[];
+}
+
+interface Planned extends MetricRequest {
+  kind: "lambda" | "bedrock";
+  resource: string;
+  spec: StatSpec;
+}
+
+export function selectedFunctions(config: Config, filter: MetricsFilter = {}): string[] {
+  const all = config.lambda.functions.map((f) => f.name);
+  return filter.functions?.length ? all.filter((f) => filter.functions!.includes(f)) : all;
+}
+
+export function selectedModels(config: Config, filter: MetricsFilter = {}): string[] {
+  const wanted = filter.models ?? [];
+  return config.bedrock.models
+    .filter((m) => wanted.length === 0 || wanted.includes(m.id) || wanted.includes(invokeModelId(m)))
+    .map(invokeModelId);
+}
+
+/** Every series a refresh asks for, in a stable order. */
+export function planSeries(config: Config, filter: MetricsFilter = {}): Planned[] {
+  const out: Planned[] = [];
+  for (const fn of selectedFunctions(config, filter)) {
+    for (const spec of LAMBDA_STATS) {
+      out.push({
+        key: `lambda:${fn}:${spec.metric}:${spec.stat}`,
+        kind: "lambda",
+        resource: fn,
+        spec,
+        region: lambdaRegion(config),
+        namespace: "AWS/Lambda",
+        metricName: spec.metric,
+        dimensions: { FunctionName: fn },
+        stat: spec.stat,
+      });
+    }
+  }
+  for (const modelId of selectedModels(config, filter)) {
+    for (const spec of BEDROCK_STATS) {
+      out.push({
+        key: `bedrock:${modelId}:${spec.metric}:${spec.stat}`,
+        kind: "bedrock",
+        resource: modelId,
+        spec,
+        region: bedrockRegion(config),
+        namespace: "AWS/Bedrock",
+        metricName: spec.metric,
+        dimensions: { ModelId: modelId },
+        stat: spec.stat,
+      });
+    }
+  }
+  return out;
+}
+
+/** The point budget per series so that one call never exceeds 100,800 datapoints (no truncation). */
+export function maxPointsFor(seriesCount: number): number {
+  const perCall = Math.min(MAX_QUERIES_PER_CALL, Math.max(1, seriesCount));
+  return Math.min(DEFAULT_MAX_POINTS, Math.floor(MAX_DATAPOINTS_PER_CALL / perCall));
+}
+
+export async function fetchMetrics(
+  clients: AwsClients,
+  config: Config,
+  requested: TimeRange,
+  now: Date,
+  filter: MetricsFilter = {},
+): Promise<MetricsData> {
+  const planned = planSeries(config, filter);
+  const range = withMaxPoints(requested, now, maxPointsFor(planned.length));
+  const fetched =
+    planned.length === 0
+      ? { points: new Map<string, Array<[number, number]>>(), calls: 0, partial: [] }
+      : await getMetricData(
+          (region) => clients.cloudwatch({ region }),
+          planned,
+          range.start,
+          range.end,
+          range.periodSeconds,
+        );
+  const toSeries = (p: Planned): Series => {
+    const raw = fetched.points.get(p.key) ?? [];
+    return {
+      id: p.key,
+      label: p.spec.label,
+      unit: p.spec.unit,
+      resource: p.resource,
+      stat: p.stat,
+      points: p.stat === "Sum" ? zeroFill(raw, range.start, range.end, range.periodSeconds) : raw,
+    };
+  };
+  const lambda = planned.filter((p) => p.kind === "lambda").map(toSeries);
+  for (const fn of selectedFunctions(config, filter)) lambda.push(errorRateSeries(lambda, fn));
+  return {
+    range: {
+      start: range.start.toISOString(),
+      end: range.end.toISOString(),
+      preset: range.preset,
+      periodSeconds: range.periodSeconds,
+    },
+    lambda,
+    bedrock: planned.filter((p) => p.kind === "bedrock").map(toSeries),
+    calls: fetched.calls,
+  };
+}
+
+/** Errors / Invocations per period, in percent (computed here: no metric-math query to pay for). */
+export function errorRateSeries(lambda: readonly Series[], fn: string): Series {
+  const find = (metric: string) => lambda.find((s) => s.id === `lambda:${fn}:${metric}:Sum`)?.points ?? [];
+  const errors = new Map(find("Errors"));
+  const points: Array<[number, number]> = find("Invocations")
+    .filter(([, n]) => n > 0)
+    .map(([t, n]) => [t, Math.round(((errors.get(t) ?? 0) / n) * 10_000) / 100]);
+  return {
+    id: `lambda:${fn}:ErrorRate:Percent`,
+    label: "Error rate",
+    unit: "Percent",
+    resource: fn,
+    stat: "ErrorRate",
+    points,
+  };
+}
+
+/** Sum of a series' values. */
+export function total(series: Series | undefined): number {
+  return (series?.points ?? []).reduce((sum, [, v]) => sum + v, 0);
+}

@@ -1,0 +1,114 @@
+/**
+ * Measurement accuracy against the sandbox's ground truth. The sandbox runs in a child process
+ * (so the client does not share its event loop) with latencyScale 0.5; each measured request is
+ * matched to the sandbox's record by request ID.
+ *
+ * Stated tolerance (on measured - planned, never on elapsed time): TTFT and end-to-end are never
+ * below the plan by more than 2 ms (a client cannot see a token before the server sends it) and
+ * at most 100 ms above it per request, with a median excess of at most 40 ms; inter-token latency
+ * within 10 % + 0.5 ms of the plan at the median; metrics.latencyMs passed through exactly.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { runBenchmark } from "../../server/bench/runner.ts";
+import { percentile } from "../../server/bench/stats.ts";
+import type { LoadPlan, RequestRow } from "../../server/bench/types.ts";
+import { type BenchFixture, groundTruth, MODELS, startFixture, suiteFile } from "./bench-fixture.ts";
+
+const TOLERANCE = { belowMs: 2, aboveMs: 100, medianAboveMs: 40, itlRelative: 0.1, itlAbsMs: 0.5 };
+
+const loaded = suiteFile({
+  name: "accuracy",
+  warmup: 1,
+  repetitions: 4,
+  prompts: [
+    { id: "bedrock", text: "Explain briefly what Amazon Bedrock is." },
+    { id: "lambda", text: "¿Qué es AWS Lambda? Responde en una frase." },
+  ],
+});
+
+describe("benchmark measurements match the sandbox's ground truth", () => {
+  let fx: BenchFixture;
+  before(async () => {
+    fx = await startFixture({ bedrock: { latencyScale: 0.5 } }, { childProcess: true });
+  });
+  after(async () => {
+    await fx.close();
+  });
+
+  async function measureAndCompare(load: LoadPlan): Promise<RequestRow[]> {
+    // Act
+    const result = await runBenchmark(fx.deps, {
+      loaded,
+      models: MODELS,
+      region: "us-east-1",
+      mode: "stream",
+      load,
+      slo: { p90EndToEndMs: 2000, minQualityPassRate: 0.9 },
+    });
+    const truth = await groundTruth(fx.url);
+    // Assess
+    assert.equal(result.status, "complete");
+    const measured = result.rows.filter((r) => !r.warmup);
+    assert.equal(measured.length, 3 * 2 * 4);
+    const ttftExcess: number[] = [];
+    const e2eExcess: number[] = [];
+    const itlError: number[] = [];
+    for (const row of measured) {
+      assert.equal(row.status, "ok", `${row.modelId} ${row.errorCode}`);
+      const t = truth.get(row.requestId!);
+      assert.ok(t, `no ground truth for request ${row.requestId}`);
+      assert.equal(t.operation, "ConverseStream");
+      assert.equal(row.serverLatencyMs, t.latencyMs, "metrics.latencyMs must be the server's own figure");
+      assert.equal(row.outputTokens, t.outputTokens);
+      assert.equal(row.inputTokens, t.inputTokens);
+      const dTtft = row.ttftMs! - t.plannedTtftMs!;
+      const dE2e = row.endToEndMs! - t.plannedLatencyMs!;
+      assert.ok(
+        dTtft >= -TOLERANCE.belowMs && dTtft <= TOLERANCE.aboveMs,
+        `TTFT ${row.ttftMs} vs planned ${t.plannedTtftMs}`,
+      );
+      assert.ok(
+        dE2e >= -TOLERANCE.belowMs && dE2e <= TOLERANCE.aboveMs,
+        `E2E ${row.endToEndMs} vs planned ${t.plannedLatencyMs}`,
+      );
+      assert.ok(
+        row.firstEventMs! <= row.ttftMs!,
+        "the first event (messageStart) comes no later than the first text",
+      );
+      ttftExcess.push(dTtft);
+      e2eExcess.push(dE2e);
+      itlError.push(Math.abs(row.interTokenMs! - t.plannedItlMs!) - TOLERANCE.itlRelative * t.plannedItlMs!);
+    }
+    const median = (v: number[]) =>
+      percentile(
+        [...v].sort((a, b) => a - b),
+        50,
+      );
+    assert.ok(median(ttftExcess) <= TOLERANCE.medianAboveMs, `median TTFT excess ${median(ttftExcess)} ms`);
+    assert.ok(median(e2eExcess) <= TOLERANCE.medianAboveMs, `median E2E excess ${median(e2eExcess)} ms`);
+    assert.ok(
+      median(itlError) <= TOLERANCE.itlAbsMs,
+      `median inter-token error ${median(itlError)} ms beyond 10 %`,
+    );
+    return measured;
+  }
+
+  it("at concurrency 1 (sequential)", async () => {
+    await measureAndCompare({ kind: "sequential" });
+  });
+
+  it("at concurrency 16 (closed loop)", async () => {
+    const rows = await measureAndCompare({ kind: "concurrency", n: 16 });
+    // The sandbox's planned Micro < Lite < Pro ordering survives the load.
+    const medianBy = (m: string) =>
+      percentile(
+        rows
+          .filter((r) => r.modelId === m)
+          .map((r) => r.endToEndMs!)
+          .sort((a, b) => a - b),
+        50,
+      );
+    assert.ok(medianBy(MODELS[0]!) < medianBy(MODELS[2]!));
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * The dashboard page: reads the view state from the URL, fetches every panel source in
+ * parallel (each renders as soon as it arrives; a failure marks only its own panels), and
+ * re-renders on range/filter changes and on auto-refresh.
+ */
+import type {
+  BenchRunDetail,
+  BenchRunSummary,
+  BenchSchedulesData,
+  BudgetsData,
+  CostsData,
+  HealthResponse,
+  LogsData,
+  MetricsData,
+  OverviewData,
+  Panel,
+  UsageData,
+} from "../../server/api/contract.ts";
+import { AuthRequiredError, getHealth, getPanel, requestRefresh } from "./api.ts";
+import { chartSummaries, restyleAll } from "./charts.ts";
+import { byId, h } from "./dom.ts";
+import { header } from "./header.ts";
+import { showLogin } from "./login.ts";
+import { bedrockPanels } from "./panels/bedrock.ts";
+import { benchPanel, runsOf, runsToDetail } from "./panels/bench.ts";
+import { budgetPanel } from "./panels/budgets.ts";
+import { costPanels } from "./panels/costs.ts";
+import { errorsPanel } from "./panels/errors.ts";
+import { kpiPanel } from "./panels/kpis.ts";
+import { lambdaPanels } from "./panels/lambda.ts";
+import { scheduler } from "./refresh.ts";
+import { resources } from "./series.ts";
+import { parseState, rangeQuery, refreshMs, serializeState, type ViewState } from "./state.ts";
+import { onThemeChange } from "./theme.ts";
+import { viewContext } from "./view.ts";
+
+declare global {
+  interface Window {
+    /** Read-only test hook: chart summaries and load counters (see the README). */
+    __bedrockOps?: { charts: typeof chartSummaries; loads: () => number; state: () => ViewState };
+  }
+}
+
+let state = parseState(location.search);
+let loads = 0;
+let generation = 0;
+
+async function start(root: HTMLElement): Promise<void> {
+  let health: HealthResponse;
+  try {
+    health = await getHealth();
+  } catch (err) {
+    root.replaceChildren(
+      h("p", { class: "fatal", text: `Could not reach the dashboard server: ${(err as Error).message}` }),
+    );
+    return;
+  }
+  try {
+    // In token mode, probe once: a 401 means we need the login form first.
+    if (health.auth) await getPanel<UsageData>("/api/usage", "");
+  } catch (err) {
+    if (err instanceof AuthRequiredError) {
+      showLogin(root, () => void start(root));
+      return;
+    }
+  }
+  mount(root, health);
+}
+
+function mount(root: HTMLElement, health: HealthResponse): void {
+  // The last metrics answer, so a model-filter change re-renders without refetching.
+  let lastMetrics: Panel<MetricsData> | null = null;
+  let logGroup = "";
+  const top = header({
+    onRange(range) {
+      update({ ...state, range });
+    },
+    onRefreshOption(option) {
+      update({ ...state, refresh: option }, false);
+      timer.set(refreshMs(option));
+    },
+    onRefreshNow() {
+      void Promise.all(["metrics", "logs", "costs", "budgets", "overview"].map(requestRefresh)).then(() =>
+        load(),
+      );
+    },
+  });
+  const kpis = kpiPanel();
+  const lambda = lambdaPanels();
+  const bedrock = bedrockPanels((models) => {
+    update({ ...state, models }, false);
+    if (lastMetrics) bedrock.render(lastMetrics, viewContext(state, health, logGroup));
+  });
+  const costs = costPanels();
+  const budgets = budgetPanel();
+  const errors = errorsPanel();
+  const bench = benchPanel();
+  const main = h(
+    "main",
+    { id: "main", class: "grid" },
+    kpis.node,
+    ...lambda.nodes,
+    bedrock.node,
+    costs.node,
+    budgets.node,
+    errors.node,
+    bench.node,
+  );
+  const skip = h("a", { class: "skip", href: "#main", text: "Skip to panels" });
+  root.replaceChildren(skip, top.node, main);
+  top.setHealth(health);
+  top.setState(state);
+
+  const timer = scheduler(
+    () => void load(),
+    (paused) => top.setLastRefresh(new Date(), paused),
+  );
+  timer.set(refreshMs(state.refresh));
+  onThemeChange(restyleAll);
+  window.addEventListener("popstate", () => {
+    state = parseState(location.search);
+    top.setState(state);
+    void load();
+  });
+
+  function update(next: ViewState, reload = true): void {
+    state = next;
+    const query = serializeState(state);
+    history.pushState(null, "", query ? `?${query}` : location.pathname);
+    top.setState(state);
+    if (reload) void load();
+  }
+
+  async function load(): Promise<void> {
+    const mine = ++generation;
+    const q = rangeQuery(state.range);
+    const current = () => mine === generation;
+    document.body.dataset.loading = "true";
+    const ctx = viewContext(state, health, logGroup);
+    const metricsP = getPanel<MetricsData>("/api/metrics", q);
+    const overviewP = getPanel<OverviewData>("/api/overview", q);
+    const logsP = getPanel<LogsData>("/api/logs", q);
+    const costsP = getPanel<CostsData>("/api/costs", q);
+    const budgetsP = getPanel<BudgetsData>("/api/budgets", "");
+    const benchP = loadBench();
+    const tasks = [
+      metricsP.then((p) => {
+        if (!current()) return;
+        lastMetrics = p;
+        const fn = p.data ? resources(p.data.lambda)[0] : undefined;
+        if (fn) logGroup = ctx.logGroup = `/aws/lambda/${fn}`;
+        lambda.renderMetrics(p, ctx);
+        bedrock.render(p, ctx);
+      }),
+      overviewP.then((p) => current() && kpis.render(p)),
+      Promise.all([logsP, metricsP]).then(([p]) => {
+        if (!current()) return;
+        lambda.renderLogs(p, ctx);
+        errors.render(p, ctx);
+      }),
+      Promise.all([costsP, overviewP, budgetsP]).then(([p, o, b]) => {
+        if (!current()) return;
+        const budget = o.data?.budgetUsd ?? b.data?.budgets[0]?.limit ?? null;
+        costs.render(p, ctx, budget);
+      }),
+      budgetsP.then((p) => current() && budgets.render(p)),
+      benchP.then(([runs, details, schedules]) => current() && bench.render(runs, details, schedules)),
+    ];
+    await Promise.allSettled(tasks);
+    // Own spend last, so it includes the calls this refresh just caused.
+    const usage = await getPanel<UsageData>("/api/usage", "");
+    if (!current()) return;
+    top.setUsage(usage);
+    loads++;
+    top.setLastRefresh(new Date(), timer.paused());
+    document.body.dataset.loading = "false";
+    document.body.dataset.loads = String(loads);
+  }
+
+  window.__bedrockOps = Object.freeze({
+    charts: chartSummaries,
+    loads: () => loads,
+    state: () => structuredClone(state),
+  });
+  void load();
+}
+
+async function loadBench(): Promise<[Panel<BenchRunSummary[]>, BenchRunDetail[], BenchSchedulesData | null]> {
+  const [runs, schedules] = await Promise.all([
+    getPanel<BenchRunSummary[]>("/api/bench/runs", ""),
+    getPanel<BenchSchedulesData>("/api/bench/schedules", ""),
+  ]);
+  const wanted = runsToDetail(runsOf(runs.data));
+  const details = await Promise.all(
+    wanted.map((r) => getPanel<BenchRunDetail>(`/api/bench/runs/${encodeURIComponent(r.id)}`, "")),
+  );
+  return [
+    { ...runs, data: runs.data === null ? null : runsOf(runs.data) },
+    details.flatMap((d) => (d.data ? [d.data] : [])),
+    schedules.data,
+  ];
+}
+
+void start(byId("app"));

@@ -1,0 +1,108 @@
+/** KPI cards: invocations, error rate, p90 latency, tokens, estimated Bedrock cost, MTD vs budget with forecast; each with its change against the previous period. */
+import type { KpiValue, OverviewData, Panel } from "../../../server/api/contract.ts";
+import { clear, h } from "../dom.ts";
+import { formatChange, formatCount, formatMs, formatPercent, formatUsd } from "../format.ts";
+import { panelFrame, setStatus } from "../panel.ts";
+
+export interface KpiPanel {
+  node: HTMLElement;
+  render(panel: Panel<OverviewData>): void;
+}
+
+/** Whether a rise is bad for this KPI (costs, errors, latency) or neutral (traffic). */
+type Direction = "up-bad" | "neutral";
+
+function kpiValue(kpi: KpiValue, kind: "count" | "ratio" | "ms" | "usd" | "tokens"): string {
+  if (kpi.value === null) return "–";
+  switch (kind) {
+    case "ratio":
+      return kpi.unit === "Percent" ? formatPercent(kpi.value) : formatPercent(kpi.value * 100);
+    case "ms":
+      return formatMs(kpi.value);
+    case "usd":
+      return formatUsd(kpi.value);
+    default:
+      return formatCount(kpi.value);
+  }
+}
+
+function card(
+  id: string,
+  label: string,
+  value: string,
+  change: number | null,
+  direction: Direction,
+  note?: string,
+): HTMLElement {
+  const trend = change === null || change === 0 ? "flat" : change > 0 ? "up" : "down";
+  const tone = direction === "neutral" || trend === "flat" ? "neutral" : trend === "up" ? "bad" : "good";
+  const arrow = trend === "up" ? "▲" : trend === "down" ? "▼" : "";
+  return h(
+    "div",
+    { class: "kpi", "data-kpi": id },
+    h("span", { class: "kpi-label", text: label }),
+    h("strong", { class: "kpi-value", text: value }),
+    h("span", {
+      class: `kpi-change tone-${tone}`,
+      text: `${arrow} ${formatChange(change)} vs previous period`.trim(),
+    }),
+    note ? h("small", { class: "kpi-note", text: note }) : null,
+  );
+}
+
+export function kpiPanel(): KpiPanel {
+  const frame = panelFrame("panel-kpis", "At a glance", "overview", true);
+  const cards = h("div", { class: "kpis" });
+  frame.body.appendChild(cards);
+  return {
+    node: frame.section,
+    render(panel) {
+      setStatus(frame, panel);
+      const d = panel.data;
+      if (!d) return;
+      clear(cards);
+      const budgetNote =
+        d.budgetUsd !== null && d.monthToDateUsd !== null
+          ? `${formatPercent((d.monthToDateUsd / d.budgetUsd) * 100)} of ${formatUsd(d.budgetUsd)} budget; forecast ${d.forecastUsd === null ? "–" : formatUsd(d.forecastUsd)}`
+          : d.forecastUsd !== null
+            ? `forecast ${formatUsd(d.forecastUsd)}`
+            : "no budget configured";
+      const overBudget = d.budgetUsd !== null && d.forecastUsd !== null && d.forecastUsd > d.budgetUsd;
+      const mtd = h(
+        "div",
+        { class: overBudget ? "kpi kpi-alert" : "kpi", "data-kpi": "mtd" },
+        h("span", { class: "kpi-label", text: "Billed month to date" }),
+        h("strong", {
+          class: "kpi-value",
+          text: d.monthToDateUsd === null ? "–" : formatUsd(d.monthToDateUsd),
+        }),
+        h("span", {
+          class: `kpi-change tone-${overBudget ? "bad" : "neutral"}`,
+          text: overBudget ? "forecast exceeds budget" : "within budget forecast",
+        }),
+        h("small", { class: "kpi-note", text: budgetNote }),
+      );
+      cards.append(
+        card(
+          "invocations",
+          "Lambda invocations",
+          kpiValue(d.invocations, "count"),
+          d.invocations.change,
+          "neutral",
+        ),
+        card("errorRate", "Error rate", kpiValue(d.errorRate, "ratio"), d.errorRate.change, "up-bad"),
+        card("p90", "Lambda p90 latency", kpiValue(d.p90LatencyMs, "ms"), d.p90LatencyMs.change, "up-bad"),
+        card("tokens", "Bedrock tokens", kpiValue(d.tokens, "tokens"), d.tokens.change, "neutral"),
+        card(
+          "cost",
+          "Estimated Bedrock cost",
+          kpiValue(d.estimatedCostUsd, "usd"),
+          d.estimatedCostUsd.change,
+          "up-bad",
+          "tokens × list price",
+        ),
+        mtd,
+      );
+    },
+  };
+}
