@@ -234,3 +234,19 @@ export interface BenchSchedulesData {
   schedules: BenchScheduleView[];
   missed: BenchMissedRun[];
 }
+
+/** Body of POST /api/login. */
+export interface LoginRequest {
+  token: string;
+}
+
+/** Response of each data endpoint of the API (server/api/routes), by path. */
+export interface ApiResponses {
+  "/api/health": HealthResponse;
+  "/api/overview": Panel<OverviewData>;
+  "/api/metrics": Panel<MetricsData>;
+  "/api/logs": Panel<LogsData>;
+  "/api/costs": Panel<CostsData>;
+  "/api/budgets": Panel<BudgetsData>;
+  "/api/usage": Panel<UsageData>;
+}

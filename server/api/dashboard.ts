@@ -102,16 +102,30 @@ export class Dashboard {
     });
   }
 
+  /**
+   * The metrics panel. `previous` asks for the range of the same length just before (KPI
+   * comparisons); its key stays relative to the preset so it is shared like the current one.
+   */
   async metrics(
     q: Pick<DataQuery, "range" | "functions" | "models">,
     force = false,
+    previous = false,
   ): Promise<Panel<MetricsData>> {
+    const key = previous ? `${this.metricsKey(q)}:previous` : this.metricsKey(q);
     const fetch = () =>
-      fetchMetrics(this.deps.clients, this.deps.config, this.resolve(q.range), this.deps.now(), {
-        functions: q.functions,
-        models: q.models,
-      });
-    return toPanel(await this.deps.cache.get(this.metricsKey(q), this.ttl("metrics"), fetch, { force }));
+      fetchMetrics(
+        this.deps.clients,
+        this.deps.config,
+        this.resolve(previous ? this.previous(q.range) : q.range),
+        this.deps.now(),
+        {
+          functions: q.functions,
+          models: q.models,
+        },
+      );
+    // The previous period only moves with the clock: five TTLs are fresh enough for a comparison.
+    const ttl = previous ? this.ttl("metrics") * 5 : this.ttl("metrics");
+    return toPanel(await this.deps.cache.get(key, ttl, fetch, { force }));
   }
 
   async logsPanel(q: Pick<DataQuery, "range" | "functions">, force = false): Promise<Panel<LogsData>> {

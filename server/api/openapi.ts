@@ -143,7 +143,7 @@ export const OPENAPI = {
     "/api/refresh/{panel}": {
       post: {
         summary:
-          "Refetch one panel now (rate-limited per panel: metrics 10 s, logs 60 s, costs 300 s, budgets 60 s)",
+          "Refetch one panel now (rate-limited per panel: metrics 10 s, logs 60 s, costs 30 min, budgets 60 s)",
         parameters: [
           {
             name: "panel",

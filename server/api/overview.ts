@@ -71,10 +71,9 @@ export async function overview(
   config: Config,
   q: DataQuery,
 ): Promise<Panel<OverviewData>> {
-  const previousQuery = { ...q, range: dashboard.previous(q.range) };
   const [current, previous, costs, budgets] = await Promise.all([
     dashboard.metrics(q),
-    dashboard.metrics(previousQuery),
+    dashboard.metrics(q, false, true),
     dashboard.costsPanel(q),
     dashboard.budgetsPanel(),
   ]);

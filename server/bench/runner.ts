@@ -62,6 +62,8 @@ export interface RunResult {
   detail: BenchRunDetail;
   rows: RequestRow[];
   error: string | null;
+  /** True when the run stopped after warm-up because the measured latency showed the quotas cannot take the load. */
+  refused: boolean;
 }
 
 export class QuotaRefusal extends Error {
@@ -181,6 +183,7 @@ export async function runBenchmark(deps: RunnerDeps, req: RunRequest): Promise<R
   };
 
   let error: string | null = null;
+  let refused = false;
   let status: RunStatus = "complete";
   try {
     const warm = plan.filter((i) => i.warmup);
@@ -206,6 +209,7 @@ export async function runBenchmark(deps: RunnerDeps, req: RunRequest): Promise<R
   } catch (err) {
     status = "failed";
     error = (err as Error).message;
+    refused = err instanceof QuotaRefusal;
   }
 
   const stats: BenchModelDetail[] = req.models.map((m, i) =>
@@ -218,5 +222,5 @@ export async function runBenchmark(deps: RunnerDeps, req: RunRequest): Promise<R
     regressions: findRegressions(stats, deps.store.previousRuns(suite.name, startedAt)),
   };
   deps.store.finishRun(runId, status, now(), results, error ?? undefined);
-  return { runId, status, detail: deps.store.getRun(runId)!, rows, error };
+  return { runId, status, detail: deps.store.getRun(runId)!, rows, error, refused };
 }

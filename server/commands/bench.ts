@@ -280,6 +280,7 @@ async function bench(options: ParsedOptions, io: CommandIO): Promise<number> {
       io.stderr.write(`Wrote ${options.export}.\n`);
     }
     if (json) io.stdout.write(`${JSON.stringify(result.detail, null, 2)}\n`);
+    if (result.refused) return 3;
     if (result.status === "failed") return 1;
     if (result.status === "incomplete") return 130;
     return result.detail.stats.every((s) => s.count > 0 && s.errorRate + s.throttleRate >= 1) ? 1 : 0;

@@ -87,7 +87,9 @@ export const command: CommandSpec = {
     const dryRun = options["dry-run"] === true;
     return withClients(config, async ({ clients, sandboxUrl }) => {
       if (sandboxUrl && !options.json)
-        io.stderr.write(`No config.json: running against the built-in sandbox at ${sandboxUrl}\n`);
+        io.stderr.write(
+          `Sandbox mode (no config.json or mode "sandbox"): using the built-in sandbox at ${sandboxUrl}\n`,
+        );
       const { accountId, plan, applied } = await budgetSetup(clients, {
         accountId: config.aws.accountId,
         managed,

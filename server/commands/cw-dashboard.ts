@@ -49,7 +49,10 @@ export const command: CommandSpec = {
       return 0;
     }
     return withClients(config, async ({ clients, sandboxUrl }) => {
-      if (sandboxUrl) io.stderr.write(`No config.json: writing to the built-in sandbox at ${sandboxUrl}\n`);
+      if (sandboxUrl)
+        io.stderr.write(
+          `Sandbox mode (no config.json or mode "sandbox"): writing to the built-in sandbox at ${sandboxUrl}\n`,
+        );
       const result = await putDashboard(clients.cloudwatch(), name, body);
       for (const m of result.messages) io.stderr.write(`CloudWatch: ${m}\n`);
       io.stdout.write(`Wrote dashboard "${name}" (${body.widgets.length} widgets).\n`);

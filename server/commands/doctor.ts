@@ -41,7 +41,9 @@ export const command: CommandSpec = {
     }
     return withClients(config, async ({ clients, sandboxUrl }) => {
       if (sandboxUrl && !json)
-        io.stderr.write(`No config.json: checking the built-in sandbox at ${sandboxUrl}\n`);
+        io.stderr.write(
+          `Sandbox mode (no config.json or mode "sandbox"): checking the built-in sandbox at ${sandboxUrl}\n`,
+        );
       const rows = [configRow(config.source, undefined)];
       const prices = PriceBook.fromConfig(config);
       rows.push(

@@ -5,29 +5,24 @@
 import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { DescribeBudgetsCommand } from "@aws-sdk/client-budgets";
 import { GetMetricDataCommand, ListMetricsCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
-import {
-  DescribeLogGroupsCommand,
-  StartQueryCommand,
-  StopQueryCommand,
-} from "@aws-sdk/client-cloudwatch-logs";
 import { GetCostAndUsageCommand } from "@aws-sdk/client-cost-explorer";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { AwsClients } from "../aws/clients.ts";
-import { bedrockRegion, type Config, invokeModelId, lambdaRegion, logGroupOf } from "../config.ts";
+import { bedrockRegion, type Config, invokeModelId, lambdaRegion } from "../config.ts";
 import { costOf, type TokenPrice } from "../pricing/prices.ts";
-import { errorFacts } from "./aws-errors.ts";
 import {
   type CheckRow,
   credentialSource,
   credentialsRow,
-  logGroupRow,
   metricDataRow,
   type Outcome,
   permissionRow,
   regionRow,
   skippedRow,
 } from "./doctor-checks.ts";
+import { logGroups } from "./doctor-logs.ts";
 import { type ConverseResult, modelRow } from "./doctor-model.ts";
+import { attempt, ONCE } from "./probe.ts";
 
 /** The on-demand price of a model ID (any form), or null when unpriced. */
 export type PriceLookup = (modelId: string) => TokenPrice | null;
@@ -39,16 +34,7 @@ export interface DoctorOptions {
   prices: PriceLookup;
 }
 
-const ONCE = { maxAttempts: 1 } as const;
 const DAY_MS = 86_400_000;
-
-async function attempt<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await fn() };
-  } catch (err) {
-    return { ok: false, error: errorFacts(err) };
-  }
-}
 
 async function credentials(
   config: Config,
@@ -141,53 +127,6 @@ async function metrics(
     });
   }
   return { rows, permission };
-}
-
-async function logGroups(config: Config, clients: AwsClients, now: number): Promise<CheckRow[]> {
-  const logs = clients.logs({ region: lambdaRegion(config), ...ONCE });
-  const rows: CheckRow[] = [];
-  let describe: Outcome<unknown> = { ok: true, value: undefined };
-  const existing: string[] = [];
-  for (const fn of config.lambda.functions) {
-    const name = logGroupOf(fn);
-    const found = await attempt(async () => {
-      const page = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 5 }));
-      return (page.logGroups ?? []).some((g) => g.logGroupName === name);
-    });
-    if (!found.ok) describe = found;
-    else if (found.value) existing.push(name);
-    rows.push(logGroupRow(name, found));
-  }
-  rows.unshift(permissionRow("logs:DescribeLogGroups", describe));
-  if (existing.length === 0) {
-    rows.splice(
-      1,
-      0,
-      skippedRow(
-        "permission:logs:StartQuery",
-        "Permission logs:StartQuery",
-        "no configured log group exists",
-      ),
-    );
-    return rows;
-  }
-  const start = await attempt(() =>
-    logs.send(
-      new StartQueryCommand({
-        logGroupNames: existing.slice(0, 1),
-        startTime: Math.floor((now - 300_000) / 1000),
-        endTime: Math.floor(now / 1000),
-        queryString: "fields @timestamp | limit 1",
-      }),
-    ),
-  );
-  if (start.ok && start.value.queryId) {
-    const queryId = start.value.queryId;
-    // Free the concurrency slot at once; the query may already have finished.
-    await attempt(() => logs.send(new StopQueryCommand({ queryId })));
-  }
-  rows.splice(1, 0, permissionRow("logs:StartQuery", start, "5-minute query on one log group"));
-  return rows;
 }
 
 async function models(config: Config, clients: AwsClients, prices: PriceLookup): Promise<CheckRow[]> {

@@ -15,9 +15,8 @@ export type StatementKey =
   | "CloudWatchPublishNamespace"
   | "CloudWatchDashboardWrite"
   | "CloudWatchDashboardList"
-  | "LogsDescribeAccountRegion"
   | "LogsQueryConfiguredLogGroups"
-  | "LogsQueryResultsAllResources"
+  | "LogsAllResources"
   | "CostExplorerAllResources"
   | "BudgetsViewAccount"
   | "BudgetsViewManaged"
@@ -47,13 +46,14 @@ export const SDK_OPERATIONS: Readonly<Record<string, OperationPermission>> = {
   PutDashboard: op("cloudwatch:PutDashboard", "CloudWatchDashboardWrite", "cw-dashboard"),
   GetDashboard: op("cloudwatch:GetDashboard", "CloudWatchDashboardWrite", "cw-dashboard"),
   ListDashboards: op("cloudwatch:ListDashboards", "CloudWatchDashboardList", "cw-dashboard"),
-  // CloudWatch Logs: StartQuery and FilterLogEvents take log-group ARNs; query results do not.
-  DescribeLogGroups: op("logs:DescribeLogGroups", "LogsDescribeAccountRegion", "dashboard"),
+  // CloudWatch Logs: StartQuery and FilterLogEvents take log-group ARNs; DescribeLogGroups and the
+  // query-result operations have no resource types (Resource "*").
+  DescribeLogGroups: op("logs:DescribeLogGroups", "LogsAllResources", "dashboard"),
   StartQuery: op("logs:StartQuery", "LogsQueryConfiguredLogGroups", "dashboard"),
   FilterLogEvents: op("logs:FilterLogEvents", "LogsQueryConfiguredLogGroups", "dashboard"),
-  GetQueryResults: op("logs:GetQueryResults", "LogsQueryResultsAllResources", "dashboard"),
-  StopQuery: op("logs:StopQuery", "LogsQueryResultsAllResources", "dashboard"),
-  DescribeQueries: op("logs:DescribeQueries", "LogsQueryResultsAllResources", "dashboard"),
+  GetQueryResults: op("logs:GetQueryResults", "LogsAllResources", "dashboard"),
+  StopQuery: op("logs:StopQuery", "LogsAllResources", "dashboard"),
+  DescribeQueries: op("logs:DescribeQueries", "LogsAllResources", "dashboard"),
   // Cost Explorer: no resource-level permissions for cost queries.
   GetCostAndUsage: op("ce:GetCostAndUsage", "CostExplorerAllResources", "dashboard"),
   GetCostForecast: op("ce:GetCostForecast", "CostExplorerAllResources", "dashboard"),

@@ -43,8 +43,10 @@ export function modelArns(modelId: string, region: string, accountId: string): s
   return [`arn:${p}:bedrock:${region}:${accountId}:inference-profile/${modelId}`, ...models];
 }
 
-function logGroupArn(region: string, accountId: string, name: string): string {
-  return `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:${name}:*`;
+/** A log group's ARN in both forms IAM may evaluate: the SAR's `log-group:<name>` and the API's `:*` form. */
+function logGroupArns(region: string, accountId: string, name: string): string[] {
+  const arn = `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:${name}`;
+  return [arn, `${arn}:*`];
 }
 
 function budgetArn(accountId: string, name: string): string {
@@ -61,7 +63,7 @@ function resources(
   switch (key) {
     case "CloudWatchReadAllResources":
     case "CloudWatchDashboardList":
-    case "LogsQueryResultsAllResources":
+    case "LogsAllResources":
     case "CostExplorerAllResources":
       return { Resource: "*" };
     case "CloudWatchPublishNamespace": {
@@ -72,10 +74,10 @@ function resources(
     }
     case "CloudWatchDashboardWrite":
       return { Resource: `arn:aws:cloudwatch::${account}:dashboard/${ctx.dashboardName}` };
-    case "LogsDescribeAccountRegion":
-      return { Resource: `arn:${partitionOf(region)}:logs:${region}:${account}:log-group:*` };
     case "LogsQueryConfiguredLogGroups":
-      return { Resource: config.lambda.functions.map((f) => logGroupArn(region, account, logGroupOf(f))) };
+      return {
+        Resource: config.lambda.functions.flatMap((f) => logGroupArns(region, account, logGroupOf(f))),
+      };
     case "BudgetsViewAccount":
       return {
         Resource: config.budgets.names

@@ -3,6 +3,7 @@
  * against an in-process sandbox when the configuration says `mode: "sandbox"` (no config.json).
  * The sandbox differs from AWS only by endpoint and credentials.
  */
+import { resolve } from "node:path";
 import { type AwsClients, createAwsClients, settingsFromConfig } from "../aws/clients.ts";
 import type { Config } from "../config.ts";
 import {
@@ -18,7 +19,10 @@ export interface ClientContext {
   sandboxUrl?: string;
 }
 
-/** Sandbox options implied by the configuration: its seed, region, functions, models and faults. */
+/**
+ * Sandbox options implied by the configuration: its seed, region, functions, models and faults.
+ * Budgets persist under server.dataDir so that a second `budget setup` sees the first one's work.
+ */
 export function sandboxOptionsFromConfig(config: Config): SandboxOptions {
   return {
     port: 0,
@@ -27,6 +31,7 @@ export function sandboxOptionsFromConfig(config: Config): SandboxOptions {
     functions: config.lambda.functions.map((f) => f.name),
     models: config.bedrock.models.map((m) => (m.profile ? `${m.profile}.${m.id}` : m.id)),
     faults: config.sandbox.faults,
+    settings: { budgets: { stateFile: resolve(config.server.dataDir, "sandbox", "budgets.json") } },
   };
 }
 

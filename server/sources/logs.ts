@@ -92,10 +92,13 @@ export function parseMemory(result: InsightsResult): LogsData["memory"] {
   };
 }
 
+/** Lambda's runtime prints the request ID after the timestamp: "[ERROR]\t<time>\t<request id>\t...". */
+const REQUEST_ID = /\t([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\t/;
+
 export function parseErrors(result: InsightsResult): LogsData["recentErrors"] {
   return result.rows.map((r) => ({
     timestamp: toIso(r["@timestamp"] ?? ""),
-    requestId: r["@requestId"] ?? null,
+    requestId: r["@requestId"] ?? REQUEST_ID.exec(r["@message"] ?? "")?.[1] ?? null,
     message: (r["@message"] ?? "").trim().slice(0, 2_000),
     logStream: r["@logStream"] ?? "",
   }));

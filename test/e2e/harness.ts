@@ -53,7 +53,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   if (options.budgets) {
     const clients = createAwsClients(settingsFromConfig(config, sandboxCredentials(), sandboxUrl));
     try {
-      await budgetSetup(clients, { managed: config.budgets.managed, dryRun: false });
+      // With a subscriber, as `budget setup --email ops@example.com`: the thresholds become notifications.
+      const managed = config.budgets.managed.map((b) => ({ ...b, emails: ["ops@example.com"] }));
+      await budgetSetup(clients, { managed, dryRun: false });
     } finally {
       clients.destroy();
     }
@@ -108,7 +110,7 @@ export interface ChartInfo {
   id: string;
   renders: number;
   xRange: [number, number] | null;
-  datasets: Array<{ label: string; points: number; visible: boolean }>;
+  datasets: Array<{ label: string; points: number; visible: boolean; marked: number }>;
 }
 
 export function charts(page: Page): Promise<ChartInfo[]> {

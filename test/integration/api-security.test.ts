@@ -17,7 +17,11 @@ const TOKEN = "correct-horse-battery-staple-42";
 const NOW = Date.parse("2026-11-18T15:30:00.000Z");
 const now = () => new Date(NOW);
 
-function rawGet(url: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function rawGet(
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(`${url}${path}`, { headers }, (res) => {
       let body = "";
@@ -65,11 +69,22 @@ describe("API security with a token", () => {
   });
 
   test("every API call and /metrics answer 401 without the token or with a wrong one", async () => {
-    for (const path of ["/api/metrics", "/api/overview", "/api/costs", "/api/budgets", "/api/usage", "/api/logs", "/api/openapi.json", "/metrics"]) {
+    for (const path of [
+      "/api/metrics",
+      "/api/overview",
+      "/api/costs",
+      "/api/budgets",
+      "/api/usage",
+      "/api/logs",
+      "/api/openapi.json",
+      "/metrics",
+    ]) {
       const none = await call(path);
       assert.equal(none.status, 401, path);
       assert.equal(((await none.json()) as { error: { code: string } }).error.code, "Unauthorized");
-      const wrong = await call(path, { headers: { Authorization: "Bearer correct-horse-battery-staple-43" } });
+      const wrong = await call(path, {
+        headers: { Authorization: "Bearer correct-horse-battery-staple-43" },
+      });
       assert.equal(wrong.status, 401, path);
     }
     const refresh = await call("/api/refresh/metrics", { method: "POST" });
@@ -85,9 +100,17 @@ describe("API security with a token", () => {
   });
 
   test("login sets an HttpOnly SameSite=Strict cookie that is not the token, and it opens the API", async () => {
-    const wrong = await call("/api/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: "nope-nope-nope-nope" }) });
+    const wrong = await call("/api/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: "nope-nope-nope-nope" }),
+    });
     assert.equal(wrong.status, 401);
-    const ok = await call("/api/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: TOKEN }) });
+    const ok = await call("/api/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: TOKEN }),
+    });
     assert.equal(ok.status, 200);
     const cookie = ok.headers.get("set-cookie") ?? "";
     assert.match(cookie, /HttpOnly/);
@@ -99,7 +122,11 @@ describe("API security with a token", () => {
   });
 
   test("an oversized body is refused with 413", async () => {
-    const res = await call("/api/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: "x".repeat(20_000) }) });
+    const res = await call("/api/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: "x".repeat(20_000) }),
+    });
     assert.equal(res.status, 413);
   });
 
@@ -120,7 +147,12 @@ describe("API security with a token", () => {
     const page = await call("/");
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<title>page<\/title>/);
-    for (const path of ["/../outside.txt", "/..%2foutside.txt", "/%2e%2e/outside.txt", "/%2e%2e%2foutside.txt"]) {
+    for (const path of [
+      "/../outside.txt",
+      "/..%2foutside.txt",
+      "/%2e%2e/outside.txt",
+      "/%2e%2e%2foutside.txt",
+    ]) {
       const res = await rawGet(server.url, path, {});
       assert.notEqual(res.status, 200, path);
       assert.ok(!res.body.includes("must-not-be-served"), path);
@@ -162,7 +194,9 @@ describe("API security with a token", () => {
   });
 
   test("CSV where a table makes sense", async () => {
-    const res = await call("/api/metrics?range=1h&format=csv", { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const res = await call("/api/metrics?range=1h&format=csv", {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type") ?? "", /^text\/csv/);
     const lines = (await res.text()).trim().split("\r\n");
@@ -172,7 +206,15 @@ describe("API security with a token", () => {
 
   test("no response carries the token or the AWS credentials", async () => {
     const { accessKeyId, secretAccessKey } = sandboxCredentials();
-    for (const path of ["/api/health", "/api/overview", "/api/costs", "/api/budgets", "/api/usage", "/api/openapi.json", "/metrics"]) {
+    for (const path of [
+      "/api/health",
+      "/api/overview",
+      "/api/costs",
+      "/api/budgets",
+      "/api/usage",
+      "/api/openapi.json",
+      "/metrics",
+    ]) {
       await call(path, { headers: { Authorization: `Bearer ${TOKEN}` } });
     }
     assert.ok(seen.length > 20);
@@ -186,7 +228,10 @@ describe("API security with a token", () => {
 describe("binding and the missing page", () => {
   test("serve refuses a non-loopback address without a token", async () => {
     await assert.rejects(
-      startServer(parseConfig({ mode: "sandbox", server: { host: "0.0.0.0" } }), { port: 0, dataDir: ":memory:" }),
+      startServer(parseConfig({ mode: "sandbox", server: { host: "0.0.0.0" } }), {
+        port: 0,
+        dataDir: ":memory:",
+      }),
       /Refusing to listen on 0\.0\.0\.0 without an access token.*BEDROCK_OPS_TOKEN/,
     );
   });
@@ -204,7 +249,12 @@ describe("binding and the missing page", () => {
   });
 
   test("a missing web build gets a plain page saying how to build it", async () => {
-    const server = await startServer(parseConfig({ mode: "sandbox" }), { port: 0, dataDir: ":memory:", now, staticDir: join(tmpdir(), "bedrock-ops-no-such-dist") });
+    const server = await startServer(parseConfig({ mode: "sandbox" }), {
+      port: 0,
+      dataDir: ":memory:",
+      now,
+      staticDir: join(tmpdir(), "bedrock-ops-no-such-dist"),
+    });
     try {
       const res = await fetch(`${server.url}/`);
       assert.equal(res.status, 503);

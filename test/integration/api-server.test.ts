@@ -8,14 +8,27 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { CostsData, HealthResponse, LogsData, MetricsData, OverviewData, Panel, UsageData } from "../../server/api/contract.ts";
+import type {
+  CostsData,
+  HealthResponse,
+  LogsData,
+  MetricsData,
+  OverviewData,
+  Panel,
+  UsageData,
+} from "../../server/api/contract.ts";
 import { type RunningServer, startServer } from "../../server/api/server.ts";
 import { parseConfig } from "../../server/config.ts";
+import { invocationEnd } from "../../server/sandbox/workload/model.ts";
 
 const NOW = Date.parse("2026-11-18T15:30:00.000Z");
 const now = () => new Date(NOW);
 
-async function getJson<T>(base: string, path: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }> {
+async function getJson<T>(
+  base: string,
+  path: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: T; headers: Headers }> {
   const res = await fetch(`${base}${path}`, init);
   return { status: res.status, body: (await res.json()) as T, headers: res.headers };
 }
@@ -59,8 +72,12 @@ describe("dashboard API against the sandbox", () => {
     const data = body.data!;
     const start = Date.parse(data.range.start);
     const end = Date.parse(data.range.end);
-    const expected = server.sandbox!.workload.invocations("twin-api", start, end);
-    const sum = (id: string) => (data.lambda.find((s) => s.id === id)?.points ?? []).reduce((n, [, v]) => n + v, 0);
+    // Lambda reports an invocation in the minute it ends (as its REPORT line).
+    const expected = server.sandbox!.workload
+      .invocations("twin-api", start - 180_000, end)
+      .filter((i) => invocationEnd(i) >= start && invocationEnd(i) < end && invocationEnd(i) <= NOW);
+    const sum = (id: string) =>
+      (data.lambda.find((s) => s.id === id)?.points ?? []).reduce((n, [, v]) => n + v, 0);
     assert.ok(expected.length > 0);
     assert.equal(sum("lambda:twin-api:Invocations:Sum"), expected.length);
     assert.equal(sum("lambda:twin-api:Errors:Sum"), expected.filter((i) => i.error).length);
@@ -72,26 +89,38 @@ describe("dashboard API against the sandbox", () => {
   });
 
   test("metrics: Bedrock token sums equal the workload's calls per model", async () => {
-    const { body } = await getJson<Panel<MetricsData>>(server.url, "/api/metrics?range=3h&model=amazon.nova-lite-v1:0");
+    const { body } = await getJson<Panel<MetricsData>>(
+      server.url,
+      "/api/metrics?range=3h&model=amazon.nova-lite-v1:0",
+    );
     const data = body.data!;
     assert.deepEqual([...new Set(data.bedrock.map((s) => s.resource))], ["amazon.nova-lite-v1:0"]);
     const start = Date.parse(data.range.start);
     const end = Date.parse(data.range.end);
     // CloudWatch counts tokens of successful calls, under the minute Bedrock received them.
-    const expected = server.sandbox!.workload
-      .invocations("twin-api", start - 60_000, end)
+    const expected = server
+      .sandbox!.workload.invocations("twin-api", start - 60_000, end)
       .flatMap((inv) => (inv.bedrock ? [inv.bedrock] : []))
-      .filter((c) => c.modelId === "amazon.nova-lite-v1:0" && c.status === "ok" && c.time >= start && c.time < end);
-    const tokens = data.bedrock.find((s) => s.id.endsWith(":InputTokenCount:Sum"))!.points.reduce((n, [, v]) => n + v, 0);
+      .filter(
+        (c) => c.modelId === "amazon.nova-lite-v1:0" && c.status === "ok" && c.time >= start && c.time < end,
+      );
+    const tokens = data.bedrock
+      .find((s) => s.id.endsWith(":InputTokenCount:Sum"))!
+      .points.reduce((n, [, v]) => n + v, 0);
     assert.ok(expected.length > 0);
-    assert.equal(tokens, expected.reduce((n, c) => n + c.inputTokens, 0));
+    assert.equal(
+      tokens,
+      expected.reduce((n, c) => n + c.inputTokens, 0),
+    );
   });
 
   test("20 concurrent viewers cost the same AWS calls as one", async () => {
     const seq = sinceSeq(server);
     const usageBefore = (await getJson<Panel<UsageData>>(server.url, "/api/usage")).body.data!;
     const countBefore = usageBefore.calls.find((c) => c.api === "cloudwatch:GetMetricData")?.count ?? 0;
-    const answers = await Promise.all(Array.from({ length: 20 }, () => getJson<Panel<MetricsData>>(server.url, "/api/metrics?range=12h")));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => getJson<Panel<MetricsData>>(server.url, "/api/metrics?range=12h")),
+    );
     assert.ok(answers.every((a) => a.status === 200 && a.body.data !== null));
     assert.equal(new Set(answers.map((a) => a.body.asOf)).size, 1);
     assert.equal(calls(server, seq, "cloudwatch", "GetMetricData"), 1);
@@ -109,13 +138,16 @@ describe("dashboard API against the sandbox", () => {
     // Lambda writes the REPORT line when the invocation ends (start + init + duration); Logs Insights' range is inclusive.
     const from = Date.parse(data.range.start);
     const to = Date.parse(data.range.end);
-    const reportAt = (i: { start: number; initMs?: number; durationMs: number }) => Math.round(i.start + (i.initMs ?? 0) + i.durationMs);
-    const invocations = server.sandbox!.workload
-      .invocations("twin-api", from - 60_000, to)
+    const reportAt = (i: { start: number; initMs?: number; durationMs: number }) =>
+      Math.round(i.start + (i.initMs ?? 0) + i.durationMs);
+    const invocations = server
+      .sandbox!.workload.invocations("twin-api", from - 60_000, to)
       .filter((i) => reportAt(i) >= from && reportAt(i) <= Math.min(to, NOW));
     assert.equal(data.percentiles!.count, invocations.length);
     assert.equal(data.coldStarts!.count, invocations.filter((i) => i.initMs !== undefined).length);
-    assert.ok(data.percentiles!.p50 <= data.percentiles!.p90 && data.percentiles!.p90 <= data.percentiles!.p99);
+    assert.ok(
+      data.percentiles!.p50 <= data.percentiles!.p90 && data.percentiles!.p90 <= data.percentiles!.p99,
+    );
     assert.equal(data.memory!.memorySizeMb, 512);
   });
 
@@ -128,15 +160,25 @@ describe("dashboard API against the sandbox", () => {
     for (const day of data.byService) {
       const models = data.bedrockByModel.find((d) => d.date === day.date);
       assert.ok(models, `no per-model costs for ${day.date}`);
-      assert.ok(Math.abs(models.total - (day.groups["Amazon Bedrock"] ?? 0)) < 0.001, `${day.date}: ${models.total} vs ${day.total}`);
+      assert.ok(
+        Math.abs(models.total - (day.groups["Amazon Bedrock"] ?? 0)) < 0.001,
+        `${day.date}: ${models.total} vs ${day.total}`,
+      );
     }
-    assert.deepEqual([...new Set(data.reconciliation.map((r) => r.model))].sort(), ["nova-lite", "nova-micro", "nova-pro"]);
+    assert.deepEqual([...new Set(data.reconciliation.map((r) => r.model))].sort(), [
+      "nova-lite",
+      "nova-micro",
+      "nova-pro",
+    ]);
     const finished = data.reconciliation.filter((r) => r.date < "2026-11-17");
     assert.ok(finished.length > 0);
     for (const row of finished) {
       assert.ok(row.billedUsd !== null && row.gapUsd !== null);
       assert.equal(row.gapUsd, Math.round((row.billedUsd - row.estimatedUsd) * 1e6) / 1e6);
-      assert.ok(Math.abs(row.gapUsd) <= 0.02 * row.billedUsd + 0.01, `${row.date} ${row.model} gap ${row.gapUsd}`);
+      assert.ok(
+        Math.abs(row.gapUsd) <= 0.02 * row.billedUsd + 0.01,
+        `${row.date} ${row.model} gap ${row.gapUsd}`,
+      );
     }
     assert.ok(data.monthToDate > 0);
     assert.ok(data.forecast === null || data.forecast.end === "2026-12-01");
@@ -147,9 +189,13 @@ describe("dashboard API against the sandbox", () => {
       getJson<Panel<OverviewData>>(server.url, "/api/overview?range=3h"),
       getJson<Panel<MetricsData>>(server.url, "/api/metrics?range=3h"),
     ]);
-    const invocations = metrics.body.data!.lambda.find((s) => s.id === "lambda:twin-api:Invocations:Sum")!.points.reduce((n, [, v]) => n + v, 0);
+    const invocations = metrics.body
+      .data!.lambda.find((s) => s.id === "lambda:twin-api:Invocations:Sum")!
+      .points.reduce((n, [, v]) => n + v, 0);
     assert.equal(overview.body.data!.invocations.value, invocations);
-    const tokens = metrics.body.data!.bedrock.filter((s) => /TokenCount:Sum$/.test(s.id)).reduce((n, s) => n + s.points.reduce((m, [, v]) => m + v, 0), 0);
+    const tokens = metrics.body
+      .data!.bedrock.filter((s) => /TokenCount:Sum$/.test(s.id))
+      .reduce((n, s) => n + s.points.reduce((m, [, v]) => m + v, 0), 0);
     assert.equal(overview.body.data!.tokens.value, tokens);
     assert.ok((overview.body.data!.estimatedCostUsd.value ?? 0) > 0);
     assert.ok((overview.body.data!.monthToDateUsd ?? 0) > 0);
@@ -195,7 +241,10 @@ describe("dashboard API against the sandbox", () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
     assert.match(text, /^# TYPE bedrock_ops_bedrock_tokens gauge$/m);
-    assert.match(text, /^bedrock_ops_bedrock_tokens\{model="amazon\.nova-lite-v1:0",direction="input"\} \d+$/m);
+    assert.match(
+      text,
+      /^bedrock_ops_bedrock_tokens\{model="amazon\.nova-lite-v1:0",direction="input"\} \d+$/m,
+    );
     assert.match(text, /^bedrock_ops_aws_api_calls_total\{api="cloudwatch:GetMetricData"\} \d+$/m);
   });
 
@@ -219,7 +268,11 @@ describe("dashboard API against the sandbox", () => {
 describe("GetMetricData batching", () => {
   test("559 series take exactly ceil(559 / 500) = 2 calls", async () => {
     const models = Array.from({ length: 55 }, (_, i) => ({ id: `amazon.nova-lite-v1:${i}` }));
-    const server = await startServer(parseConfig({ mode: "sandbox", bedrock: { models } }), { port: 0, dataDir: ":memory:", now });
+    const server = await startServer(parseConfig({ mode: "sandbox", bedrock: { models } }), {
+      port: 0,
+      dataDir: ":memory:",
+      now,
+    });
     try {
       const { body } = await getJson<Panel<MetricsData>>(server.url, "/api/metrics?range=1h");
       assert.equal(body.error, null);

@@ -4,9 +4,12 @@
  * matched to the sandbox's record by request ID.
  *
  * Stated tolerance (on measured - planned, never on elapsed time): TTFT and end-to-end are never
- * below the plan by more than 2 ms (a client cannot see a token before the server sends it) and
- * at most 100 ms above it per request, with a median excess of at most 40 ms; inter-token latency
- * within 10 % + 0.5 ms of the plan at the median; metrics.latencyMs passed through exactly.
+ * below the plan by more than 2 ms (a client cannot see a token before the server sends it, so
+ * this catches a clock started late or stopped early); the median excess is at most 40 ms (this
+ * catches timing the wrong event, e.g. TTFT at messageStart or at the end; the median, not each
+ * request, because a busy CI machine can stall single requests by hundreds of ms); inter-token
+ * latency within 10 % + 0.5 ms of the plan at the median; metrics.latencyMs, inputTokens and
+ * outputTokens passed through exactly.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -15,7 +18,7 @@ import { percentile } from "../../server/bench/stats.ts";
 import type { LoadPlan, RequestRow } from "../../server/bench/types.ts";
 import { type BenchFixture, groundTruth, MODELS, startFixture, suiteFile } from "./bench-fixture.ts";
 
-const TOLERANCE = { belowMs: 2, aboveMs: 100, medianAboveMs: 40, itlRelative: 0.1, itlAbsMs: 0.5 };
+const TOLERANCE = { belowMs: 2, medianAboveMs: 40, itlRelative: 0.1, itlAbsMs: 0.5 };
 
 const loaded = suiteFile({
   name: "accuracy",
@@ -64,14 +67,8 @@ describe("benchmark measurements match the sandbox's ground truth", () => {
       assert.equal(row.inputTokens, t.inputTokens);
       const dTtft = row.ttftMs! - t.plannedTtftMs!;
       const dE2e = row.endToEndMs! - t.plannedLatencyMs!;
-      assert.ok(
-        dTtft >= -TOLERANCE.belowMs && dTtft <= TOLERANCE.aboveMs,
-        `TTFT ${row.ttftMs} vs planned ${t.plannedTtftMs}`,
-      );
-      assert.ok(
-        dE2e >= -TOLERANCE.belowMs && dE2e <= TOLERANCE.aboveMs,
-        `E2E ${row.endToEndMs} vs planned ${t.plannedLatencyMs}`,
-      );
+      assert.ok(dTtft >= -TOLERANCE.belowMs, `TTFT ${row.ttftMs} vs planned ${t.plannedTtftMs}`);
+      assert.ok(dE2e >= -TOLERANCE.belowMs, `E2E ${row.endToEndMs} vs planned ${t.plannedLatencyMs}`);
       assert.ok(
         row.firstEventMs! <= row.ttftMs!,
         "the first event (messageStart) comes no later than the first text",

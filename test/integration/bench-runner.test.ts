@@ -190,10 +190,33 @@ describe("benchmark runner against the sandbox", () => {
     assert.equal((await groundTruth(fx.url)).size, before);
   });
 
+  it("refuses after warm-up when the measured latency shows the RPM quota cannot take the concurrency", async () => {
+    // Act: 4 workers on a model answering in well under a second, with a 30 requests/minute quota
+    const result = await runBenchmark(
+      fx.deps,
+      request({
+        models: [MICRO],
+        load: { kind: "concurrency", n: 4 },
+        quotas: { [MICRO]: { rpm: 30, tpm: 10_000_000 } },
+      }),
+    );
+    // Assess
+    assert.equal(result.status, "failed");
+    assert.equal(result.refused, true);
+    assert.match(
+      result.error ?? "",
+      /4 worker\(s\) x 60000 ms \/ \d+ ms per request \/ 1 models = [\d.]+ requests\/min > RPM quota 30/,
+    );
+    assert.deepEqual(
+      result.rows.map((r) => r.warmup),
+      [true],
+    );
+  });
+
   it("flags a model whose p90 got worse than in the previous run of the suite", async () => {
-    // Prepare: a first run at latencyScale 0.05, then the sandbox gets 6x slower
+    // Prepare: a first run at latencyScale 0.05, then the sandbox gets 20x slower
     const first = await runBenchmark(fx.deps, request({ models: [MICRO], repetitions: 10 }));
-    settings.bedrock = { latencyScale: 0.3 };
+    settings.bedrock = { latencyScale: 1 };
     // Act
     const second = await runBenchmark(fx.deps, request({ models: [MICRO], repetitions: 10 }));
     // Assess

@@ -29,6 +29,7 @@ describe("ops commands through the CLI (built-in sandbox)", () => {
       config,
       JSON.stringify({
         mode: "sandbox",
+        server: { dataDir: join(dir, "data") },
         budgets: {
           managed: [
             { name: "twin-budget", limitUsd: 10, emails: [], thresholds: [{ type: "ACTUAL", percent: 80 }] },
@@ -72,6 +73,10 @@ describe("ops commands through the CLI (built-in sandbox)", () => {
       stdout,
       /Budgets console: https:\/\/us-east-1\.console\.aws\.amazon\.com\/billing\/home#\/budgets/,
     );
+    // The sandbox keeps budgets under server.dataDir: a second run finds nothing to do.
+    const again = await run("budget", "setup", "--email", "ops@example.com", "--config", config);
+    assert.match(again.stdout, /= unchanged twin-budget {2}budget: 10(\.0)? USD MONTHLY COST/);
+    assert.match(again.stdout, /0 change\(s\) applied/);
   });
 
   it("budget rejects a bad e-mail before calling AWS, and an unknown subcommand", async () => {

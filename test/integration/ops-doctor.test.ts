@@ -68,6 +68,7 @@ describe("doctor against the sandbox", () => {
       "cloudwatch:GetMetricData",
       "logs:DescribeLogGroups",
       "logs:StartQuery",
+      "logs:GetQueryResults",
       "ce:GetCostAndUsage",
       "budgets:ViewBudget",
     ]) {

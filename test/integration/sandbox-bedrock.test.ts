@@ -63,7 +63,7 @@ describe("sandbox Bedrock Runtime: Converse and ConverseStream over the SDK's de
       settings: {
         bedrock: {
           latencyScale: 0.01,
-          accessDenied: ["us.amazon.nova-premier-v1:0"],
+          accessDenied: ["us.amazon.nova-premier-v1:0", "amazon.nova-lite-v1:0@us-west-2"],
           profileOnly: ["amazon.nova-pro-v1:0"],
         },
       },
@@ -227,6 +227,41 @@ describe("sandbox Bedrock Runtime: Converse and ConverseStream over the SDK's de
     assert.ok(err instanceof AccessDeniedException);
     assert.equal(err.$metadata.httpStatusCode, 403);
     assert.equal(err.message, "You don't have access to the model with the specified model ID.");
+  });
+
+  it("denies a us. profile when access is missing in one of its Regions, while the base ID still works (seed 000)", async () => {
+    // Act: access to Nova Lite was not granted in us-west-2, one of the us. profile's Regions
+    const viaProfile = await rejection(
+      bedrock.send(new ConverseCommand({ ...TWIN, modelId: "us.amazon.nova-lite-v1:0" })),
+    );
+    const direct = await bedrock.send(new ConverseCommand(TWIN));
+    // Assess
+    assert.ok(viaProfile instanceof AccessDeniedException);
+    assert.equal(direct.stopReason, "end_turn");
+  });
+
+  it("takes the Region from the SigV4 scope: a Nova base ID from us-west-2 needs the us. profile", async () => {
+    // Prepare
+    const west = new BedrockRuntimeClient({
+      region: "us-west-2",
+      endpoint: sandbox.url,
+      credentials: sandboxCredentials(),
+      maxAttempts: 1,
+    });
+    try {
+      // Act
+      const err = await rejection(
+        west.send(new ConverseCommand({ ...TWIN, modelId: "amazon.nova-micro-v1:0" })),
+      );
+      const ok = await west.send(new ConverseCommand({ ...TWIN, modelId: "us.amazon.nova-micro-v1:0" }));
+      // Assess
+      assert.ok(err instanceof ValidationException);
+      assert.match(err.message, /with on-demand throughput isn’t supported/);
+      const truth = await truthOf(sandbox, ok.$metadata.requestId);
+      assert.equal(truth.region, "us-west-2");
+    } finally {
+      west.destroy();
+    }
   });
 
   it("raises ResourceNotFoundException (404) for a Legacy model", async () => {

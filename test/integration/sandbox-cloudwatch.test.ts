@@ -18,6 +18,7 @@ import {
   ValidationException,
 } from "@aws-sdk/client-cloudwatch";
 import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
+import { invocationEnd } from "../../server/sandbox/workload/model.ts";
 
 // Wednesday 18 Nov 2026, 15:30 UTC: the workload's busy afternoon.
 const NOW = Date.UTC(2026, 10, 18, 15, 30);
@@ -43,6 +44,11 @@ const lambda = (
 
 describe("sandbox CloudWatch GetMetricData", () => {
   let sandbox: RunningSandbox;
+  /** Invocations that ended (REPORT time, which is when Lambda reports them) in [from, to), up to NOW. */
+  const ended = (fn: string, from: number, to: number) =>
+    sandbox.workload
+      .invocations(fn, from - 3 * 60_000, to)
+      .filter((i) => invocationEnd(i) >= from && invocationEnd(i) < to && invocationEnd(i) <= NOW);
   let cw: CloudWatchClient;
   const get = (
     input: Partial<GetMetricDataCommandInput> & Pick<GetMetricDataCommandInput, "MetricDataQueries">,
@@ -67,7 +73,7 @@ describe("sandbox CloudWatch GetMetricData", () => {
 
   it("sums Lambda Invocations to the workload's count, per period and in total", async () => {
     // Prepare
-    const invocations = sandbox.workload.invocations("twin-api", NOW - 3 * HOUR, NOW);
+    const invocations = ended("twin-api", NOW - 3 * HOUR, NOW);
     // Act
     const out = await get({ MetricDataQueries: [lambda("inv", "Invocations", "Sum", 300)] });
     // Assess
@@ -93,8 +99,7 @@ describe("sandbox CloudWatch GetMetricData", () => {
     // Prepare: one hour-long period, 14:00-15:00
     const start = NOW - 90 * 60_000;
     const end = NOW - 30 * 60_000;
-    const durations = sandbox.workload
-      .invocations("twin-api", start, end)
+    const durations = ended("twin-api", start, end)
       .map((i) => i.durationMs)
       .sort((a, b) => a - b);
     const mean = durations.reduce((a, b) => a + b, 0) / durations.length;
@@ -307,7 +312,7 @@ describe("sandbox CloudWatch GetMetricData", () => {
     assert.equal(rate.Label, "Error rate (%)");
     assert.equal(rate.Values!.length, 3);
     rate.Timestamps!.forEach((t, k) => {
-      const inv = sandbox.workload.invocations("twin-api", t.getTime(), t.getTime() + HOUR);
+      const inv = ended("twin-api", t.getTime(), t.getTime() + HOUR);
       const expected = (100 * inv.filter((i) => i.error).length) / inv.length;
       assert.ok(Math.abs(rate.Values![k]! - expected) < 1e-9);
       const total = out.MetricDataResults![1]!;
@@ -470,14 +475,14 @@ describe("sandbox CloudWatch GetMetricData", () => {
     assert.equal(coarse.MetricDataResults![0]!.Values!.length, 24);
     assert.equal(
       coarse.MetricDataResults![0]!.Values!.reduce((a, b) => a + b, 0),
-      sandbox.workload.invocations("twin-api", start.getTime(), end.getTime()).length,
+      ended("twin-api", start.getTime(), end.getTime()).length,
     );
   });
 
   it("serves 30 days at a 1-hour period with every invocation counted", async () => {
     // Prepare
     const start = NOW - 30 * 24 * HOUR;
-    const expected = sandbox.workload.invocations("twin-api", start, NOW).length;
+    const expected = ended("twin-api", start, NOW).length;
     // Act
     const out = await get({
       StartTime: new Date(start),

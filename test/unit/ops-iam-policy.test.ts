@@ -142,6 +142,7 @@ describe("iam-policy", () => {
       "cloudwatch:ListDashboards",
       "cloudwatch:ListMetrics",
       "cloudwatch:PutMetricData",
+      "logs:DescribeLogGroups",
       "logs:DescribeQueries",
       "logs:GetQueryResults",
       "logs:StopQuery",
@@ -159,7 +160,10 @@ describe("iam-policy", () => {
     const resourceOf = (action: string) =>
       policy.Statement.filter((s) => s.Action.includes(action)).map((s) => s.Resource);
     assert.deepEqual(resourceOf("logs:StartQuery"), [
-      ["arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/twin-api:*"],
+      [
+        "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/twin-api",
+        "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/twin-api:*",
+      ],
     ]);
     assert.deepEqual(resourceOf("budgets:ModifyBudget"), [
       ["arn:aws:budgets::111122223333:budget/twin-budget"],

@@ -9,7 +9,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { CloudWatchClient, GetMetricDataCommandInput, GetMetricDataCommandOutput } from "@aws-sdk/client-cloudwatch";
+import type {
+  CloudWatchClient,
+  GetMetricDataCommandInput,
+  GetMetricDataCommandOutput,
+} from "@aws-sdk/client-cloudwatch";
 import { parseConfig } from "../../server/config.ts";
 import { getMetricData, type MetricRequest, zeroFill } from "../../server/sources/metric-data.ts";
 import { maxPointsFor, planSeries } from "../../server/sources/metrics.ts";
@@ -88,10 +92,20 @@ describe("getMetricData", () => {
 
   test("series in two regions are two calls, each to its own region's client", async () => {
     const sent: Sent[] = [];
-    const out = await getMetricData(fakeCloudWatch(sent), [...requests(3, "us-east-1"), ...requests(2, "eu-west-1")], START, END, 300);
+    const out = await getMetricData(
+      fakeCloudWatch(sent),
+      [...requests(3, "us-east-1"), ...requests(2, "eu-west-1")],
+      START,
+      END,
+      300,
+    );
     assert.equal(out.calls, 2);
     assert.deepEqual(
-      sent.map((s) => [s.region, s.input.MetricDataQueries?.length, s.input.MetricDataQueries?.[0]?.MetricStat?.Period]),
+      sent.map((s) => [
+        s.region,
+        s.input.MetricDataQueries?.length,
+        s.input.MetricDataQueries?.[0]?.MetricStat?.Period,
+      ]),
       [
         ["us-east-1", 3, 300],
         ["eu-west-1", 2, 300],
@@ -111,7 +125,10 @@ describe("planSeries", () => {
     const config = parseConfig({
       aws: { region: "us-east-1" },
       lambda: { region: "eu-west-1", functions: [{ name: "twin-api" }] },
-      bedrock: { region: "us-west-2", models: [{ id: "amazon.nova-lite-v1:0", profile: "us" }, { id: "amazon.nova-pro-v1:0" }] },
+      bedrock: {
+        region: "us-west-2",
+        models: [{ id: "amazon.nova-lite-v1:0", profile: "us" }, { id: "amazon.nova-pro-v1:0" }],
+      },
     });
     const plan = planSeries(config);
     assert.equal(plan.length, 9 + 20);
@@ -121,7 +138,10 @@ describe("planSeries", () => {
       [...new Set(plan.filter((p) => p.kind === "bedrock").map((p) => p.dimensions.ModelId))],
       ["us.amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"],
     );
-    assert.deepEqual(planSeries(config, { models: ["amazon.nova-pro-v1:0"], functions: ["none"] }).length, 10);
+    assert.deepEqual(
+      planSeries(config, { models: ["amazon.nova-pro-v1:0"], functions: ["none"] }).length,
+      10,
+    );
   });
 });
 

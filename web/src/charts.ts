@@ -74,7 +74,8 @@ export interface ChartSummary {
   renders: number;
   /** The index axis bounds as drawn (epoch ms for time charts). */
   xRange: [number, number] | null;
-  datasets: Array<{ label: string; points: number; visible: boolean }>;
+  /** `marked`: points drawn as a marker (e.g. a benchmark regression). */
+  datasets: Array<{ label: string; points: number; visible: boolean; marked: number }>;
 }
 
 type Datum = { x: number; y: number } | number | null;
@@ -145,6 +146,13 @@ function toDataset(spec: ChartSpec, d: SpecDataset): AnyDataset {
   } as AnyDataset;
 }
 
+/** A tick unit from the axis span, so every chart of a range labels its axis the same way. */
+function autoUnit(spec: ChartSpec): "minute" | "hour" | "day" | undefined {
+  if (spec.min === undefined || spec.max === undefined) return undefined;
+  const span = spec.max - spec.min;
+  return span <= 2 * 3_600_000 ? "minute" : span <= 3 * 86_400_000 ? "hour" : "day";
+}
+
 function options(spec: ChartSpec): ChartOptions<"line" | "bar"> {
   const chrome = chromeColors();
   const valueAxis = {
@@ -164,7 +172,7 @@ function options(spec: ChartSpec): ChartOptions<"line" | "bar"> {
           min: spec.min,
           max: spec.max,
           stacked: spec.stacked ?? false,
-          time: { unit: spec.timeUnit, tooltipFormat: "PP HH:mm" },
+          time: { unit: spec.timeUnit ?? autoUnit(spec), tooltipFormat: "PP HH:mm" },
           grid: { color: chrome.grid },
           ticks: { color: chrome.muted, maxRotation: 0, autoSkip: true, maxTicksLimit: 8 },
         }
@@ -260,6 +268,7 @@ export function chartSummaries(): ChartSummary[] {
       label: d.label ?? "",
       points: (d.data as unknown[]).filter((v) => v !== null && v !== undefined).length,
       visible: chart.isDatasetVisible(i),
+      marked: markedPoints(d),
     })),
   }));
 }
@@ -267,4 +276,9 @@ export function chartSummaries(): ChartSummary[] {
 function indexRange(chart: AnyChart): [number, number] | null {
   const axis = chart.options.indexAxis === "y" ? chart.scales.y : chart.scales.x;
   return axis ? [axis.min, axis.max] : null;
+}
+
+function markedPoints(d: AnyDataset): number {
+  const style = (d as { pointStyle?: unknown }).pointStyle;
+  return Array.isArray(style) ? style.filter((s) => s === "triangle").length : 0;
 }

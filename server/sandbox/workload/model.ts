@@ -72,17 +72,26 @@ const APP_ERRORS: ReadonlyArray<{ type: string; message: string; frames: string[
   {
     type: "KeyError",
     message: "'session_id'",
-    frames: ['File "/var/task/server.py", line 161, in chat', 'File "/var/task/server.py", line 88, in load_conversation'],
+    frames: [
+      'File "/var/task/server.py", line 161, in chat',
+      'File "/var/task/server.py", line 88, in load_conversation',
+    ],
   },
   {
     type: "botocore.exceptions.ClientError",
     message: "An error occurred (AccessDenied) when calling the GetObject operation: Access Denied",
-    frames: ['File "/var/task/server.py", line 92, in load_conversation', 'File "/var/task/botocore/client.py", line 1023, in _make_api_call'],
+    frames: [
+      'File "/var/task/server.py", line 92, in load_conversation',
+      'File "/var/task/botocore/client.py", line 1023, in _make_api_call',
+    ],
   },
   {
     type: "TimeoutError",
     message: "Bedrock did not answer within 25 s",
-    frames: ['File "/var/task/server.py", line 140, in call_bedrock', 'File "/var/task/botocore/endpoint.py", line 119, in make_request'],
+    frames: [
+      'File "/var/task/server.py", line 140, in call_bedrock',
+      'File "/var/task/botocore/endpoint.py", line 119, in make_request',
+    ],
   },
 ];
 
@@ -150,15 +159,27 @@ export class Workload {
     const count = poisson(lambda, this.seed, fnHash, idx, 1);
     const previousQuiet = poisson(this.rate(fn, m - MINUTE), this.seed, fnHash, idx - 1, 1) === 0;
     const invocations: Invocation[] = [];
-    for (let i = 0; i < count; i++) invocations.push(this.invocation(fn, fnHash, m, idx, i, previousQuiet && i === 0));
+    for (let i = 0; i < count; i++)
+      invocations.push(this.invocation(fn, fnHash, m, idx, i, previousQuiet && i === 0));
     invocations.sort((a, b) => a.start - b.start);
     const busyMs = invocations.reduce((sum, inv) => sum + inv.durationMs + (inv.initMs ?? 0), 0);
-    const concurrency = count === 0 ? 0 : Math.max(1, Math.ceil((busyMs / MINUTE) * 2 + uniform(this.seed, fnHash, idx, 7)));
-    const throttles = uniform(this.seed, fnHash, idx, 9) < 0.002 ? 1 + Math.floor(uniform(this.seed, fnHash, idx, 10) * 3) : 0;
+    const concurrency =
+      count === 0 ? 0 : Math.max(1, Math.ceil((busyMs / MINUTE) * 2 + uniform(this.seed, fnHash, idx, 7)));
+    const throttles =
+      uniform(this.seed, fnHash, idx, 9) < 0.002
+        ? 1 + Math.floor(uniform(this.seed, fnHash, idx, 10) * 3)
+        : 0;
     return { invocations, throttles, concurrency };
   }
 
-  private invocation(fn: string, fnHash: number, m: number, idx: number, i: number, afterQuiet: boolean): Invocation {
+  private invocation(
+    fn: string,
+    fnHash: number,
+    m: number,
+    idx: number,
+    i: number,
+    afterQuiet: boolean,
+  ): Invocation {
     const s = this.seed;
     const start = m + Math.floor(uniform(s, fnHash, idx, i, 2) * MINUTE);
     const cold = afterQuiet ? uniform(s, fnHash, idx, i, 3) < 0.6 : uniform(s, fnHash, idx, i, 3) < 0.02;
@@ -169,15 +190,20 @@ export class Workload {
     let error: LambdaError | undefined;
     let bedrock: BedrockCall | undefined;
     if (roll < 0.005) {
-      const pick = APP_ERRORS[Math.floor(uniform(s, fnHash, idx, i, 8) * APP_ERRORS.length)] ?? APP_ERRORS[0]!;
+      const pick =
+        APP_ERRORS[Math.floor(uniform(s, fnHash, idx, i, 8) * APP_ERRORS.length)] ?? APP_ERRORS[0]!;
       error = { type: pick.type, message: pick.message, stack: pick.frames };
     } else if (this.models.length > 0) {
       bedrock = this.bedrockCall(fnHash, idx, i, start + Math.round(overheadMs * 0.6));
       if (bedrock.status === "throttled") {
         error = {
           type: "botocore.errorfactory.ThrottlingException",
-          message: "An error occurred (ThrottlingException) when calling the Converse operation: Too many requests, please wait before trying again.",
-          stack: ['File "/var/task/server.py", line 140, in call_bedrock', 'File "/var/task/botocore/client.py", line 1023, in _make_api_call'],
+          message:
+            "An error occurred (ThrottlingException) when calling the Converse operation: Too many requests, please wait before trying again.",
+          stack: [
+            'File "/var/task/server.py", line 140, in call_bedrock',
+            'File "/var/task/botocore/client.py", line 1023, in _make_api_call',
+          ],
         };
       }
     }
@@ -217,7 +243,13 @@ export class Workload {
     const hour = (time % DAY) / 3_600_000;
     const throttleP = 0.002 + 0.006 * bell(hour, 15, 2);
     const status: CallStatus =
-      roll < throttleP ? "throttled" : roll < throttleP + 0.002 ? "client_error" : roll < throttleP + 0.003 ? "server_error" : "ok";
+      roll < throttleP
+        ? "throttled"
+        : roll < throttleP + 0.002
+          ? "client_error"
+          : roll < throttleP + 0.003
+            ? "server_error"
+            : "ok";
     const slow = uniform(s, fnHash, idx, i, 24) < profile.slowProbability ? profile.slowFactor : 1;
     const ttftMs = round2(logNormal(profile.ttftMs, profile.ttftSigma, s, fnHash, idx, i, 25) * slow);
     const genMs = (outputTokens / logNormal(profile.tokensPerSecond, 0.12, s, fnHash, idx, i, 26)) * 1000;
@@ -255,7 +287,12 @@ export class Workload {
     if (this.models.includes(modelId)) {
       for (const fn of this.functions) {
         for (const inv of this.invocations(fn, from, to)) {
-          if (inv.bedrock && inv.bedrock.modelId === modelId && inv.bedrock.time >= from && inv.bedrock.time < to) {
+          if (
+            inv.bedrock &&
+            inv.bedrock.modelId === modelId &&
+            inv.bedrock.time >= from &&
+            inv.bedrock.time < to
+          ) {
             out.push(inv.bedrock);
           }
         }
@@ -287,6 +324,11 @@ export class Workload {
   }
 }
 
+/** When an invocation ends: its REPORT log line's timestamp (START + Init Duration + Duration). */
+export function invocationEnd(inv: Invocation): number {
+  return Math.round(inv.start + (inv.initMs ?? 0) + inv.durationMs);
+}
+
 function bell(x: number, centre: number, width: number): number {
   const d = Math.min(Math.abs(x - centre), 24 - Math.abs(x - centre));
   return Math.exp(-(d * d) / (2 * width * width));
@@ -297,6 +339,12 @@ function round2(x: number): number {
 }
 
 function uuidFrom(...parts: number[]): string {
-  const hex = [0, 1, 2, 3].map((k) => hash32(...parts, 0xc0ffee + k).toString(16).padStart(8, "0")).join("");
+  const hex = [0, 1, 2, 3]
+    .map((k) =>
+      hash32(...parts, 0xc0ffee + k)
+        .toString(16)
+        .padStart(8, "0"),
+    )
+    .join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -5,7 +5,7 @@
  * Calls answered live by the sandbox's Bedrock Runtime are added on top, never cached.
  */
 import type { BedrockCall, Workload } from "../../workload/model.ts";
-import { MINUTE } from "../../workload/model.ts";
+import { invocationEnd as endTime, MINUTE } from "../../workload/model.ts";
 
 export interface LambdaMinute {
   invocations: number;
@@ -114,11 +114,18 @@ export class WorkloadMinutes {
       concurrency: slice.concurrency,
       durations: [],
     };
-    for (const inv of slice.invocations) {
-      if (inv.start > now) continue;
-      record.invocations++;
-      if (inv.error) record.errors++;
-      record.durations.push(inv.durationMs);
+    // An invocation is reported when it ends (as its REPORT log line is), so Logs Insights over
+    // REPORT lines and these metrics agree on every window. Invocations last well under 2 minutes.
+    const history = this.workload.historyStart();
+    for (let lm = m - 2 * MINUTE; lm <= m; lm += MINUTE) {
+      if (lm < history) continue;
+      for (const inv of this.workload.minute(fn, lm).invocations) {
+        const end = endTime(inv);
+        if (end < m || end >= m + MINUTE || end > now) continue;
+        record.invocations++;
+        if (inv.error) record.errors++;
+        record.durations.push(inv.durationMs);
+      }
     }
     if (m + MINUTE <= now) this.lambdaCache.set(fn, m, record);
     return record;

@@ -7,6 +7,7 @@
  * they write no Lambda lines.
  */
 import type { Invocation, Workload } from "../../workload/model.ts";
+import { invocationEnd } from "../../workload/model.ts";
 import { hash32, hashString } from "../../workload/random.ts";
 import { appLine, bedrockLine, endLine, errorLine, reportLine, requestLine, startLine } from "./lines.ts";
 import { assignStreams } from "./streams.ts";
@@ -32,23 +33,30 @@ export function functionOfGroup(logGroupName: string): string | undefined {
   return logGroupName.startsWith(LAMBDA_PREFIX) ? logGroupName.slice(LAMBDA_PREFIX.length) : undefined;
 }
 
+/** When an invocation's END and REPORT lines are written: start + Init Duration + Duration (ms, rounded). */
+export function reportTimestamp(inv: Invocation): number {
+  return invocationEnd(inv);
+}
+
 /** Events of one invocation, in order. */
 export function invocationEvents(logGroupName: string, stream: string, inv: Invocation): LogEvent[] {
   const init = inv.initMs ?? 0;
   const handlerStart = inv.start + init;
-  const end = Math.round(handlerStart + inv.durationMs);
+  const end = reportTimestamp(inv);
   const lines: Array<{ t: number; message: string; fields: Record<string, string | number> }> = [];
   lines.push({
     t: inv.start,
     message: startLine(inv),
     fields: { "@type": "START", "@requestId": inv.requestId },
   });
+  // Logs Insights also finds the request ID in the runtime's tab-separated app lines.
+  const app = { "@requestId": inv.requestId };
   const requestAt = Math.min(end, Math.round(handlerStart + 1));
-  lines.push({ t: requestAt, message: requestLine(inv, requestAt, hashString(inv.requestId)), fields: {} });
+  lines.push({ t: requestAt, message: requestLine(inv, requestAt, hashString(inv.requestId)), fields: app });
   if (inv.bedrock) {
     const t = Math.min(end, Math.round(inv.bedrock.time + init + inv.bedrock.latencyMs));
     const message = bedrockLine(inv, t);
-    if (message) lines.push({ t, message, fields: {} });
+    if (message) lines.push({ t, message, fields: app });
   }
   if (inv.error) {
     const t = Math.max(requestAt, end - 1);

@@ -9,6 +9,7 @@ import { eventOperations } from "./event-handlers.ts";
 import { QueryManager } from "./queries.ts";
 import { evaluateQuery, queryOperations } from "./query-handlers.ts";
 
+export { groupEvents, type LogEvent, reportTimestamp } from "./events.ts";
 export { type LogRecord, type QueryOutput, runQuery } from "./insights/evaluator.ts";
 export { parseQuery } from "./insights/parser.ts";
 export { LOGS_DEFAULTS } from "./queries.ts";
