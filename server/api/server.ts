@@ -16,6 +16,7 @@ import {
 } from "../sandbox/index.ts";
 import { openDatabase } from "../store/db.ts";
 import { createApp } from "./app.ts";
+import { sandboxInitialBudgets } from "./sandbox-budgets.ts";
 import { isLoopback } from "./security.ts";
 
 export interface StartOptions {
@@ -71,6 +72,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       functions: config.lambda.functions.map((f) => f.name),
       models: config.bedrock.models.map(invokeModelId),
       faults: config.sandbox.faults,
+      settings: { budgets: { initial: sandboxInitialBudgets(config) } },
       ...(options.now ? { now: () => options.now!().getTime() } : {}),
       ...options.sandbox,
     });

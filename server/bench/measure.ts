@@ -107,6 +107,7 @@ export async function measureRequest(
   let opened = false;
   let firstText: number | null = null;
   let lastText: number | null = null;
+  let sawMetadata = false;
   const t0 = performance.now();
   try {
     if (options.mode === "converse") {
@@ -137,10 +138,19 @@ export async function measureRequest(
       }
       if (event.messageStop) m.stopReason = event.messageStop.stopReason ?? null;
       if (event.metadata) {
+        sawMetadata = true;
         m.inputTokens = event.metadata.usage?.inputTokens ?? null;
         m.outputTokens = event.metadata.usage?.outputTokens ?? null;
         m.serverLatencyMs = event.metadata.metrics?.latencyMs ?? null;
       }
+    }
+    // The SDK ends the iteration quietly when the request is aborted: that is not a complete answer.
+    if (signal.aborted)
+      throw Object.assign(new Error("The request was aborted mid-stream"), { name: "AbortError" });
+    if (!sawMetadata) {
+      throw Object.assign(new Error("The stream ended without its metadata event (usage, metrics)"), {
+        name: "IncompleteStreamError",
+      });
     }
     m.endToEndMs = ms(t0);
     m.text = parts.join("");

@@ -1,7 +1,7 @@
+import { withRuntime } from "../aws/runtime.ts";
 import { loadConfig, type ManagedBudget } from "../config.ts";
 import { budgetSetup, budgetsConsoleUrl } from "../ops/budget-apply.ts";
 import { countChanges, formatPlan } from "../ops/budget-plan.ts";
-import { withClients } from "../ops/with-clients.ts";
 import { CONFIG_OPTION, type CommandSpec, type ParsedOptions } from "./types.ts";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -85,7 +85,8 @@ export const command: CommandSpec = {
       return 2;
     }
     const dryRun = options["dry-run"] === true;
-    return withClients(config, async ({ clients, sandboxUrl }) => {
+    return withRuntime(config, async ({ clients, sandbox }) => {
+      const sandboxUrl = sandbox?.url;
       if (sandboxUrl && !options.json)
         io.stderr.write(
           `Sandbox mode (no config.json or mode "sandbox"): using the built-in sandbox at ${sandboxUrl}\n`,

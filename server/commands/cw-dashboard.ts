@@ -1,3 +1,4 @@
+import { withRuntime } from "../aws/runtime.ts";
 import { loadConfig } from "../config.ts";
 import {
   buildDashboardBody,
@@ -6,7 +7,6 @@ import {
   dashboardNameProblem,
 } from "../ops/cw-dashboard.ts";
 import { putDashboard } from "../ops/cw-dashboard-apply.ts";
-import { withClients } from "../ops/with-clients.ts";
 import { CONFIG_OPTION, type CommandSpec } from "./types.ts";
 
 export const command: CommandSpec = {
@@ -48,7 +48,8 @@ export const command: CommandSpec = {
       io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
       return 0;
     }
-    return withClients(config, async ({ clients, sandboxUrl }) => {
+    return withRuntime(config, async ({ clients, sandbox }) => {
+      const sandboxUrl = sandbox?.url;
       if (sandboxUrl)
         io.stderr.write(
           `Sandbox mode (no config.json or mode "sandbox"): writing to the built-in sandbox at ${sandboxUrl}\n`,

@@ -1,7 +1,7 @@
+import { withRuntime } from "../aws/runtime.ts";
 import { bedrockRegion, ConfigError, loadConfig } from "../config.ts";
 import { configRow, formatRows, summarize } from "../ops/doctor-checks.ts";
 import { runDoctor } from "../ops/doctor-run.ts";
-import { withClients } from "../ops/with-clients.ts";
 import { PriceBook } from "../pricing/prices.ts";
 import { CONFIG_OPTION, type CommandSpec } from "./types.ts";
 
@@ -39,7 +39,8 @@ export const command: CommandSpec = {
       );
       return 1;
     }
-    return withClients(config, async ({ clients, sandboxUrl }) => {
+    return withRuntime(config, async ({ clients, sandbox }) => {
+      const sandboxUrl = sandbox?.url;
       if (sandboxUrl && !json)
         io.stderr.write(
           `Sandbox mode (no config.json or mode "sandbox"): checking the built-in sandbox at ${sandboxUrl}\n`,

@@ -1,9 +1,9 @@
+import { withRuntime } from "../aws/runtime.ts";
 import { loadConfig } from "../config.ts";
 import { resolveAccountId } from "../ops/budget-apply.ts";
 import { DEFAULT_DASHBOARD_NAME, dashboardNameProblem } from "../ops/cw-dashboard.ts";
 import { FEATURES, parseFeatures } from "../ops/iam-actions.ts";
 import { buildPolicy } from "../ops/iam-policy.ts";
-import { withClients } from "../ops/with-clients.ts";
 import { CONFIG_OPTION, type CommandSpec } from "./types.ts";
 
 export const command: CommandSpec = {
@@ -61,7 +61,7 @@ export const command: CommandSpec = {
     const accountId =
       account ??
       config.aws.accountId ??
-      (await withClients(config, ({ clients }) => resolveAccountId(undefined, clients.sts())));
+      (await withRuntime(config, ({ clients }) => resolveAccountId(undefined, clients.sts())));
     io.stdout.write(
       `${JSON.stringify(buildPolicy(config, { accountId, features, dashboardName }), null, 2)}\n`,
     );

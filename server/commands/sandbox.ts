@@ -4,11 +4,18 @@ import { CONFIG_OPTION, type CommandSpec } from "./types.ts";
 
 export const command: CommandSpec = {
   name: "sandbox",
-  summary: "Run the local AWS sandbox alone: CloudWatch, CloudWatch Logs, Cost Explorer, Budgets, STS and Bedrock Runtime on one port.",
+  summary:
+    "Run the local AWS sandbox alone: CloudWatch, CloudWatch Logs, Cost Explorer, Budgets, STS and Bedrock Runtime on one port.",
   options: [
     { name: "port", type: "string", value: "<n>", description: "port to listen on", default: "4566" },
     { name: "host", type: "string", value: "<addr>", description: "address to bind", default: "127.0.0.1" },
-    { name: "seed", type: "string", value: "<n>", description: "workload seed (same seed, same data)", default: "42 or config sandbox.seed" },
+    {
+      name: "seed",
+      type: "string",
+      value: "<n>",
+      description: "workload seed (same seed, same data)",
+      default: "42 or config sandbox.seed",
+    },
     CONFIG_OPTION,
   ],
   details: [
@@ -33,13 +40,21 @@ export const command: CommandSpec = {
       host: typeof options.host === "string" ? options.host : "127.0.0.1",
       seed: seedText !== undefined ? Number(seedText) : config.sandbox.seed,
       region: config.aws.region,
-      functions: config.source.startsWith("defaults") ? DEFAULT_FUNCTIONS : config.lambda.functions.map((f) => f.name),
-      models: config.source.startsWith("defaults") ? DEFAULT_MODELS : config.bedrock.models.map((m) => (m.profile ? `${m.profile}.${m.id}` : m.id)),
+      functions: config.source.startsWith("defaults")
+        ? DEFAULT_FUNCTIONS
+        : config.lambda.functions.map((f) => f.name),
+      models: config.source.startsWith("defaults")
+        ? DEFAULT_MODELS
+        : config.bedrock.models.map((m) => (m.profile ? `${m.profile}.${m.id}` : m.id)),
       faults: config.sandbox.faults,
     });
-    io.stdout.write(`bedrock-ops sandbox listening on ${sandbox.url} (seed ${sandbox.workload.seed}, region ${sandbox.context.defaultRegion})\n`);
+    io.stdout.write(
+      `bedrock-ops sandbox listening on ${sandbox.url} (seed ${sandbox.workload.seed}, region ${sandbox.context.defaultRegion})\n`,
+    );
     io.stdout.write("Press Ctrl-C to stop.\n");
-    await new Promise<void>((resolve) => io.interrupted.addEventListener("abort", () => resolve(), { once: true }));
+    await new Promise<void>((resolve) =>
+      io.interrupted.addEventListener("abort", () => resolve(), { once: true }),
+    );
     await sandbox.close();
     return 0;
   },

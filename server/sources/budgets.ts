@@ -40,10 +40,11 @@ export class AccountId {
 }
 
 export function toView(budget: Budget, notifications: readonly Notification[]): BudgetView {
+  const cents = (x: number) => Math.round(x * 100) / 100;
   const limit = Number(budget.BudgetLimit?.Amount ?? 0);
-  const actual = Number(budget.CalculatedSpend?.ActualSpend?.Amount ?? 0);
+  const actual = cents(Number(budget.CalculatedSpend?.ActualSpend?.Amount ?? 0));
   const forecastRaw = budget.CalculatedSpend?.ForecastedSpend?.Amount;
-  const forecast = forecastRaw === undefined ? null : Number(forecastRaw);
+  const forecast = forecastRaw === undefined ? null : cents(Number(forecastRaw));
   const percentOf = (amount: number) => (limit > 0 ? (amount / limit) * 100 : 0);
   return {
     name: budget.BudgetName ?? "",

@@ -47,7 +47,8 @@ describe("auto-refresh and custom range", () => {
     // Act: hide the tab and let two minutes pass.
     await setHidden(page, true);
     await page.clock.fastForward(125_000);
-    // Assess: nothing reloaded; the header says auto-refresh is paused.
+    // Assess: no load started (load() marks the body synchronously when a timer fires) and none ran.
+    assert.equal(await page.getAttribute("body", "data-loading"), "false");
     assert.equal(await loads(page), 2);
     assert.match((await page.textContent("#last-refresh")) ?? "", /paused \(tab hidden\)/);
     // Act: show it again: the overdue refresh runs at once.
@@ -61,6 +62,7 @@ describe("auto-refresh and custom range", () => {
     await page.selectOption("#auto-refresh", "off");
     assert.equal(new URL(page.url()).searchParams.get("refresh"), null);
     await page.clock.fastForward(310_000);
+    assert.equal(await page.getAttribute("body", "data-loading"), "false");
     assert.equal(await loads(page), 3);
   });
 

@@ -34,10 +34,18 @@ describe("serve command", () => {
     const out = capture();
     const err = capture();
     const controller = new AbortController();
-    const running = command.run({ config: configPath, port: "0" }, [], { stdout: out.stream, stderr: err.stream, interrupted: controller.signal });
-    while (!/dashboard: http:\/\/127\.0\.0\.1:\d+\//.test(out.text())) await new Promise((r) => setTimeout(r, 20));
+    const running = command.run({ config: configPath, port: "0" }, [], {
+      stdout: out.stream,
+      stderr: err.stream,
+      interrupted: controller.signal,
+    });
+    while (!/dashboard: http:\/\/127\.0\.0\.1:\d+\//.test(out.text()))
+      await new Promise((r) => setTimeout(r, 20));
     const url = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out.text())![1]!;
-    assert.match(out.text(), /SANDBOX MODE: synthetic data from the local AWS emulator at http:\/\/127\.0\.0\.1:\d+, no AWS account used/);
+    assert.match(
+      out.text(),
+      /SANDBOX MODE: synthetic data from the local AWS emulator at http:\/\/127\.0\.0\.1:\d+, no AWS account used/,
+    );
     const health = (await (await fetch(`${url}/api/health`)).json()) as { mode: string; auth: boolean };
     assert.deepEqual([health.mode, health.auth], ["sandbox", false]);
     controller.abort();
@@ -60,7 +68,11 @@ describe("serve command", () => {
 
   test("a bad --port is rejected naming the flag", async () => {
     const err = capture();
-    const code = await command.run({ port: "http" }, [], { stdout: capture().stream, stderr: err.stream, interrupted: new AbortController().signal });
+    const code = await command.run({ port: "http" }, [], {
+      stdout: capture().stream,
+      stderr: err.stream,
+      interrupted: new AbortController().signal,
+    });
     assert.equal(code, 2);
     assert.match(err.text(), /^--port: got http/);
   });

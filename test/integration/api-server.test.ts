@@ -73,8 +73,8 @@ describe("dashboard API against the sandbox", () => {
     const start = Date.parse(data.range.start);
     const end = Date.parse(data.range.end);
     // Lambda reports an invocation in the minute it ends (as its REPORT line).
-    const expected = server.sandbox!.workload
-      .invocations("twin-api", start - 180_000, end)
+    const expected = server
+      .sandbox!.workload.invocations("twin-api", start - 180_000, end)
       .filter((i) => invocationEnd(i) >= start && invocationEnd(i) < end && invocationEnd(i) <= NOW);
     const sum = (id: string) =>
       (data.lambda.find((s) => s.id === id)?.points ?? []).reduce((n, [, v]) => n + v, 0);

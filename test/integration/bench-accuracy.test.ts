@@ -1,13 +1,16 @@
 /**
  * Measurement accuracy against the sandbox's ground truth. The sandbox runs in a child process
- * (so the client does not share its event loop) with latencyScale 0.5; each measured request is
- * matched to the sandbox's record by request ID.
+ * (so the client does not share its event loop) with latencyScale 1; each measured request is
+ * matched to the sandbox's record by request ID. latencyScale 1: real Nova-like timings, so the
+ * client's CPU work per token is what it is against Bedrock.
  *
  * Stated tolerance (on measured - planned, never on elapsed time): TTFT and end-to-end are never
  * below the plan by more than 2 ms (a client cannot see a token before the server sends it, so
- * this catches a clock started late or stopped early); the median excess is at most 40 ms (this
- * catches timing the wrong event, e.g. TTFT at messageStart or at the end; the median, not each
- * request, because a busy CI machine can stall single requests by hundreds of ms); inter-token
+ * this catches a clock started late or stopped early); the median excess is at most 40 ms at
+ * concurrency 1 and 80 ms at concurrency 16, where 16 requests are signed and sent at once and
+ * queue in the client. This catches timing the wrong event (e.g. TTFT at the end of the stream);
+ * it is the median, not each request, because a busy CI machine can stall single requests by
+ * hundreds of ms. Inter-token
  * latency within 10 % + 0.5 ms of the plan at the median; metrics.latencyMs, inputTokens and
  * outputTokens passed through exactly.
  */
@@ -18,12 +21,12 @@ import { percentile } from "../../server/bench/stats.ts";
 import type { LoadPlan, RequestRow } from "../../server/bench/types.ts";
 import { type BenchFixture, groundTruth, MODELS, startFixture, suiteFile } from "./bench-fixture.ts";
 
-const TOLERANCE = { belowMs: 2, medianAboveMs: 40, itlRelative: 0.1, itlAbsMs: 0.5 };
+const TOLERANCE = { belowMs: 2, medianAboveMs: { 1: 40, 16: 80 }, itlRelative: 0.1, itlAbsMs: 0.5 };
 
 const loaded = suiteFile({
   name: "accuracy",
   warmup: 1,
-  repetitions: 4,
+  repetitions: 3,
   prompts: [
     { id: "bedrock", text: "Explain briefly what Amazon Bedrock is." },
     { id: "lambda", text: "¿Qué es AWS Lambda? Responde en una frase." },
@@ -33,13 +36,13 @@ const loaded = suiteFile({
 describe("benchmark measurements match the sandbox's ground truth", () => {
   let fx: BenchFixture;
   before(async () => {
-    fx = await startFixture({ bedrock: { latencyScale: 0.5 } }, { childProcess: true });
+    fx = await startFixture({ bedrock: { latencyScale: 1 } }, { childProcess: true });
   });
   after(async () => {
     await fx.close();
   });
 
-  async function measureAndCompare(load: LoadPlan): Promise<RequestRow[]> {
+  async function measureAndCompare(load: LoadPlan, medianAboveMs: number): Promise<RequestRow[]> {
     // Act
     const result = await runBenchmark(fx.deps, {
       loaded,
@@ -53,7 +56,7 @@ describe("benchmark measurements match the sandbox's ground truth", () => {
     // Assess
     assert.equal(result.status, "complete");
     const measured = result.rows.filter((r) => !r.warmup);
-    assert.equal(measured.length, 3 * 2 * 4);
+    assert.equal(measured.length, 3 * 2 * 3);
     const ttftExcess: number[] = [];
     const e2eExcess: number[] = [];
     const itlError: number[] = [];
@@ -82,8 +85,8 @@ describe("benchmark measurements match the sandbox's ground truth", () => {
         [...v].sort((a, b) => a - b),
         50,
       );
-    assert.ok(median(ttftExcess) <= TOLERANCE.medianAboveMs, `median TTFT excess ${median(ttftExcess)} ms`);
-    assert.ok(median(e2eExcess) <= TOLERANCE.medianAboveMs, `median E2E excess ${median(e2eExcess)} ms`);
+    assert.ok(median(ttftExcess) <= medianAboveMs, `median TTFT excess ${median(ttftExcess)} ms`);
+    assert.ok(median(e2eExcess) <= medianAboveMs, `median E2E excess ${median(e2eExcess)} ms`);
     assert.ok(
       median(itlError) <= TOLERANCE.itlAbsMs,
       `median inter-token error ${median(itlError)} ms beyond 10 %`,
@@ -92,11 +95,11 @@ describe("benchmark measurements match the sandbox's ground truth", () => {
   }
 
   it("at concurrency 1 (sequential)", async () => {
-    await measureAndCompare({ kind: "sequential" });
+    await measureAndCompare({ kind: "sequential" }, TOLERANCE.medianAboveMs[1]);
   });
 
   it("at concurrency 16 (closed loop)", async () => {
-    const rows = await measureAndCompare({ kind: "concurrency", n: 16 });
+    const rows = await measureAndCompare({ kind: "concurrency", n: 16 }, TOLERANCE.medianAboveMs[16]);
     // The sandbox's planned Micro < Lite < Pro ordering survives the load.
     const medianBy = (m: string) =>
       percentile(

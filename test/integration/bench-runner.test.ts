@@ -147,6 +147,19 @@ describe("benchmark runner against the sandbox", () => {
     assert.equal(run.requests, completed.filter((r) => !r.warmup).length);
   });
 
+  it("counts a per-request timeout as a timeout, never as a latency", async () => {
+    // Prepare: real-time latency; Nova Pro's first token comes after ~700 ms, the timeout is 200 ms
+    settings.bedrock = { latencyScale: 1 };
+    // Act
+    const result = await runBenchmark(fx.deps, request({ models: [PRO], repetitions: 1, timeoutMs: 200 }));
+    // Assess
+    assert.ok(result.rows.every((r) => r.status === "timeout" && r.errorCode === "TimeoutError"));
+    const stats = result.detail.stats[0]!;
+    assert.equal(stats.count, 2);
+    assert.equal(stats.errorRate, 1);
+    assert.equal(stats.endToEndMs.samples?.length, 0);
+  });
+
   it("prices each request from its usage and the price table", async () => {
     const result = await runBenchmark(fx.deps, request({ models: [LITE, PRO] }));
     const truth = await groundTruth(fx.url);

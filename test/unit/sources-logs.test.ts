@@ -11,7 +11,13 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { CloudWatchLogsClient, GetQueryResultsCommandOutput } from "@aws-sdk/client-cloudwatch-logs";
 import { SourceError } from "../../server/sources/errors.ts";
-import { parseColdStarts, parseDurations, parseErrors, parseMemory, parsePercentiles } from "../../server/sources/logs.ts";
+import {
+  parseColdStarts,
+  parseDurations,
+  parseErrors,
+  parseMemory,
+  parsePercentiles,
+} from "../../server/sources/logs.ts";
 import { backoffMs, QueryQueue, runInsightsQuery, withRetry } from "../../server/sources/logs-insights.ts";
 
 const COMPLETE: Partial<GetQueryResultsCommandOutput> = {
@@ -227,9 +233,19 @@ describe("result parsing", () => {
 
 describe("recent errors", () => {
   test("the request ID is taken from @requestId, or from the runtime's line when the field is absent", () => {
-    const rows = [
-      { "@timestamp": "2026-11-18 15:04:05.000", "@message": "[ERROR]\t2026-11-18T15:04:05.000Z\te8742579-9bc7-4ad5-a3b7-bf123b03ad10\tKeyError: 'session_id'", "@logStream": "s1" },
-      { "@timestamp": "2026-11-18 15:00:00.000", "@requestId": "4c340bf8-21d3-463e-a044-7c0fa41f8a2f", "@message": "Task timed out after 30.03 seconds", "@logStream": "s2" },
+    const rows: Array<Record<string, string>> = [
+      {
+        "@timestamp": "2026-11-18 15:04:05.000",
+        "@message":
+          "[ERROR]\t2026-11-18T15:04:05.000Z\te8742579-9bc7-4ad5-a3b7-bf123b03ad10\tKeyError: 'session_id'",
+        "@logStream": "s1",
+      },
+      {
+        "@timestamp": "2026-11-18 15:00:00.000",
+        "@requestId": "4c340bf8-21d3-463e-a044-7c0fa41f8a2f",
+        "@message": "Task timed out after 30.03 seconds",
+        "@logStream": "s2",
+      },
     ];
     assert.deepEqual(
       parseErrors({ rows, statistics: {}, status: "Complete" }).map((e) => [e.timestamp, e.requestId]),

@@ -174,7 +174,13 @@ function options(spec: ChartSpec): ChartOptions<"line" | "bar"> {
           stacked: spec.stacked ?? false,
           time: { unit: spec.timeUnit ?? autoUnit(spec), tooltipFormat: "PP HH:mm" },
           grid: { color: chrome.grid },
-          ticks: { color: chrome.muted, maxRotation: 0, autoSkip: true, maxTicksLimit: 8 },
+          ticks: {
+            color: chrome.muted,
+            maxRotation: 0,
+            autoSkip: true,
+            autoSkipPadding: 16,
+            maxTicksLimit: 8,
+          },
         }
       : {
           type: "category" as const,

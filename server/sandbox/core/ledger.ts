@@ -36,7 +36,8 @@ export class Ledger {
   /** Calls per "service:operation". */
   counts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const e of this.entries) out[`${e.service}:${e.operation}`] = (out[`${e.service}:${e.operation}`] ?? 0) + 1;
+    for (const e of this.entries)
+      out[`${e.service}:${e.operation}`] = (out[`${e.service}:${e.operation}`] ?? 0) + 1;
     return out;
   }
 

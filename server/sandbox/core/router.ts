@@ -5,7 +5,7 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { AwsError } from "./errors.ts";
-import type { Faults, FaultRule } from "./faults.ts";
+import type { FaultRule, Faults } from "./faults.ts";
 import { jsonError, jsonSuccess, parseJsonBody, requestId } from "./json-protocol.ts";
 import type { JsonProvider, Provider, RestProvider, SandboxRequest, SandboxResponse } from "./types.ts";
 
@@ -28,8 +28,17 @@ function faultError(service: string, kind: "throttle" | "internal" | "unavailabl
   const specific = FAULT_ERRORS[service]?.[kind];
   if (specific) return specific;
   if (kind === "throttle") return new AwsError("ThrottlingException", "Rate exceeded", 400);
-  if (kind === "internal") return new AwsError("InternalFailure", "The request processing has failed because of an unknown error.", 500);
-  return new AwsError("ServiceUnavailable", "The request has failed due to a temporary failure of the server.", 503);
+  if (kind === "internal")
+    return new AwsError(
+      "InternalFailure",
+      "The request processing has failed because of an unknown error.",
+      500,
+    );
+  return new AwsError(
+    "ServiceUnavailable",
+    "The request has failed due to a temporary failure of the server.",
+    503,
+  );
 }
 
 export interface Routed {
@@ -62,7 +71,11 @@ export class Router {
       const operation = provider.match(req);
       if (operation) return this.routeRest(provider, operation, req);
     }
-    const error = new AwsError("UnknownOperationException", `No service of this sandbox serves ${req.method} ${req.path}`, 404);
+    const error = new AwsError(
+      "UnknownOperationException",
+      `No service of this sandbox serves ${req.method} ${req.path}`,
+      404,
+    );
     return { service: "unknown", operation: "Unknown", response: jsonError({ protocol: "1.1" }, error) };
   }
 
@@ -73,16 +86,30 @@ export class Router {
     const provider = this.byTarget.get(prefix);
     if (!provider) {
       const error = new AwsError("UnknownOperationException", `Unknown target ${target}`, 400);
-      return { service: "unknown", operation: operation || "Unknown", response: jsonError({ protocol: "1.1" }, error) };
+      return {
+        service: "unknown",
+        operation: operation || "Unknown",
+        response: jsonError({ protocol: "1.1" }, error),
+      };
     }
     const handler = provider.operations[operation];
     if (!handler) {
-      const error = new AwsError("UnknownOperationException", `Operation ${operation} is not supported by this sandbox`, 400);
+      const error = new AwsError(
+        "UnknownOperationException",
+        `Operation ${operation} is not supported by this sandbox`,
+        400,
+      );
       return { service: provider.service, operation, response: jsonError(provider, error) };
     }
     const faults = this.faults.draw(provider.service, operation);
     const pre = await this.applyPreFaults(provider.service, faults);
-    if (pre) return { service: provider.service, operation, response: jsonError(provider, pre.error), drop: pre.drop };
+    if (pre)
+      return {
+        service: provider.service,
+        operation,
+        response: jsonError(provider, pre.error),
+        drop: pre.drop,
+      };
     let response: SandboxResponse;
     try {
       const input = parseJsonBody(req.body);
@@ -101,7 +128,11 @@ export class Router {
       const body = JSON.stringify({ message: pre.error.message });
       const response: SandboxResponse = {
         status: pre.error.status,
-        headers: { "content-type": "application/json", "x-amzn-errortype": `${pre.error.code}:`, "x-amzn-requestid": requestId() },
+        headers: {
+          "content-type": "application/json",
+          "x-amzn-errortype": `${pre.error.code}:`,
+          "x-amzn-requestid": requestId(),
+        },
         body,
       };
       return { service: provider.service, operation, response, drop: pre.drop };
@@ -113,14 +144,21 @@ export class Router {
       const error = toAwsError(err);
       response = {
         status: error.status,
-        headers: { "content-type": "application/json", "x-amzn-errortype": `${error.code}:`, "x-amzn-requestid": requestId() },
+        headers: {
+          "content-type": "application/json",
+          "x-amzn-errortype": `${error.code}:`,
+          "x-amzn-requestid": requestId(),
+        },
         body: JSON.stringify({ message: error.message }),
       };
     }
     return { service: provider.service, operation, response: corrupt(response, faults) };
   }
 
-  private async applyPreFaults(service: string, faults: FaultRule[]): Promise<{ error: AwsError; drop: boolean } | undefined> {
+  private async applyPreFaults(
+    service: string,
+    faults: FaultRule[],
+  ): Promise<{ error: AwsError; drop: boolean } | undefined> {
     for (const fault of faults) {
       if (fault.kind === "slow") await delay(fault.delayMs ?? 2000);
     }
@@ -132,7 +170,6 @@ export class Router {
     }
     return undefined;
   }
-
 }
 
 /** Malformed and truncated bodies: the answer a flaky proxy or a cut connection would give. */
@@ -140,7 +177,7 @@ function corrupt(response: SandboxResponse, faults: FaultRule[]): SandboxRespons
   if (response.stream || typeof response.body === "undefined") return response;
   const body = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body);
   if (faults.some((f) => f.kind === "malformed")) {
-    return { ...response, status: 200, body: Buffer.from("<html><body>502 Bad Gateway</body></html>{\"") };
+    return { ...response, status: 200, body: Buffer.from('<html><body>502 Bad Gateway</body></html>{"') };
   }
   if (faults.some((f) => f.kind === "truncated")) {
     return { ...response, body: body.subarray(0, Math.floor(body.length / 2)) };

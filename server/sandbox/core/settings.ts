@@ -47,6 +47,11 @@ export interface LogsSettings {
 export interface BudgetsSettings {
   /** Persist budgets to this JSON file so they survive a sandbox restart. */
   stateFile?: string;
+  /**
+   * Budgets the synthetic account starts with when it has none (CreateBudget inputs, AccountId
+   * omitted), e.g. the seed's twin-budget, so the dashboard has a budget to show out of the box.
+   */
+  initial?: Array<Record<string, unknown>>;
 }
 
 export interface ProviderSettings {

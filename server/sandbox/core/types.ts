@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { Ledger } from "./ledger.ts";
 import type { Workload } from "../workload/model.ts";
+import type { Ledger } from "./ledger.ts";
 import type { ProviderSettings } from "./settings.ts";
 
 /** A request as the router sees it, whatever HTTP version carried it. */
@@ -40,10 +40,15 @@ export interface SandboxContext {
 }
 
 /** Extra admin routes a provider serves under /_sandbox/<service>/ (e.g. Bedrock's ground truth). */
-export type AdminRoute = (req: SandboxRequest) => SandboxResponse | undefined | Promise<SandboxResponse | undefined>;
+export type AdminRoute = (
+  req: SandboxRequest,
+) => SandboxResponse | undefined | Promise<SandboxResponse | undefined>;
 
 /** An operation handler of a JSON-protocol service: typed input in, typed output out. */
-export type JsonOperation = (input: Record<string, unknown>, req: SandboxRequest) => unknown | Promise<unknown>;
+export type JsonOperation = (
+  input: Record<string, unknown>,
+  req: SandboxRequest,
+) => unknown | Promise<unknown>;
 
 /** A service addressed by `X-Amz-Target: <targetPrefix>.<Operation>` (awsJson 1.0 / 1.1). */
 export interface JsonProvider {

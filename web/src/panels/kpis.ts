@@ -65,8 +65,8 @@ export function kpiPanel(): KpiPanel {
         d.budgetUsd !== null && d.monthToDateUsd !== null
           ? `${formatPercent((d.monthToDateUsd / d.budgetUsd) * 100)} of ${formatUsd(d.budgetUsd)} budget; forecast ${d.forecastUsd === null ? "–" : formatUsd(d.forecastUsd)}`
           : d.forecastUsd !== null
-            ? `forecast ${formatUsd(d.forecastUsd)}`
-            : "no budget configured";
+            ? `month-end forecast ${formatUsd(d.forecastUsd)}`
+            : "no forecast yet";
       const overBudget = d.budgetUsd !== null && d.forecastUsd !== null && d.forecastUsd > d.budgetUsd;
       const mtd = h(
         "div",
@@ -78,7 +78,12 @@ export function kpiPanel(): KpiPanel {
         }),
         h("span", {
           class: `kpi-change tone-${overBudget ? "bad" : "neutral"}`,
-          text: overBudget ? "forecast exceeds budget" : "within budget forecast",
+          text:
+            d.budgetUsd === null
+              ? "no budget found"
+              : overBudget
+                ? "forecast exceeds budget"
+                : "forecast within budget",
         }),
         h("small", { class: "kpi-note", text: budgetNote }),
       );

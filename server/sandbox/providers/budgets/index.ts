@@ -27,6 +27,19 @@ import {
   readSubscribers,
 } from "./validate.ts";
 
+/** A stand-in request for seeding: CreateBudget reads only its input. */
+const SEED_REQUEST = {
+  method: "POST",
+  path: "/",
+  rawPath: "/",
+  query: new URLSearchParams(),
+  headers: {},
+  body: Buffer.alloc(0),
+  httpVersion: "1.1",
+  region: "us-east-1",
+  notes: {},
+};
+
 /** AWS's limit of notifications per budget. */
 const MAX_NOTIFICATIONS = 5;
 
@@ -253,13 +266,26 @@ export function createBudgetsProvider(ctx: SandboxContext): JsonProvider {
     },
   };
 
+  /** Give an empty account its initial budgets (settings.budgets.initial). */
+  function seed(): void {
+    if (store.list().length > 0) return;
+    for (const input of ctx.settings.budgets?.initial ?? []) {
+      const create = ops.CreateBudget;
+      if (create) void create({ ...input, AccountId: ctx.accountId }, SEED_REQUEST);
+    }
+  }
+  seed();
+
   return {
     kind: "json",
     service: "budgets",
     targetPrefix: "AWSBudgetServiceGateway",
     protocol: "1.1",
     operations: ops,
-    reset: () => store.clear(),
+    reset: () => {
+      store.clear();
+      seed();
+    },
   };
 }
 

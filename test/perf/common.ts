@@ -1,0 +1,288 @@
+/**
+ * Shared pieces of the benchmark scripts (test/perf/*.ts): option parsing with --help from the
+ * same declarations, a virtual clock, starting the server against the in-process sandbox,
+ * one simulated page refresh, ledger accounting and pricing, tables and JSON artifacts.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type AppServices, appServices } from "../../server/api/app.ts";
+import { type RunningServer, startServer } from "../../server/api/server.ts";
+import { type ConfigInput, parseConfig } from "../../server/config.ts";
+import type { LedgerEntry } from "../../server/sandbox/core/ledger.ts";
+import type { SandboxOptions } from "../../server/sandbox/index.ts";
+
+export const ROOT = new URL("../..", import.meta.url).pathname;
+export const ARTIFACTS = join(ROOT, "test-artifacts", "perf");
+
+// ---------------------------------------------------------------- options and --help
+
+export interface OptionSpec {
+  name: string;
+  type: "boolean" | "string";
+  description: string;
+  default?: string;
+}
+
+export interface ScriptSpec {
+  name: string;
+  summary: string;
+  options: OptionSpec[];
+}
+
+const COMMON: OptionSpec[] = [
+  { name: "quick", type: "boolean", description: "CI smoke: a few seconds, small sizes, no timing goals" },
+  { name: "help", type: "boolean", description: "show this help" },
+];
+
+export function helpText(spec: ScriptSpec): string {
+  const all = [...spec.options, ...COMMON];
+  const width = Math.max(...all.map((o) => o.name.length + (o.type === "string" ? 6 : 0))) + 4;
+  const lines = all.map((o) => {
+    const flag = `--${o.name}${o.type === "string" ? " <v>" : ""}`;
+    return `  ${flag.padEnd(width)}${o.description}${o.default !== undefined ? ` (default ${o.default})` : ""}`;
+  });
+  return `${spec.name}: ${spec.summary}\n\nOptions:\n${lines.join("\n")}\n\nResults: a table on stdout and ${join("test-artifacts", "perf", `${spec.name}.json`)}.\n`;
+}
+
+export type ParsedOptions = Record<string, string | boolean | undefined>;
+
+/** Parse argv against the spec; prints help (or the error) and returns null when the script should stop. */
+export function parseOptions(spec: ScriptSpec, argv = process.argv.slice(2)): ParsedOptions | null {
+  const all = [...spec.options, ...COMMON];
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: Object.fromEntries(all.map((o) => [o.name, { type: o.type }])),
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      process.stdout.write(helpText(spec));
+      return null;
+    }
+    return values as ParsedOptions;
+  } catch (err) {
+    process.stderr.write(`${spec.name}: ${(err as Error).message}\n\n${helpText(spec)}`);
+    process.exitCode = 2;
+    return null;
+  }
+}
+
+/** A numeric option: the value, or exit with a message naming the flag. */
+export function numberOption(options: ParsedOptions, name: string, fallback: number): number {
+  const raw = options[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== "string" || !Number.isFinite(n) || n <= 0)
+    throw new Error(`--${name}: got ${JSON.stringify(raw)}; give a positive number`);
+  return n;
+}
+
+export function listOption(options: ParsedOptions, name: string, fallback: number[]): number[] {
+  const raw = options[name];
+  if (raw === undefined) return fallback;
+  const list = String(raw)
+    .split(",")
+    .map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(`--${name}: got ${JSON.stringify(raw)}; give positive whole numbers separated by commas`);
+  return list;
+}
+
+// ---------------------------------------------------------------- clock and server
+
+/** Real time plus an offset that the benchmark jumps forward (shared by the server and the sandbox). */
+export class VirtualClock {
+  private offset = 0;
+  readonly now = (): Date => new Date(Date.now() + this.offset);
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+export interface BenchServer {
+  running: RunningServer;
+  services: AppServices;
+  clock: VirtualClock;
+}
+
+/** Sandbox settings that keep Logs Insights queries short (the product still polls as against AWS). */
+export const FAST_SANDBOX: Partial<SandboxOptions> = {
+  settings: { logs: { scheduledMs: 10, runningMs: 10 } },
+};
+
+/** `n` valid, distinct model IDs: the three Nova models first, then synthetic ones. */
+export function modelIds(n: number): string[] {
+  const nova = ["amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"];
+  const out = nova.slice(0, n);
+  for (let i = out.length; i < n; i++) out.push(`acme.model-${i}-v1:0`);
+  return out;
+}
+
+export function functionNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => (i === 0 ? "twin-api" : `twin-worker-${i}`));
+}
+
+export interface ServerShape {
+  models?: number;
+  functions?: number;
+  extra?: Partial<ConfigInput>;
+  log?: (line: string) => void;
+}
+
+export async function startBenchServer(shape: ServerShape = {}): Promise<BenchServer> {
+  const clock = new VirtualClock();
+  const config = parseConfig({
+    mode: "sandbox",
+    bedrock: { models: modelIds(shape.models ?? 3).map((id) => ({ id })) },
+    lambda: { functions: functionNames(shape.functions ?? 1).map((name) => ({ name })) },
+    ...shape.extra,
+  });
+  const running = await startServer(config, {
+    port: 0,
+    dataDir: ":memory:",
+    now: clock.now,
+    sandbox: FAST_SANDBOX,
+    log: shape.log ?? (() => undefined),
+  });
+  // The Express app is the server's request listener; its services hold the cache.
+  const app = running.server.listeners("request")[0] as Parameters<typeof appServices>[0];
+  return { running, services: appServices(app), clock };
+}
+
+/** What the page (web/src/main.ts) fetches on each refresh, in order. */
+export function pagePaths(range: string): string[] {
+  const q = `?range=${range}`;
+  return [
+    `/api/metrics${q}`,
+    `/api/overview${q}`,
+    `/api/logs${q}`,
+    `/api/costs${q}`,
+    "/api/budgets",
+    "/api/usage",
+  ];
+}
+
+export interface RefreshResult {
+  requests: number;
+  failures: number;
+}
+
+/** One viewer's page refresh: every panel in parallel, then the own-spend panel last. */
+export async function pageRefresh(url: string, range: string): Promise<RefreshResult> {
+  const paths = pagePaths(range);
+  const last = paths.pop()!;
+  const statuses = await Promise.all(paths.map((p) => get(url, p)));
+  statuses.push(await get(url, last));
+  return { requests: statuses.length, failures: statuses.filter((s) => s >= 500 || s === 0).length };
+}
+
+async function get(url: string, path: string): Promise<number> {
+  try {
+    const res = await fetch(`${url}${path}`);
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
+
+/** Wait until every cache flight (background refetches included) has finished. */
+export async function settle(bench: BenchServer): Promise<void> {
+  await bench.services.cache.settle();
+}
+
+// ---------------------------------------------------------------- ledger accounting
+
+/** Public prices (https://aws.amazon.com/cloudwatch/pricing/, https://aws.amazon.com/aws-cost-management/pricing/). */
+export const PRICES = {
+  getMetricDataPer1000Metrics: 0.01,
+  costExplorerPerRequest: 0.01,
+  logsInsightsPerGb: 0.005,
+} as const;
+
+export interface ApiTally {
+  api: string;
+  calls: number;
+  metricsRequested: number;
+  bytesScanned: number;
+  usd: number;
+}
+
+export function priceEntry(e: LedgerEntry): number {
+  const n = (key: string) => Number(e.notes?.[key] ?? 0);
+  if (e.service === "ce") return PRICES.costExplorerPerRequest;
+  if (e.service === "cloudwatch" && e.operation === "GetMetricData")
+    return (n("metricsRequested") / 1000) * PRICES.getMetricDataPer1000Metrics;
+  if (e.service === "logs") return (n("bytesScanned") / 1e9) * PRICES.logsInsightsPerGb;
+  return 0;
+}
+
+/** Calls, metrics, bytes and USD per "service:Operation". */
+export function tally(entries: readonly LedgerEntry[]): ApiTally[] {
+  const out = new Map<string, ApiTally>();
+  for (const e of entries) {
+    const api = `${e.service}:${e.operation}`;
+    const t = out.get(api) ?? { api, calls: 0, metricsRequested: 0, bytesScanned: 0, usd: 0 };
+    t.calls += 1;
+    t.metricsRequested += Number(e.notes?.metricsRequested ?? 0);
+    t.bytesScanned += Number(e.notes?.bytesScanned ?? 0);
+    t.usd += priceEntry(e);
+    out.set(api, t);
+  }
+  return [...out.values()].sort((a, b) => a.api.localeCompare(b.api));
+}
+
+export function sumOf<T>(list: readonly T[], pick: (item: T) => number): number {
+  return list.reduce((s, item) => s + pick(item), 0);
+}
+
+// ---------------------------------------------------------------- output
+
+export function machine(): Record<string, string | number> {
+  const cpu = cpus();
+  return {
+    nproc: cpu.length,
+    cpu: cpu[0]?.model ?? "unknown",
+    memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+export type Cell = string | number | boolean | null;
+
+export function table(rows: ReadonlyArray<Record<string, Cell>>): string {
+  if (rows.length === 0) return "(no rows)\n";
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const text = (v: Cell | undefined) => (v === undefined || v === null ? "-" : String(v));
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => text(r[c]).length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  return [
+    line(cols),
+    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
+    ...rows.map((r) => line(cols.map((c) => text(r[c])))),
+  ].join("\n");
+}
+
+export function writeArtifact(name: string, data: unknown): string {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.json`);
+  writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
+  return path;
+}
+
+export function round(x: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** Run a script's main, mapping a thrown error to a message and exit code 1. */
+export function run(name: string, main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}
