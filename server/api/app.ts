@@ -56,9 +56,17 @@ export function createApp(deps: AppDeps): Express {
   const nowMs = () => now().getTime();
   const log = deps.log ?? (() => undefined);
   const store = new CacheStore(deps.db);
+  // Entries older than the longest look-back anyone would still be served are dropped at start.
+  store.prune(nowMs() - 7 * 86_400_000);
   const spend = new SpendLedger(nowMs, store);
   const clients = instrumentClients(deps.clients, spend);
-  const cache = new SwrCache({ now: nowMs, store, describeError });
+  const describe = (err: unknown) => {
+    const described = describeError(err);
+    if (described.code === "InternalError")
+      log(`source failed unexpectedly: ${err instanceof Error ? err.name : typeof err}`);
+    return described;
+  };
+  const cache = new SwrCache({ now: nowMs, store, describeError: describe });
   const dashboard = new Dashboard({ config, clients, cache, now });
   const limiter = new RateLimiter(
     (panel) => (REFRESH_INTERVAL_S[panel as keyof typeof REFRESH_INTERVAL_S] ?? 60) * 1000,

@@ -144,6 +144,10 @@ export interface OverviewData {
   monthToDateUsd: number | null;
   forecastUsd: number | null;
   budgetUsd: number | null;
+  /** Bedrock input + output tokens since 00:00 UTC today (CloudWatch). */
+  tokensToday?: number | null;
+  /** Estimated Bedrock cost since 00:00 UTC today (tokens x price table). */
+  estimatedCostTodayUsd?: number | null;
 }
 
 export interface UsageData {

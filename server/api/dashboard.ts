@@ -75,6 +75,10 @@ export class Dashboard {
     );
   }
 
+  now(): Date {
+    return this.deps.now();
+  }
+
   private ttl(panel: PanelName): number {
     return this.deps.config.cache.ttlSeconds[panel] * 1000;
   }
@@ -151,23 +155,11 @@ export class Dashboard {
     const window = this.costWindow(q.range);
     const today = isoDay(this.deps.now());
     const ceKey = cacheKey("costs", { ...window, today, services: [...this.deps.config.costs.services] });
-    const tokensKey = cacheKey("tokens", { ...window, models: [...q.models].sort() });
     const [ce, tokens] = await Promise.all([
       this.deps.cache.get<CostsResult>(ceKey, this.ttl("costs"), () => this.costs.fetch(window, today), {
         force,
       }),
-      this.deps.cache.get<DailyTokens[]>(
-        tokensKey,
-        this.ttl("metrics"),
-        () =>
-          fetchDailyTokens(
-            this.deps.clients,
-            this.deps.config,
-            window,
-            q.models.length ? q.models : undefined,
-          ),
-        { force },
-      ),
+      this.dailyTokens(window, q.models, force),
     ]);
     const panel = toPanel(ce);
     if (!ce.value) return { ...panel, data: null };
@@ -189,6 +181,18 @@ export class Dashboard {
       currency: "USD",
     };
     return { ...panel, data, stale: panel.stale || tokens.stale, error: panel.error ?? tokens.error };
+  }
+
+  /** CloudWatch token counts per model per day (the estimate's input), cached like the metrics. */
+  dailyTokens(
+    window: CostWindow,
+    models: readonly string[],
+    force = false,
+  ): Promise<CacheResult<DailyTokens[]>> {
+    const key = cacheKey("tokens", { ...window, models: [...models].sort() });
+    const fetch = () =>
+      fetchDailyTokens(this.deps.clients, this.deps.config, window, models.length ? models : undefined);
+    return this.deps.cache.get<DailyTokens[]>(key, this.ttl("metrics"), fetch, { force });
   }
 
   async budgetsPanel(force = false): Promise<Panel<BudgetsData>> {

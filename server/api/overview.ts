@@ -4,6 +4,8 @@
  */
 import { bedrockRegion, type Config } from "../config.ts";
 import { costOf, type PriceBook } from "../pricing/prices.ts";
+import { estimateDaily } from "../pricing/reconcile.ts";
+import { isoDay } from "../sources/range.ts";
 import type { KpiValue, MetricsData, OverviewData, Panel, Series } from "./contract.ts";
 import type { Dashboard } from "./dashboard.ts";
 import type { DataQuery } from "./params.ts";
@@ -71,12 +73,19 @@ export async function overview(
   config: Config,
   q: DataQuery,
 ): Promise<Panel<OverviewData>> {
-  const [current, previous, costs, budgets] = await Promise.all([
+  const [current, previous, costs, budgets, daily] = await Promise.all([
     dashboard.metrics(q),
     dashboard.metrics(q, false, true),
     dashboard.costsPanel(q),
     dashboard.budgetsPanel(),
+    dashboard.dailyTokens(dashboard.costWindow(q.range), q.models),
   ]);
+  const today = isoDay(dashboard.now());
+  const todayRows = estimateDaily(
+    (daily.value ?? []).filter((d) => d.date === today),
+    dashboard.prices,
+    bedrockRegion(config),
+  );
   const range = dashboard.resolve(q.range);
   const now = current.data ? headline(current.data, config, dashboard.prices) : null;
   const before = previous.data ? headline(previous.data, config, dashboard.prices) : null;
@@ -99,6 +108,10 @@ export async function overview(
       ? Math.round((costs.data.monthToDate + costs.data.forecast.mean) * 100) / 100
       : null,
     budgetUsd: budget?.limit ?? null,
+    tokensToday: daily.value ? todayRows.reduce((n, r) => n + r.input + r.output, 0) : null,
+    estimatedCostTodayUsd: daily.value
+      ? Math.round(todayRows.reduce((n, r) => n + (r.estimatedUsd ?? 0), 0) * 1_000_000) / 1_000_000
+      : null,
   };
   const errors = [current.error, costs.error, budgets.error].filter((e) => e !== null);
   return {

@@ -6,22 +6,21 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Router } from "express";
-import { createAwsClients, settingsFromConfig } from "../aws/clients.ts";
-import { type Config, invokeModelId } from "../config.ts";
-import {
-  type RunningSandbox,
-  type SandboxOptions,
-  sandboxCredentials,
-  startSandbox,
-} from "../sandbox/index.ts";
-import { openDatabase } from "../store/db.ts";
+import { openRuntime } from "../aws/runtime.ts";
+import { type BenchScheduler, createBenchContext, startBenchSchedules } from "../bench/index.ts";
+import type { Config } from "../config.ts";
+import type { RunningSandbox, SandboxOptions } from "../sandbox/index.ts";
+import { type Db, openDatabase } from "../store/db.ts";
 import { createApp } from "./app.ts";
-import { sandboxInitialBudgets } from "./sandbox-budgets.ts";
+import { createBenchRouter } from "./routes/bench.ts";
 import { isLoopback } from "./security.ts";
 
+export interface ExtraRouter {
+  path: string;
+  router: Router;
+}
+
 export interface StartOptions {
-  /** Defaults to config.mode. */
-  mode?: "sandbox" | "aws";
   /** Override config.server.host / port (port 0 picks a free one). */
   host?: string;
   port?: number;
@@ -30,7 +29,8 @@ export interface StartOptions {
   now?: () => Date;
   /** Extra options for the in-process sandbox (e.g. an injected clock). */
   sandbox?: Partial<SandboxOptions>;
-  routers?: Array<{ path: string; router: Router }>;
+  /** Extra routers under /api (behind the same auth), or a factory given the opened database. */
+  routers?: ExtraRouter[] | ((deps: { db: Db; config: Config }) => ExtraRouter[]);
   staticDir?: string;
   log?: (line: string) => void;
 }
@@ -59,35 +59,36 @@ export function checkBind(host: string, token: string | undefined): void {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const mode = options.mode ?? config.mode;
   const host = options.host ?? config.server.host;
   const port = options.port ?? config.server.port;
   checkBind(host, config.server.token);
-  let sandbox: RunningSandbox | null = null;
-  if (mode === "sandbox") {
-    sandbox = await startSandbox({
-      port: 0,
-      seed: config.sandbox.seed,
-      region: config.aws.region,
-      functions: config.lambda.functions.map((f) => f.name),
-      models: config.bedrock.models.map(invokeModelId),
-      faults: config.sandbox.faults,
-      settings: { budgets: { initial: sandboxInitialBudgets(config) } },
-      ...(options.now ? { now: () => options.now!().getTime() } : {}),
-      ...options.sandbox,
-    });
-  }
-  const clients = createAwsClients(
-    sandbox ? settingsFromConfig(config, sandboxCredentials(), sandbox.url) : settingsFromConfig(config),
+  const dataDir = options.dataDir ?? config.server.dataDir;
+  const runtime = await openRuntime(
+    config,
+    { ...(options.now ? { now: () => options.now!().getTime() } : {}), ...options.sandbox },
+    { dataDir, seedBudgets: true },
   );
-  const db = openDatabase(options.dataDir ?? config.server.dataDir);
+  const { clients, sandbox } = runtime;
+  const mode = sandbox ? "sandbox" : "aws";
+  const db = openDatabase(dataDir);
+  // Benchmarks: their API under /api/bench and the cron schedules of config.bench.schedules.
+  let scheduler: BenchScheduler;
+  try {
+    scheduler = startBenchSchedules(createBenchContext(config, clients, db), options.log);
+  } catch (err) {
+    db.close();
+    await runtime.close();
+    throw err;
+  }
+  const extra =
+    typeof options.routers === "function" ? options.routers({ db, config }) : (options.routers ?? []);
   const app = createApp({
     config,
     clients,
     mode,
     db,
     ...(options.now ? { now: options.now } : {}),
-    ...(options.routers ? { routers: options.routers } : {}),
+    routers: [{ path: "/", router: createBenchRouter({ db, scheduler }) }, ...extra],
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
@@ -100,9 +101,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       server.listen(port, host, () => resolve());
     });
   } catch (err) {
-    clients.destroy();
+    await scheduler.stop();
     db.close();
-    await sandbox?.close();
+    await runtime.close();
     throw err;
   }
   const bound = (server.address() as AddressInfo).port;
@@ -120,9 +121,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      clients.destroy();
+      await scheduler.stop();
       db.close();
-      await sandbox?.close();
+      await runtime.close();
     },
   };
 }

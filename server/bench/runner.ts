@@ -219,7 +219,13 @@ export async function runBenchmark(deps: RunnerDeps, req: RunRequest): Promise<R
   const results = {
     stats,
     recommendation: recommend(stats, req.slo),
-    regressions: findRegressions(stats, deps.store.previousRuns(suite.name, startedAt)),
+    // Only runs measured the same way compare: same mode (stream/converse) and same load.
+    regressions: findRegressions(
+      stats,
+      deps.store
+        .previousRuns(suite.name, startedAt, 20)
+        .filter((r) => r.manifest.mode === manifest.mode && r.manifest.load === manifest.load),
+    ),
   };
   deps.store.finishRun(runId, status, now(), results, error ?? undefined);
   return { runId, status, detail: deps.store.getRun(runId)!, rows, error, refused };

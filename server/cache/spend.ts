@@ -84,7 +84,11 @@ export class SpendLedger {
     c.todayCount += 1;
     c.todayUsd += usd;
     this.counts.set(api, c);
-    this.store?.addSpend(day, api, 1, usd);
+    try {
+      this.store?.addSpend(day, api, 1, usd);
+    } catch {
+      // The database is closing (shutdown): the in-memory counts still hold.
+    }
   }
 
   /** Logs Insights bytes scanned: priced on the increase of a query's running total. */

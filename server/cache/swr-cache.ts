@@ -83,7 +83,11 @@ export class SwrCache {
         e.fetchedAt = at;
         e.error = null;
         e.errorAt = null;
-        this.options.store?.put(key, value, at);
+        try {
+          this.options.store?.put(key, value, at);
+        } catch {
+          // Persisting is best effort (e.g. the database closed during shutdown).
+        }
       })
       .catch((err: unknown) => {
         e.error = this.options.describeError(err);

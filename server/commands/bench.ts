@@ -3,7 +3,7 @@
  * is no config.json), with a cost estimate first, progress on stderr and a summary at the end.
  */
 import { writeFileSync } from "node:fs";
-import { createAwsClients, settingsFromConfig } from "../aws/clients.ts";
+import { openRuntime } from "../aws/runtime.ts";
 import { estimateRunCost } from "../bench/cost.ts";
 import { exportCsv, exportJson } from "../bench/export.ts";
 import { checkQuotas, type ModelQuota } from "../bench/quota.ts";
@@ -235,15 +235,8 @@ async function bench(options: ParsedOptions, io: CommandIO): Promise<number> {
     return 3;
   }
 
-  const sandbox = config.mode === "sandbox" ? await import("../sandbox/index.ts") : null;
-  const running = sandbox
-    ? await sandbox.startSandbox({ port: 0, seed: config.sandbox.seed, faults: config.sandbox.faults })
-    : null;
-  const clients = createAwsClients(
-    running && sandbox
-      ? settingsFromConfig(config, sandbox.sandboxCredentials(), running.url)
-      : settingsFromConfig(config),
-  );
+  const runtime = await openRuntime(config);
+  const { clients } = runtime;
   const db = openDatabase(config.server.dataDir);
   const progress = progressReporter(io.stderr);
   try {
@@ -287,7 +280,6 @@ async function bench(options: ParsedOptions, io: CommandIO): Promise<number> {
   } finally {
     progress.finish();
     db.close();
-    clients.destroy();
-    await running?.close();
+    await runtime.close();
   }
 }

@@ -52,7 +52,9 @@ export const command: CommandSpec = {
     });
     let running: Awaited<ReturnType<typeof startServer>>;
     try {
-      running = await startServer(config, { log: (line) => io.stderr.write(`${line}\n`) });
+      running = await startServer(config, {
+        log: (line) => io.stderr.write(`${line}\n`),
+      });
     } catch (err) {
       io.stderr.write(`bedrock-ops serve: ${(err as Error).message}\n`);
       return 2;

@@ -96,4 +96,32 @@ describe("auto-refresh and custom range", () => {
     await page.click('#custom-range button[type="submit"]');
     assert.equal(await page.textContent("#custom-range .form-error"), "“From” must be a date before “To”.");
   });
+
+  it("Refresh asks the server to refetch every panel, and a second click reports its rate limit", async () => {
+    // Prepare
+    const posts: string[] = [];
+    page.on("request", (req) => {
+      if (req.method() === "POST") posts.push(new URL(req.url()).pathname);
+    });
+    const before = await loads(page);
+    // Act
+    await page.click("#refresh-now");
+    await waitForLoads(page, before + 1);
+    // Assess
+    assert.deepEqual(posts.sort(), [
+      "/api/refresh/budgets",
+      "/api/refresh/costs",
+      "/api/refresh/logs",
+      "/api/refresh/metrics",
+    ]);
+    // Act: again at once; the server refuses to call AWS again so soon.
+    await page.click("#refresh-now");
+    await waitForLoads(page, before + 2);
+    await page.waitForFunction(() => (document.getElementById("refresh-note")?.textContent ?? "") !== "");
+    // Assess
+    assert.match(
+      (await page.textContent("#refresh-note")) ?? "",
+      /refreshed moments ago; try again in \d+ s/,
+    );
+  });
 });

@@ -36,7 +36,6 @@ describe("dashboard page (Chromium, sandbox)", () => {
     dash = await startDashboard({ budgets: true });
     page = await dash.browser.newPage();
     errors = collectErrors(page);
-    await page.route("**/api/bench/**", (r) => r.fulfill({ json: r.request().url().includes("schedules") ? { schedules: [], missed: [] } : [] }));
     await page.goto(`${dash.server.url}/?range=24h`);
     await waitForLoads(page, 1);
   });

@@ -9,6 +9,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { Router } from "express";
 import { type RunningServer, startServer } from "../../server/api/server.ts";
 import { parseConfig } from "../../server/config.ts";
 import { sandboxCredentials } from "../../server/sandbox/index.ts";
@@ -54,7 +55,17 @@ describe("API security with a token", () => {
     writeFileSync(join(dist, "index.html"), "<!doctype html><title>page</title>");
     writeFileSync(join(root, "outside.txt"), "must-not-be-served");
     const config = parseConfig({ mode: "sandbox", server: { token: TOKEN } });
-    server = await startServer(config, { port: 0, dataDir: ":memory:", now, staticDir: dist });
+    const extra = Router();
+    extra.get("/ping", (_req, res) => {
+      res.json({ pong: true });
+    });
+    server = await startServer(config, {
+      port: 0,
+      dataDir: ":memory:",
+      now,
+      staticDir: dist,
+      routers: [{ path: "/extra", router: extra }],
+    });
   });
 
   after(async () => {
@@ -89,6 +100,13 @@ describe("API security with a token", () => {
     }
     const refresh = await call("/api/refresh/metrics", { method: "POST" });
     assert.equal(refresh.status, 401);
+  });
+
+  test("extra routers are mounted under /api behind the same token", async () => {
+    assert.equal((await call("/api/extra/ping")).status, 401);
+    const res = await call("/api/extra/ping", { headers: { Authorization: `Bearer ${TOKEN}` } });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { pong: true });
   });
 
   test("the bearer token opens the API", async () => {

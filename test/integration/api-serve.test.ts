@@ -48,6 +48,9 @@ describe("serve command", () => {
     );
     const health = (await (await fetch(`${url}/api/health`)).json()) as { mode: string; auth: boolean };
     assert.deepEqual([health.mode, health.auth], ["sandbox", false]);
+    const runs = await fetch(`${url}/api/bench/runs`);
+    assert.equal(runs.status, 200);
+    assert.ok(Array.isArray(await runs.json()));
     controller.abort();
     assert.equal(await running, 0);
     assert.match(out.text(), /Stopped\./);

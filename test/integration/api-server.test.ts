@@ -201,6 +201,20 @@ describe("dashboard API against the sandbox", () => {
     assert.ok((overview.body.data!.monthToDateUsd ?? 0) > 0);
   });
 
+  test("overview: tokens today (daily CloudWatch sums) equal the minute sums since midnight", async () => {
+    const overview = await getJson<Panel<OverviewData>>(server.url, "/api/overview?range=1h");
+    const sinceMidnight = await getJson<Panel<MetricsData>>(
+      server.url,
+      "/api/metrics?start=2026-11-18T00:00:00Z&end=2026-11-18T15:30:00Z",
+    );
+    const tokens = sinceMidnight.body
+      .data!.bedrock.filter((s) => /TokenCount:Sum$/.test(s.id))
+      .reduce((n, s) => n + s.points.reduce((m, [, v]) => m + v, 0), 0);
+    assert.ok(tokens > 0);
+    assert.equal(overview.body.data!.tokensToday, tokens);
+    assert.ok((overview.body.data!.estimatedCostTodayUsd ?? 0) > 0);
+  });
+
   test("a throttled Cost Explorer marks only the costs panel: stale last good data, or an error naming the AWS error", async () => {
     await fetch(`${server.sandbox!.url}/_sandbox/faults`, {
       method: "POST",
@@ -233,6 +247,28 @@ describe("dashboard API against the sandbox", () => {
     assert.equal(second.status, 429);
     assert.equal(second.headers.get("retry-after"), "60");
     assert.equal(((await second.json()) as { error: { code: string } }).error.code, "RateLimited");
+  });
+
+  test("the OpenAPI document lists every endpoint", async () => {
+    const { status, body } = await getJson<{ openapi: string; paths: Record<string, unknown> }>(
+      server.url,
+      "/api/openapi.json",
+    );
+    assert.equal(status, 200);
+    assert.equal(body.openapi, "3.1.0");
+    for (const path of [
+      "/api/health",
+      "/api/overview",
+      "/api/metrics",
+      "/api/logs",
+      "/api/costs",
+      "/api/budgets",
+      "/api/usage",
+      "/api/refresh/{panel}",
+      "/metrics",
+    ]) {
+      assert.ok(path in body.paths, path);
+    }
   });
 
   test("GET /metrics serves the headline figures in the Prometheus text format", async () => {

@@ -168,6 +168,8 @@ export function pagePaths(range: string): string[] {
 export interface RefreshResult {
   requests: number;
   failures: number;
+  /** "status path" of each failed request (status 0: no answer). */
+  failed: string[];
 }
 
 /** One viewer's page refresh: every panel in parallel, then the own-spend panel last. */
@@ -176,7 +178,9 @@ export async function pageRefresh(url: string, range: string): Promise<RefreshRe
   const last = paths.pop()!;
   const statuses = await Promise.all(paths.map((p) => get(url, p)));
   statuses.push(await get(url, last));
-  return { requests: statuses.length, failures: statuses.filter((s) => s >= 500 || s === 0).length };
+  paths.push(last);
+  const failed = paths.flatMap((p, i) => (statuses[i]! >= 500 || statuses[i] === 0 ? [`${statuses[i]} ${p}`] : []));
+  return { requests: statuses.length, failures: failed.length, failed };
 }
 
 async function get(url: string, path: string): Promise<number> {

@@ -15,6 +15,7 @@ import type {
   GetMetricDataCommandOutput,
 } from "@aws-sdk/client-cloudwatch";
 import { parseConfig } from "../../server/config.ts";
+import { SourceError } from "../../server/sources/errors.ts";
 import { getMetricData, type MetricRequest, zeroFill } from "../../server/sources/metric-data.ts";
 import { maxPointsFor, planSeries } from "../../server/sources/metrics.ts";
 import { choosePeriod, explicitRange, presetRange, retentionFloor } from "../../server/sources/range.ts";
@@ -182,5 +183,30 @@ describe("period choice", () => {
       [t + 60_000, 4],
       [t + 120_000, 0],
     ]);
+  });
+});
+
+describe("failures", () => {
+  test("access denied names the AWS error and the IAM permission to grant", async () => {
+    const denied = () =>
+      ({
+        send: async () => {
+          throw Object.assign(
+            new Error(
+              "User: arn:aws:iam::123456789012:user/ops is not authorized to perform: cloudwatch:GetMetricData",
+            ),
+            {
+              name: "AccessDenied",
+            },
+          );
+        },
+      }) as unknown as CloudWatchClient;
+    await assert.rejects(getMetricData(denied, requests(1), START, END, 60), (err: unknown) => {
+      assert.ok(err instanceof SourceError);
+      assert.equal(err.code, "AccessDenied");
+      assert.equal(err.permission, "cloudwatch:GetMetricData");
+      assert.match(err.message, /grant cloudwatch:GetMetricData/);
+      return true;
+    });
   });
 });

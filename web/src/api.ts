@@ -62,13 +62,21 @@ export async function getHealth(): Promise<HealthResponse> {
   return (await res.json()) as HealthResponse;
 }
 
-/** POST /api/refresh/:panel: asks the server to refetch from AWS (it still honours its own cache limits). */
-export async function requestRefresh(panel: string): Promise<void> {
-  await fetch(`/api/refresh/${encodeURIComponent(panel)}`, {
-    method: "POST",
-    headers: headers(),
-    credentials: "same-origin",
-  }).catch(() => undefined);
+/**
+ * POST /api/refresh/:panel (metrics, logs, costs with the range; budgets without): asks the server
+ * to refetch from AWS now. The server rate-limits per panel; its refusal comes back as the message.
+ */
+export async function requestRefresh(panel: string, query: string): Promise<string | null> {
+  try {
+    const res = await fetch(`/api/refresh/${encodeURIComponent(panel)}${query ? `?${query}` : ""}`, {
+      method: "POST",
+      headers: headers(),
+      credentials: "same-origin",
+    });
+    return res.ok ? null : (await errorOf(res)).message;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /** POST /api/login {token}; on success the server sets its HttpOnly session cookie. */

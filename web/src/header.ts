@@ -7,7 +7,7 @@ import { describeRange, PRESETS, REFRESH_OPTIONS, type RefreshOption, type ViewS
 export interface HeaderHandlers {
   onRange(range: ViewState["range"]): void;
   onRefreshOption(option: RefreshOption): void;
-  onRefreshNow(): void;
+  onRefreshNow(): Promise<void>;
 }
 
 export interface Header {
@@ -16,6 +16,8 @@ export interface Header {
   setState(state: ViewState): void;
   setLastRefresh(at: Date, paused: boolean): void;
   setUsage(panel: Panel<UsageData>): void;
+  /** A short note after a manual refresh (e.g. the server's rate limit). */
+  setNote(text: string): void;
 }
 
 /** datetime-local value (local time) <-> ISO. */
@@ -76,7 +78,14 @@ export function header(handlers: HeaderHandlers): Header {
     handlers.onRefreshOption(refreshSelect.value as RefreshOption),
   );
   const refreshNow = h("button", { type: "button", id: "refresh-now", text: "Refresh" });
-  refreshNow.addEventListener("click", () => handlers.onRefreshNow());
+  refreshNow.addEventListener("click", () => {
+    refreshNow.disabled = true;
+    note.textContent = "";
+    void handlers.onRefreshNow().finally(() => {
+      refreshNow.disabled = false;
+    });
+  });
+  const note = h("span", { class: "refresh-note", id: "refresh-note", role: "status" });
   const last = h("span", { class: "last-refresh", id: "last-refresh", "aria-live": "polite" });
   const spend = h("span", {
     class: "spend",
@@ -89,7 +98,7 @@ export function header(handlers: HeaderHandlers): Header {
     { class: "top" },
     h("div", { class: "brand" }, h("h1", { text: "bedrock-ops" }), mode, rangeLabel),
     h("div", { class: "controls" }, presets, customDetails, refreshSelect, refreshNow),
-    h("div", { class: "meta" }, last, spend),
+    h("div", { class: "meta" }, last, spend, note),
   );
 
   return {
@@ -121,6 +130,9 @@ export function header(handlers: HeaderHandlers): Header {
     },
     setLastRefresh(at, paused) {
       last.textContent = `Last refresh ${formatTime(at.toISOString())}${paused ? " · auto-refresh paused (tab hidden)" : ""}`;
+    },
+    setNote(text) {
+      note.textContent = text;
     },
     setUsage(panel) {
       spend.textContent = panel.data

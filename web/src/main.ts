@@ -79,10 +79,17 @@ function mount(root: HTMLElement, health: HealthResponse): void {
       update({ ...state, refresh: option }, false);
       timer.set(refreshMs(option));
     },
-    onRefreshNow() {
-      void Promise.all(["metrics", "logs", "costs", "budgets", "overview"].map(requestRefresh)).then(() =>
-        load(),
-      );
+    async onRefreshNow() {
+      const q = rangeQuery(state.range);
+      const refused = await Promise.all([
+        requestRefresh("metrics", q),
+        requestRefresh("logs", q),
+        requestRefresh("costs", q),
+        requestRefresh("budgets", ""),
+      ]);
+      await load();
+      const notes = refused.filter((m): m is string => m !== null);
+      if (notes.length > 0) top.setNote(notes.join(" "));
     },
   });
   const kpis = kpiPanel();

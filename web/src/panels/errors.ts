@@ -3,6 +3,7 @@ import type { LogsData, Panel } from "../../../server/api/contract.ts";
 import { clear, h } from "../dom.ts";
 import { formatTime } from "../format.ts";
 import { ERRORS_QUERY, logsInsightsLink } from "../links.ts";
+import { headline } from "../logline.ts";
 import { panelFrame, setStatus } from "../panel.ts";
 import type { ViewContext } from "../view.ts";
 
@@ -37,7 +38,7 @@ export function errorsPanel(): ErrorsPanel {
         return;
       }
       for (const e of data.recentErrors.slice(0, 50)) {
-        const first = e.message.split("\n")[0]?.slice(0, 160) ?? "";
+        const head = headline(e.message);
         list.appendChild(
           h(
             "details",
@@ -46,7 +47,10 @@ export function errorsPanel(): ErrorsPanel {
               "summary",
               {},
               h("time", { datetime: e.timestamp, text: formatTime(e.timestamp) }),
-              h("span", { class: "error-msg", text: first }),
+              head.level
+                ? h("span", { class: `level level-${head.level.toLowerCase()}`, text: head.level })
+                : null,
+              h("span", { class: "error-msg", text: head.text }),
             ),
             h(
               "dl",

@@ -1,0 +1,198 @@
+/**
+ * `npm run bench:aws-calls`: AWS calls and their price per viewer-day. 1, 10 and 100 simulated
+ * viewers refresh the page every virtual minute against the in-process sandbox; the sandbox
+ * ledger counts every call per API, priced at AWS's list prices. Compared with the naive
+ * design: every viewer's refresh makes its own calls, one GetMetricData per chart.
+ */
+import {
+  type ApiTally,
+  listOption,
+  machine,
+  numberOption,
+  parseOptions,
+  round,
+  run,
+  type ScriptSpec,
+  sumOf,
+  table,
+  writeArtifact,
+} from "./common.ts";
+import { coldRefresh, expectedCalls, type SimulationResult, seriesCount, simulate } from "./simulate.ts";
+
+const SPEC: ScriptSpec = {
+  name: "aws-calls",
+  summary: "AWS calls per API and their price per day for 1, 10 and 100 viewers refreshing every minute.",
+  options: [
+    { name: "viewers", type: "string", description: "viewer counts to compare", default: "1,10,100" },
+    {
+      name: "hours",
+      type: "string",
+      description: "virtual hours simulated for each viewer count (calls must not depend on viewers)",
+      default: "1",
+    },
+    {
+      name: "day-hours",
+      type: "string",
+      description: "virtual hours of the one-viewer run that prices the day (scaled to 24 h)",
+      default: "24",
+    },
+    { name: "range", type: "string", description: "the page's range (its default is 24h)", default: "24h" },
+  ],
+};
+
+/**
+ * Charts on the page drawn from CloudWatch metrics (web/src/panels): Lambda invocations,
+ * duration, errors; Bedrock invocations, latency, tokens, errors; the KPI row (current and
+ * previous period); the cost reconciliation's daily tokens. A naive page asks for each itself.
+ */
+const METRIC_CHARTS = 10;
+/** Operations made once per process, not per refresh (the account ID for Budgets). */
+const ONE_TIME = new Set(["sts:GetCallerIdentity"]);
+const BILLABLE = ["cloudwatch:GetMetricData", "ce:GetCostAndUsage", "ce:GetCostForecast", "logs:StartQuery"];
+const DAY_MINUTES = 1_440;
+
+function perDay(t: ApiTally[], minutes: number): ApiTally[] {
+  const f = DAY_MINUTES / minutes;
+  return t.map((x) => ({
+    api: x.api,
+    calls: round(x.calls * f, 1),
+    metricsRequested: round(x.metricsRequested * f, 0),
+    bytesScanned: round(x.bytesScanned * f, 0),
+    usd: round(x.usd * f, 5),
+  }));
+}
+
+function callsOf(t: ApiTally[], api: string): number {
+  return t.find((x) => x.api === api)?.calls ?? 0;
+}
+
+/** Per refresh per viewer in the naive design, from the measured cold refresh. */
+function naiveRefresh(cold: SimulationResult): { calls: number; usd: number; byApi: Record<string, number> } {
+  const byApi: Record<string, number> = {};
+  for (const t of cold.tally) {
+    if (ONE_TIME.has(t.api)) continue;
+    byApi[t.api] = t.api === "cloudwatch:GetMetricData" ? METRIC_CHARTS : t.calls;
+  }
+  const usd = sumOf(
+    cold.tally.filter((t) => !ONE_TIME.has(t.api)),
+    (t) => t.usd,
+  );
+  return { calls: sumOf(Object.values(byApi), (n) => n), usd, byApi };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(SPEC);
+  if (!options) return;
+  const quick = options.quick === true;
+  const viewers = listOption(options, "viewers", quick ? [1, 3] : [1, 10, 100]);
+  const hours = numberOption(options, "hours", quick ? 0.1 : 1);
+  const dayHours = numberOption(options, "day-hours", quick ? 0.2 : 24);
+  const range = String(options.range ?? "24h");
+  const series = seriesCount(3, 1);
+  const ticks = Math.max(1, Math.round(hours * 60));
+  const dayTicks = Math.max(1, Math.round(dayHours * 60));
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+
+  log(`cold refresh (empty cache, range=${range}) ...`);
+  const cold = await coldRefresh({ range });
+  const runs: SimulationResult[] = [];
+  for (const v of viewers) {
+    log(`${v} viewer(s) x ${ticks} virtual minutes ...`);
+    runs.push(await simulate({ viewers: v, ticks, range }));
+  }
+  const reuse = runs.find((r) => r.viewers === 1 && r.ticks === dayTicks);
+  log(`day: 1 viewer x ${dayTicks} virtual minutes ...`);
+  const day = reuse ?? (await simulate({ viewers: 1, ticks: dayTicks, range }));
+  const dayTally = perDay(day.tally, dayTicks);
+  const dayUsd = sumOf(dayTally, (t) => t.usd);
+  const dayCalls = sumOf(dayTally, (t) => t.calls);
+  const naive = naiveRefresh(cold);
+
+  const base = runs[0]!;
+  const comparison = runs.map((r) => {
+    const billable = Object.fromEntries(BILLABLE.map((api) => [api, callsOf(r.tally, api)]));
+    const same = BILLABLE.every((api) => callsOf(r.tally, api) === callsOf(base.tally, api));
+    const naiveCallsDay = r.viewers * DAY_MINUTES * naive.calls;
+    const naiveUsdDay = r.viewers * DAY_MINUTES * naive.usd;
+    return {
+      viewers: r.viewers,
+      minutes: r.ticks,
+      pageRequests: r.requests,
+      serverErrors: r.failures,
+      awsCalls: sumOf(r.tally, (t) => t.calls),
+      ...billable,
+      sameBillableCallsAsFirst: same,
+      usdPerDay: round(dayUsd, 4),
+      usdPerViewerDay: round(dayUsd / r.viewers, 5),
+      naiveCallsPerDay: naiveCallsDay,
+      naiveUsdPerDay: round(naiveUsdDay, 2),
+      callRatioNaiveToMeasured: round(naiveCallsDay / dayCalls, 0),
+      usdRatioNaiveToMeasured: round(naiveUsdDay / dayUsd, 0),
+      realSeconds: round(r.realSeconds, 1),
+    };
+  });
+
+  // GetMetricData per refresh interval: the metrics panel's shape is ceil(series / 500) calls;
+  // the day also holds the previous-period KPI shape (TTL x 5) and the daily-token shape.
+  const gmdSizes = day.getMetricDataSizes;
+  const panelCalls = gmdSizes.filter((n) => n === series).length;
+  const tokenCalls = gmdSizes.filter((n) => n !== series).length;
+  const steady = day.getMetricDataPerTick.slice(1);
+  const goals = {
+    callsIndependentOfViewers: comparison.every((c) => c.sameBillableCallsAsFirst),
+    series,
+    expectedGetMetricDataPerShape: expectedCalls(series),
+    maxSeriesPerCall: Math.max(...gmdSizes),
+    getMetricDataPerMinute: round(sumOf(steady, (n) => n) / Math.max(1, steady.length), 2),
+    panelShapeCallsPerMinute: round(panelCalls / dayTicks, 2),
+    tokenShapeCallsPerMinute: round(tokenCalls / dayTicks, 2),
+    costExplorerRequestsPerDay: round(
+      callsOf(dayTally, "ce:GetCostAndUsage") + callsOf(dayTally, "ce:GetCostForecast"),
+      1,
+    ),
+    costExplorerQueryShapes: callsOf(cold.tally, "ce:GetCostAndUsage") + callsOf(cold.tally, "ce:GetCostForecast"),
+    usdPerDay: round(dayUsd, 4),
+    underFiveCentsPerDay: dayUsd < 0.05,
+  };
+
+  const result = {
+    script: "aws-calls",
+    at: new Date().toISOString(),
+    machine: machine(),
+    method: {
+      range,
+      refreshEveryVirtualSeconds: 60,
+      viewerRunsMinutes: ticks,
+      dayRunMinutes: dayTicks,
+      dayScaling: dayTicks === DAY_MINUTES ? "none (a full virtual day)" : `x ${round(DAY_MINUTES / dayTicks, 3)}`,
+      naive: `per viewer per refresh: the calls of one cold refresh, GetMetricData as ${METRIC_CHARTS} calls (one per metric chart), same metrics priced`,
+      quick,
+    },
+    coldRefresh: cold.tally,
+    naivePerRefresh: naive,
+    day: dayTally,
+    comparison,
+    goals,
+  };
+  const path = writeArtifact("aws-calls", result);
+  const out = process.stdout;
+  out.write(`\nCalls of one cold page refresh (range=${range}):\n${table(cold.tally.map(row))}\n`);
+  out.write(`\nPer day (1 viewer, ${dayTicks} virtual minutes, ${result.method.dayScaling}):\n${table(dayTally.map(row))}\n`);
+  out.write(`\nViewers compared (${ticks} virtual minutes each):\n${table(comparison)}\n`);
+  out.write(`\nGoals:\n${table(Object.entries(goals).map(([goal, value]) => ({ goal, value })))}\n`);
+  out.write(`\nWritten ${path}\n`);
+  for (const r of runs) if (r.failed.length) out.write(`${r.viewers} viewers, failed requests: ${r.failed.join("; ")}\n`);
+  if (comparison.some((c) => c.serverErrors > 0)) process.exitCode = 1;
+}
+
+function row(t: ApiTally): Record<string, string | number> {
+  return {
+    api: t.api,
+    calls: t.calls,
+    metricsRequested: t.metricsRequested,
+    mbScanned: round(t.bytesScanned / 1e6, 2),
+    usd: round(t.usd, 5),
+  };
+}
+
+run("aws-calls", main);

@@ -1,0 +1,53 @@
+/**
+ * The dashboard server with the in-process sandbox on a virtual clock, in its own process, so
+ * that load generators and memory readings do not share its event loop. Driven over IPC:
+ *   parent -> {type: "advance", ms} | {type: "settle"} | {type: "memory"} | {type: "close"}
+ *   child  -> {type: "ready", url} | {type: "ok"} | {type: "memory", rss, heapUsed} | {type: "error", message}
+ */
+import { startBenchServer } from "./common.ts";
+
+export type ChildRequest =
+  | { type: "advance"; ms: number }
+  | { type: "settle" }
+  | { type: "memory" }
+  | { type: "close" };
+
+export type ChildReply =
+  | { type: "ready"; url: string }
+  | { type: "ok" }
+  | { type: "memory"; rss: number; heapUsed: number }
+  | { type: "error"; message: string };
+
+const send = (reply: ChildReply) => process.send?.(reply);
+
+const bench = await startBenchServer();
+const gc = (globalThis as { gc?: () => void }).gc;
+
+process.on("message", (raw: ChildRequest) => {
+  const handle = async (): Promise<ChildReply> => {
+    switch (raw.type) {
+      case "advance":
+        bench.clock.advance(raw.ms);
+        return { type: "ok" };
+      case "settle":
+        await bench.services.cache.settle();
+        return { type: "ok" };
+      case "memory": {
+        gc?.();
+        const m = process.memoryUsage();
+        return { type: "memory", rss: m.rss, heapUsed: m.heapUsed };
+      }
+      case "close":
+        await bench.running.close();
+        process.disconnect?.();
+        return { type: "ok" };
+    }
+  };
+  handle()
+    .then((reply) => {
+      if (raw.type !== "close") send(reply);
+    })
+    .catch((err: unknown) => send({ type: "error", message: err instanceof Error ? err.message : String(err) }));
+});
+
+send({ type: "ready", url: bench.running.url });

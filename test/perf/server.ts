@@ -1,0 +1,155 @@
+/**
+ * `npm run bench:server`: requests per second and latency percentiles of /api/overview from a
+ * warm cache under 50 concurrent connections (autocannon), and the server's resident memory
+ * after an hour-equivalent of page refreshes on a virtual clock, as a ratio to the start.
+ * The server runs in a child process (server-child.ts) so the load generator and the memory
+ * readings do not share its event loop.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import type { ChildReply, ChildRequest } from "./server-child.ts";
+import {
+  machine,
+  numberOption,
+  pageRefresh,
+  parseOptions,
+  round,
+  run,
+  type ScriptSpec,
+  table,
+  writeArtifact,
+} from "./common.ts";
+import { TICK_MS } from "./simulate.ts";
+
+const SPEC: ScriptSpec = {
+  name: "server",
+  summary: "Throughput and latency of /api/overview (warm cache, autocannon) and RSS after an hour of refreshes.",
+  options: [
+    { name: "connections", type: "string", description: "concurrent connections", default: "50" },
+    { name: "duration", type: "string", description: "seconds of load", default: "10" },
+    { name: "viewers", type: "string", description: "viewers refreshing every virtual minute for the memory run", default: "10" },
+    { name: "minutes", type: "string", description: "virtual minutes of the memory run", default: "60" },
+    { name: "range", type: "string", description: "range of the requests", default: "24h" },
+  ],
+};
+
+class Child {
+  private readonly proc: ChildProcess;
+  private waiting: Array<(reply: ChildReply) => void> = [];
+  readonly ready: Promise<string>;
+
+  constructor() {
+    const path = fileURLToPath(new URL("./server-child.ts", import.meta.url));
+    this.proc = fork(path, [], { execArgv: ["--import", "tsx", "--expose-gc"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    this.ready = new Promise((resolve, reject) => {
+      this.proc.once("exit", (code) => reject(new Error(`the server process exited (${code}) before it was ready`)));
+      this.waiting.push((reply) => (reply.type === "ready" ? resolve(reply.url) : reject(new Error(JSON.stringify(reply)))));
+    });
+    this.proc.on("message", (reply: ChildReply) => this.waiting.shift()?.(reply));
+  }
+
+  ask(request: ChildRequest): Promise<ChildReply> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push((reply) => (reply.type === "error" ? reject(new Error(reply.message)) : resolve(reply)));
+      this.proc.send(request);
+    });
+  }
+
+  async memory(): Promise<{ rss: number; heapUsed: number }> {
+    const reply = await this.ask({ type: "memory" });
+    if (reply.type !== "memory") throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
+    return { rss: reply.rss, heapUsed: reply.heapUsed };
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise<void>((resolve) => this.proc.once("exit", () => resolve()));
+    this.proc.send({ type: "close" } satisfies ChildRequest);
+    const timer = setTimeout(() => this.proc.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+
+async function main(): Promise<void> {
+  const options = parseOptions(SPEC);
+  if (!options) return;
+  const quick = options.quick === true;
+  const connections = numberOption(options, "connections", quick ? 10 : 50);
+  const duration = numberOption(options, "duration", quick ? 1 : 10);
+  const viewers = numberOption(options, "viewers", quick ? 2 : 10);
+  const minutes = numberOption(options, "minutes", quick ? 5 : 60);
+  const range = String(options.range ?? "24h");
+  const child = new Child();
+  try {
+    const url = await child.ready;
+    // Warm the cache: one full page refresh, flights settled.
+    await pageRefresh(url, range);
+    await child.ask({ type: "settle" });
+    const start = await child.memory();
+
+    process.stderr.write(`autocannon: ${connections} connections, ${duration} s, /api/overview?range=${range} ...\n`);
+    const load = await autocannon({ url: `${url}/api/overview?range=${range}`, connections, duration });
+    const afterLoad = await child.memory();
+
+    process.stderr.write(`memory run: ${viewers} viewers x ${minutes} virtual minutes ...\n`);
+    let failures = 0;
+    for (let tick = 0; tick < minutes; tick++) {
+      await child.ask({ type: "advance", ms: TICK_MS });
+      const results = await Promise.all(Array.from({ length: viewers }, () => pageRefresh(url, range)));
+      failures += results.reduce((n, r) => n + r.failures, 0);
+      await child.ask({ type: "settle" });
+    }
+    const end = await child.memory();
+
+    const throughput = {
+      connections,
+      durationS: duration,
+      requestsPerSecond: round(load.requests.average, 0),
+      latencyP50Ms: load.latency.p50,
+      latencyP90Ms: load.latency.p90,
+      latencyP99Ms: load.latency.p99,
+      latencyMaxMs: load.latency.max,
+      requests: load.requests.total,
+      non2xx: load.non2xx,
+      errors: load.errors,
+      timeouts: load.timeouts,
+    };
+    const memory = {
+      viewers,
+      virtualMinutes: minutes,
+      pageRequests: viewers * minutes * 6,
+      serverErrors: failures,
+      startRssMb: mb(start.rss),
+      afterLoadRssMb: mb(afterLoad.rss),
+      endRssMb: mb(end.rss),
+      rssRatioEndToStart: round(end.rss / start.rss, 2),
+      startHeapMb: mb(start.heapUsed),
+      endHeapMb: mb(end.heapUsed),
+      heapRatioEndToStart: round(end.heapUsed / start.heapUsed, 2),
+    };
+    const path = writeArtifact("server", {
+      script: "server",
+      at: new Date().toISOString(),
+      machine: machine(),
+      method: {
+        range,
+        load: "autocannon against GET /api/overview after one full page refresh (warm cache); server in a child process",
+        memory:
+          "RSS and heap after gc() in the server process, before the load and after `virtualMinutes` of `viewers` page refreshes one virtual minute apart",
+        quick,
+      },
+      throughput,
+      memory,
+    });
+    process.stdout.write(`\n/api/overview under load:\n${table([throughput])}\n`);
+    process.stdout.write(`\nMemory:\n${table([memory])}\n\nWritten ${path}\n`);
+    if (failures > 0 || load.errors > 0 || load.non2xx > 0) process.exitCode = 1;
+  } finally {
+    await child.close();
+  }
+}
+
+run("server", main);
