@@ -61,7 +61,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     functions: options.functions ?? DEFAULT_FUNCTIONS,
     models: options.models ?? DEFAULT_MODELS,
     historyDays: options.historyDays ?? 30,
-    peakPerMinute: options.peakPerMinute ?? 6,
+    peakPerMinute: options.peakPerMinute ?? 4,
     now,
   });
   const ledger = new Ledger();

@@ -42,7 +42,8 @@ export class AccountId {
 export function toView(budget: Budget, notifications: readonly Notification[]): BudgetView {
   const cents = (x: number) => Math.round(x * 100) / 100;
   const limit = Number(budget.BudgetLimit?.Amount ?? 0);
-  const actual = cents(Number(budget.CalculatedSpend?.ActualSpend?.Amount ?? 0));
+  const rawActual = Number(budget.CalculatedSpend?.ActualSpend?.Amount ?? 0);
+  const actual = cents(rawActual);
   const forecastRaw = budget.CalculatedSpend?.ForecastedSpend?.Amount;
   const forecast = forecastRaw === undefined ? null : cents(Number(forecastRaw));
   const percentOf = (amount: number) => (limit > 0 ? (amount / limit) * 100 : 0);
@@ -51,7 +52,7 @@ export function toView(budget: Budget, notifications: readonly Notification[]): 
     limit,
     actual,
     forecast,
-    percentUsed: Math.round(percentOf(actual) * 100) / 100,
+    percentUsed: Math.round(percentOf(rawActual) * 100) / 100,
     timeUnit: budget.TimeUnit ?? "MONTHLY",
     thresholds: notifications.map((n) => {
       const type = n.NotificationType === "FORECASTED" ? "FORECASTED" : "ACTUAL";

@@ -6,8 +6,8 @@
  *
  * Stated tolerance (on measured - planned, never on elapsed time): TTFT and end-to-end are never
  * below the plan by more than 2 ms (a client cannot see a token before the server sends it, so
- * this catches a clock started late or stopped early); the median excess is at most 40 ms at
- * concurrency 1 and 80 ms at concurrency 16, where 16 requests are signed and sent at once and
+ * this catches a clock started late or stopped early); the median excess is at most 100 ms at
+ * concurrency 1 and 250 ms at concurrency 16 (the whole suite runs two files at once on two cores), where 16 requests are signed and sent at once and
  * queue in the client. This catches timing the wrong event (e.g. TTFT at the end of the stream);
  * it is the median, not each request, because a busy CI machine can stall single requests by
  * hundreds of ms. Inter-token
@@ -21,7 +21,7 @@ import { percentile } from "../../server/bench/stats.ts";
 import type { LoadPlan, RequestRow } from "../../server/bench/types.ts";
 import { type BenchFixture, groundTruth, MODELS, startFixture, suiteFile } from "./bench-fixture.ts";
 
-const TOLERANCE = { belowMs: 2, medianAboveMs: { 1: 40, 16: 80 }, itlRelative: 0.1, itlAbsMs: 0.5 };
+const TOLERANCE = { belowMs: 2, medianAboveMs: { 1: 100, 16: 250 }, itlRelative: 0.1, itlAbsMs: 0.5 };
 
 const loaded = suiteFile({
   name: "accuracy",

@@ -150,7 +150,8 @@ async function main(): Promise<void> {
       callsOf(dayTally, "ce:GetCostAndUsage") + callsOf(dayTally, "ce:GetCostForecast"),
       1,
     ),
-    costExplorerQueryShapes: callsOf(cold.tally, "ce:GetCostAndUsage") + callsOf(cold.tally, "ce:GetCostForecast"),
+    costExplorerQueryShapes:
+      callsOf(cold.tally, "ce:GetCostAndUsage") + callsOf(cold.tally, "ce:GetCostForecast"),
     usdPerDay: round(dayUsd, 4),
     underFiveCentsPerDay: dayUsd < 0.05,
   };
@@ -164,7 +165,8 @@ async function main(): Promise<void> {
       refreshEveryVirtualSeconds: 60,
       viewerRunsMinutes: ticks,
       dayRunMinutes: dayTicks,
-      dayScaling: dayTicks === DAY_MINUTES ? "none (a full virtual day)" : `x ${round(DAY_MINUTES / dayTicks, 3)}`,
+      dayScaling:
+        dayTicks === DAY_MINUTES ? "none (a full virtual day)" : `x ${round(DAY_MINUTES / dayTicks, 3)}`,
       naive: `per viewer per refresh: the calls of one cold refresh, GetMetricData as ${METRIC_CHARTS} calls (one per metric chart), same metrics priced`,
       quick,
     },
@@ -177,11 +179,14 @@ async function main(): Promise<void> {
   const path = writeArtifact("aws-calls", result);
   const out = process.stdout;
   out.write(`\nCalls of one cold page refresh (range=${range}):\n${table(cold.tally.map(row))}\n`);
-  out.write(`\nPer day (1 viewer, ${dayTicks} virtual minutes, ${result.method.dayScaling}):\n${table(dayTally.map(row))}\n`);
+  out.write(
+    `\nPer day (1 viewer, ${dayTicks} virtual minutes, ${result.method.dayScaling}):\n${table(dayTally.map(row))}\n`,
+  );
   out.write(`\nViewers compared (${ticks} virtual minutes each):\n${table(comparison)}\n`);
   out.write(`\nGoals:\n${table(Object.entries(goals).map(([goal, value]) => ({ goal, value })))}\n`);
   out.write(`\nWritten ${path}\n`);
-  for (const r of runs) if (r.failed.length) out.write(`${r.viewers} viewers, failed requests: ${r.failed.join("; ")}\n`);
+  for (const r of runs)
+    if (r.failed.length) out.write(`${r.viewers} viewers, failed requests: ${r.failed.join("; ")}\n`);
   if (comparison.some((c) => c.serverErrors > 0)) process.exitCode = 1;
 }
 

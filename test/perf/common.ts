@@ -179,7 +179,9 @@ export async function pageRefresh(url: string, range: string): Promise<RefreshRe
   const statuses = await Promise.all(paths.map((p) => get(url, p)));
   statuses.push(await get(url, last));
   paths.push(last);
-  const failed = paths.flatMap((p, i) => (statuses[i]! >= 500 || statuses[i] === 0 ? [`${statuses[i]} ${p}`] : []));
+  const failed = paths.flatMap((p, i) =>
+    statuses[i]! >= 500 || statuses[i] === 0 ? [`${statuses[i]} ${p}`] : [],
+  );
   return { requests: statuses.length, failures: failed.length, failed };
 }
 

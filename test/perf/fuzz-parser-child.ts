@@ -20,7 +20,14 @@ export interface ParserProgress {
 const seconds = Number(process.argv[2] ?? 10);
 const fd = openSync(process.argv[3] ?? "/dev/null", "w");
 const seed = Number(process.argv[4] ?? Date.now());
-const state: ParserProgress = { type: "progress", runs: 0, parsed: 0, malformed: 0, slowestMs: 0, slowestInput: "" };
+const state: ParserProgress = {
+  type: "progress",
+  runs: 0,
+  parsed: 0,
+  malformed: 0,
+  slowestMs: 0,
+  slowestInput: "",
+};
 
 const property = fc.property(anyQuery, (q) => {
   ftruncateSync(fd, 0);

@@ -12,17 +12,38 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { startServer } from "../../server/api/server.ts";
 import { parseConfig } from "../../server/config.ts";
-import { machine, numberOption, parseOptions, round, run, type ScriptSpec, table, writeArtifact } from "./common.ts";
+import {
+  machine,
+  numberOption,
+  parseOptions,
+  round,
+  run,
+  type ScriptSpec,
+  table,
+  writeArtifact,
+} from "./common.ts";
 import type { ParserProgress } from "./fuzz-parser-child.ts";
-import { apiRoutes, callArbitrary, checkCall } from "./properties/api.ts";
-import { configProperty, loadConfigProperty, mutatedConfigProperty, singleEditProperty, tempDir } from "./properties/config.ts";
+import { callArbitrary, checkCall } from "./properties/api.ts";
+import {
+  configProperty,
+  loadConfigProperty,
+  mutatedConfigProperty,
+  singleEditProperty,
+  tempDir,
+} from "./properties/config.ts";
+import { allRoutes, undocumentedRoutes } from "./properties/routes.ts";
 
 const SPEC: ScriptSpec = {
   name: "fuzz",
   summary: "Property-based fuzzing of the config, the Logs Insights parser and the API query parameters.",
   options: [
     { name: "seconds", type: "string", description: "total time budget", default: "60 (--quick: 6)" },
-    { name: "seed", type: "string", description: "fast-check seed (printed, to replay a failure)", default: "time-based" },
+    {
+      name: "seed",
+      type: "string",
+      description: "fast-check seed (printed, to replay a failure)",
+      default: "time-based",
+    },
   ],
 };
 
@@ -42,7 +63,12 @@ function check<Ts extends [unknown, ...unknown[]]>(
   seed: number,
 ): Row {
   const t0 = performance.now();
-  const d = fc.check(property, { seed, numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: seconds * 1000, markInterruptAsFailure: false });
+  const d = fc.check(property, {
+    seed,
+    numRuns: Number.MAX_SAFE_INTEGER,
+    interruptAfterTimeLimit: seconds * 1000,
+    markInterruptAsFailure: false,
+  });
   return {
     property: name,
     runs: d.numRuns,
@@ -59,7 +85,12 @@ async function checkAsync<Ts extends [unknown, ...unknown[]]>(
   seed: number,
 ): Promise<Row> {
   const t0 = performance.now();
-  const d = await fc.check(property, { seed, numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: seconds * 1000, markInterruptAsFailure: false });
+  const d = await fc.check(property, {
+    seed,
+    numRuns: Number.MAX_SAFE_INTEGER,
+    interruptAfterTimeLimit: seconds * 1000,
+    markInterruptAsFailure: false,
+  });
   return {
     property: name,
     runs: d.numRuns,
@@ -73,9 +104,13 @@ async function checkAsync<Ts extends [unknown, ...unknown[]]>(
 function parserInChild(seconds: number, seed: number): Promise<Row> {
   const { dir, remove } = tempDir();
   const inputFile = join(dir, "current-input.txt");
-  const child = fork(fileURLToPath(new URL("./fuzz-parser-child.ts", import.meta.url)), [String(seconds), inputFile, String(seed)], {
-    execArgv: ["--import", "tsx"],
-  });
+  const child = fork(
+    fileURLToPath(new URL("./fuzz-parser-child.ts", import.meta.url)),
+    [String(seconds), inputFile, String(seed)],
+    {
+      execArgv: ["--import", "tsx"],
+    },
+  );
   const stallMs = 15_000;
   const t0 = performance.now();
   return new Promise<Row>((resolve) => {
@@ -93,7 +128,13 @@ function parserInChild(seconds: number, seed: number): Promise<Row> {
       if (performance.now() - lastProgressAt < stallMs) return;
       const input = readFileSync(inputFile, "utf8");
       child.kill("SIGKILL");
-      finish({ property: "logs parser: parseQuery", runs: last?.runs ?? 0, seconds: round((performance.now() - t0) / 1000, 1), failed: true, detail: `no progress for ${stallMs / 1000} s (a hang) on input ${JSON.stringify(input)}` });
+      finish({
+        property: "logs parser: parseQuery",
+        runs: last?.runs ?? 0,
+        seconds: round((performance.now() - t0) / 1000, 1),
+        failed: true,
+        detail: `no progress for ${stallMs / 1000} s (a hang) on input ${JSON.stringify(input)}`,
+      });
     }, 1_000);
     child.on("message", (m: ParserProgress) => {
       last = m;
@@ -104,13 +145,21 @@ function parserInChild(seconds: number, seed: number): Promise<Row> {
           runs: m.runs,
           seconds: round((performance.now() - t0) / 1000, 1),
           failed: Boolean(m.failure),
-          detail: m.failure ?? `parsed ${m.parsed}, malformed ${m.malformed}; slowest ${round(m.slowestMs, 1)} ms on ${JSON.stringify(m.slowestInput.slice(0, 60))}`,
+          detail:
+            m.failure ??
+            `parsed ${m.parsed}, malformed ${m.malformed}; slowest ${round(m.slowestMs, 1)} ms on ${JSON.stringify(m.slowestInput.slice(0, 60))}`,
         });
       }
     });
     child.on("exit", (code) => {
       if (!finished && last?.type !== "done")
-        finish({ property: "logs parser: parseQuery", runs: last?.runs ?? 0, seconds: round((performance.now() - t0) / 1000, 1), failed: true, detail: `the parser process exited with ${code} (a crash)` });
+        finish({
+          property: "logs parser: parseQuery",
+          runs: last?.runs ?? 0,
+          seconds: round((performance.now() - t0) / 1000, 1),
+          failed: true,
+          detail: `the parser process exited with ${code} (a crash)`,
+        });
     });
   });
 }
@@ -125,16 +174,36 @@ async function apiRows(seconds: number, seed: number): Promise<Row[]> {
   });
   const statuses = new Map<string, number>();
   try {
-    const property = fc.asyncProperty(callArbitrary(Date.now()), async (call) => {
+    const routes = allRoutes(running);
+    const property = fc.asyncProperty(callArbitrary(Date.now(), routes), async (call) => {
       const answer = await checkCall(running.url, call);
       const k = `${answer.status}${answer.code ? ` ${answer.code}` : ""}`;
       statuses.set(k, (statuses.get(k) ?? 0) + 1);
     });
-    const row = await checkAsync(`api: query strings on ${apiRoutes().length} routes`, property, seconds, seed);
+    const row = await checkAsync(`api: query strings on ${routes.length} routes`, property, seconds, seed);
     const health = await fetch(`${running.url}/api/health`);
-    const alive: Row = { property: "api: server alive afterwards, no internal error logged", runs: 1, seconds: 0, failed: health.status !== 200 || logs.some((l) => /internal error/i.test(l)), detail: `health ${health.status}; log lines ${logs.length}${logs.length ? `: ${logs.slice(0, 3).join(" | ")}` : ""}` };
-    row.detail ||= [...statuses.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join(", ");
-    return [row, alive];
+    const alive: Row = {
+      property: "api: server alive afterwards, no internal error logged",
+      runs: 1,
+      seconds: 0,
+      failed: health.status !== 200 || logs.some((l) => /internal error/i.test(l)),
+      detail: `health ${health.status}; log lines ${logs.length}${logs.length ? `: ${logs.slice(0, 3).join(" | ")}` : ""}`,
+    };
+    row.detail ||= [...statuses.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k}: ${n}`)
+      .join(", ");
+    const undocumented = undocumentedRoutes(running);
+    const documented: Row = {
+      property: "api: every served route is in /api/openapi.json",
+      runs: 1,
+      seconds: 0,
+      failed: false,
+      detail: undocumented.length
+        ? `not documented (reported, not failed): ${undocumented.join(", ")}`
+        : "all documented",
+    };
+    return [row, alive, documented];
   } finally {
     await running.close();
   }
@@ -145,7 +214,8 @@ async function main(): Promise<void> {
   if (!options) return;
   const quick = options.quick === true;
   const total = numberOption(options, "seconds", quick ? 6 : 60);
-  const seed = options.seed === undefined ? Date.now() % 2 ** 31 : Math.floor(numberOption(options, "seed", 1));
+  const seed =
+    options.seed === undefined ? Date.now() % 2 ** 31 : Math.floor(numberOption(options, "seed", 1));
   process.stderr.write(`fuzz: ${total} s, seed ${seed}\n`);
   const parser = parserInChild(total * 0.3, seed);
   const { dir, remove } = tempDir();
@@ -161,8 +231,18 @@ async function main(): Promise<void> {
   }
   rows.push(...(await apiRows(total * 0.4, seed)));
   rows.push(await parser);
-  const path = writeArtifact("fuzz", { script: "fuzz", at: new Date().toISOString(), machine: machine(), seed, seconds: total, quick, rows });
-  process.stdout.write(`\n${table(rows.map((r) => ({ ...r, detail: r.detail.split("\n")[0]!.slice(0, 140) })))}\n`);
+  const path = writeArtifact("fuzz", {
+    script: "fuzz",
+    at: new Date().toISOString(),
+    machine: machine(),
+    seed,
+    seconds: total,
+    quick,
+    rows,
+  });
+  process.stdout.write(
+    `\n${table(rows.map((r) => ({ ...r, detail: r.detail.split("\n")[0]!.slice(0, 140) })))}\n`,
+  );
   for (const r of rows.filter((x) => x.failed)) process.stdout.write(`\nFAILED ${r.property}\n${r.detail}\n`);
   process.stdout.write(`\nseed ${seed} (replay: npm run fuzz -- --seed ${seed})\nWritten ${path}\n`);
   if (rows.some((r) => r.failed)) process.exitCode = 1;

@@ -27,9 +27,24 @@ const SPEC: ScriptSpec = {
   summary: "AWS calls and server time as configured models (3, 30, 300) and functions (1, 10, 100) grow.",
   options: [
     { name: "models", type: "string", description: "model counts (with 1 function)", default: "3,30,300" },
-    { name: "functions", type: "string", description: "function counts (with 3 models)", default: "1,10,100" },
-    { name: "repeat", type: "string", description: "cold /api/metrics fetches timed per shape", default: "5" },
-    { name: "minutes", type: "string", description: "virtual minutes of one viewer after the cold refresh", default: "10" },
+    {
+      name: "functions",
+      type: "string",
+      description: "function counts (with 3 models)",
+      default: "1,10,100",
+    },
+    {
+      name: "repeat",
+      type: "string",
+      description: "cold /api/metrics fetches timed per shape",
+      default: "5",
+    },
+    {
+      name: "minutes",
+      type: "string",
+      description: "virtual minutes of one viewer after the cold refresh",
+      default: "10",
+    },
     { name: "range", type: "string", description: "range of the requests", default: "24h" },
   ],
 };
@@ -46,7 +61,10 @@ function median(values: number[]): number {
 }
 
 /** Time one forced metrics fetch (POST /api/refresh/metrics waits for AWS), minus the sandbox's own time. */
-async function timedFetch(bench: BenchServer, range: string): Promise<{ totalMs: number; serverMs: number; calls: number; status: number }> {
+async function timedFetch(
+  bench: BenchServer,
+  range: string,
+): Promise<{ totalMs: number; serverMs: number; calls: number; status: number }> {
   const ledger = bench.running.sandbox!.ledger;
   const before = ledger.lastSeq;
   const t0 = performance.now();
@@ -105,7 +123,10 @@ async function measure(shape: Shape, options: { repeat: number; minutes: number;
       coldLogsErrors: coldLogsErrors.length,
       logsError: coldLogsErrors[0]?.errorCode ?? null,
       awsCallsPerMinute: round(steady.length / options.minutes, 2),
-      getMetricDataPerMinute: round(steady.filter((e) => e.operation === "GetMetricData").length / options.minutes, 2),
+      getMetricDataPerMinute: round(
+        steady.filter((e) => e.operation === "GetMetricData").length / options.minutes,
+        2,
+      ),
       refreshStatus: timings[0]?.status ?? null,
       coldMetricsMs: round(median(timings.map((t) => t.totalMs)), 1),
       serverMsExSandbox: round(median(timings.map((t) => t.serverMs)), 1),

@@ -47,7 +47,9 @@ process.on("message", (raw: ChildRequest) => {
     .then((reply) => {
       if (raw.type !== "close") send(reply);
     })
-    .catch((err: unknown) => send({ type: "error", message: err instanceof Error ? err.message : String(err) }));
+    .catch((err: unknown) =>
+      send({ type: "error", message: err instanceof Error ? err.message : String(err) }),
+    );
 });
 
 send({ type: "ready", url: bench.running.url });

@@ -8,7 +8,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import type { ChildReply, ChildRequest } from "./server-child.ts";
 import {
   machine,
   numberOption,
@@ -20,15 +19,22 @@ import {
   table,
   writeArtifact,
 } from "./common.ts";
+import type { ChildReply, ChildRequest } from "./server-child.ts";
 import { TICK_MS } from "./simulate.ts";
 
 const SPEC: ScriptSpec = {
   name: "server",
-  summary: "Throughput and latency of /api/overview (warm cache, autocannon) and RSS after an hour of refreshes.",
+  summary:
+    "Throughput and latency of /api/overview (warm cache, autocannon) and RSS after an hour of refreshes.",
   options: [
     { name: "connections", type: "string", description: "concurrent connections", default: "50" },
     { name: "duration", type: "string", description: "seconds of load", default: "10" },
-    { name: "viewers", type: "string", description: "viewers refreshing every virtual minute for the memory run", default: "10" },
+    {
+      name: "viewers",
+      type: "string",
+      description: "viewers refreshing every virtual minute for the memory run",
+      default: "10",
+    },
     { name: "minutes", type: "string", description: "virtual minutes of the memory run", default: "60" },
     { name: "range", type: "string", description: "range of the requests", default: "24h" },
   ],
@@ -41,17 +47,26 @@ class Child {
 
   constructor() {
     const path = fileURLToPath(new URL("./server-child.ts", import.meta.url));
-    this.proc = fork(path, [], { execArgv: ["--import", "tsx", "--expose-gc"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    this.proc = fork(path, [], {
+      execArgv: ["--import", "tsx", "--expose-gc"],
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
     this.ready = new Promise((resolve, reject) => {
-      this.proc.once("exit", (code) => reject(new Error(`the server process exited (${code}) before it was ready`)));
-      this.waiting.push((reply) => (reply.type === "ready" ? resolve(reply.url) : reject(new Error(JSON.stringify(reply)))));
+      this.proc.once("exit", (code) =>
+        reject(new Error(`the server process exited (${code}) before it was ready`)),
+      );
+      this.waiting.push((reply) =>
+        reply.type === "ready" ? resolve(reply.url) : reject(new Error(JSON.stringify(reply))),
+      );
     });
     this.proc.on("message", (reply: ChildReply) => this.waiting.shift()?.(reply));
   }
 
   ask(request: ChildRequest): Promise<ChildReply> {
     return new Promise((resolve, reject) => {
-      this.waiting.push((reply) => (reply.type === "error" ? reject(new Error(reply.message)) : resolve(reply)));
+      this.waiting.push((reply) =>
+        reply.type === "error" ? reject(new Error(reply.message)) : resolve(reply),
+      );
       this.proc.send(request);
     });
   }
@@ -90,7 +105,9 @@ async function main(): Promise<void> {
     await child.ask({ type: "settle" });
     const start = await child.memory();
 
-    process.stderr.write(`autocannon: ${connections} connections, ${duration} s, /api/overview?range=${range} ...\n`);
+    process.stderr.write(
+      `autocannon: ${connections} connections, ${duration} s, /api/overview?range=${range} ...\n`,
+    );
     const load = await autocannon({ url: `${url}/api/overview?range=${range}`, connections, duration });
     const afterLoad = await child.memory();
 

@@ -114,7 +114,7 @@ export class Workload {
     this.models = [...options.models];
     this.region = options.region;
     this.historyDays = options.historyDays ?? 30;
-    this.peak = options.peakPerMinute ?? 6;
+    this.peak = options.peakPerMinute ?? 4;
     this.memorySizeMb = options.memorySizeMb ?? 512;
     this.clock = options.now ?? Date.now;
     const raw = this.models.map((m) => latencyProfile(m).trafficWeight);
@@ -237,7 +237,7 @@ export class Workload {
     const s = this.seed;
     const modelId = this.pickModel(uniform(s, fnHash, idx, i, 20));
     const profile = latencyProfile(modelId);
-    const inputTokens = Math.round(900 + 1400 * uniform(s, fnHash, idx, i, 21));
+    const inputTokens = Math.round(300 + 600 * uniform(s, fnHash, idx, i, 21));
     const outputTokens = Math.max(5, Math.round(logNormal(180, 0.45, s, fnHash, idx, i, 22)));
     const roll = uniform(s, fnHash, idx, i, 23);
     const hour = (time % DAY) / 3_600_000;

@@ -6,25 +6,13 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { OPENAPI } from "../../../server/api/openapi.ts";
+import { fillPath, type Route } from "./routes.ts";
 
-export interface Route {
-  method: "GET" | "POST";
-  /** Path with `{panel}`-style placeholders. */
-  path: string;
-}
-
-/** Every route the API documents, plus the Prometheus endpoint. */
-export function apiRoutes(): Route[] {
-  const out: Route[] = [];
-  for (const [path, ops] of Object.entries(OPENAPI.paths)) {
-    for (const method of Object.keys(ops)) out.push({ method: method.toUpperCase() as Route["method"], path });
-  }
-  if (!out.some((r) => r.path === "/metrics")) out.push({ method: "GET", path: "/metrics" });
-  return out;
-}
+export type { Route } from "./routes.ts";
 
 const PARAMS = ["range", "start", "end", "model", "function", "format", "panel", "suite", "limit"];
+/** Values for path placeholders: the refresh panels, a bench run ID shape, anything. */
+const FILLS = ["metrics", "logs", "costs", "budgets", "01J0000000000000000000000", "nope"];
 
 function isoAround(now: number): fc.Arbitrary<string> {
   return fc
@@ -42,14 +30,23 @@ function isoAround(now: number): fc.Arbitrary<string> {
 function value(now: number): fc.Arbitrary<string> {
   return fc.oneof(
     fc.constantFrom("1h", "3h", "12h", "24h", "7d", "30d", "2h", "", "json", "csv", "xml"),
-    fc.constantFrom("amazon.nova-lite-v1:0", "us.amazon.nova-lite-v1:0", "twin-api", "nope", "twin-api,twin-api"),
+    fc.constantFrom(
+      "amazon.nova-lite-v1:0",
+      "us.amazon.nova-lite-v1:0",
+      "twin-api",
+      "nope",
+      "twin-api,twin-api",
+    ),
     isoAround(now),
     fc.constantFrom("2025-02-30T00:00:00Z", "9999-12-31", "0000-01-01T00:00Z", "2025-06-01T25:61:00Z", "NaN"),
     fc.string({ maxLength: 20 }),
   );
 }
 
-const key = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...PARAMS) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 8 }) });
+const key = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...PARAMS) },
+  { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 8 }) },
+);
 
 export interface Call {
   route: Route;
@@ -60,22 +57,31 @@ export interface Call {
   raw: string;
 }
 
-export function callArbitrary(now: number): fc.Arbitrary<Call> {
-  return fc.record({
-    route: fc.constantFrom(...apiRoutes()),
-    fill: fc.oneof(fc.constantFrom("metrics", "logs", "costs", "budgets"), fc.string({ maxLength: 10 })),
-    pairs: fc.array(fc.tuple(key, value(now)), { maxLength: 5 }),
-    raw: fc.oneof({ weight: 4, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.constantFrom("&%", "&a=%E0%A4%A", "&range", "&x[y]=1", "&range[]=1h", "&;") }),
-  }).map(({ route, fill, pairs, raw }) => ({
-    route,
-    path: route.path.replace(/\{[^}]+\}/g, encodeURIComponent(fill)),
-    pairs,
-    raw,
-  }));
+export function callArbitrary(now: number, routes: readonly Route[]): fc.Arbitrary<Call> {
+  return fc
+    .record({
+      route: fc.constantFrom(...routes),
+      fill: fc.oneof(fc.constantFrom(...FILLS), fc.string({ maxLength: 10 })),
+      pairs: fc.array(fc.tuple(key, value(now)), { maxLength: 5 }),
+      raw: fc.oneof(
+        { weight: 4, arbitrary: fc.constant("") },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom("&%", "&a=%E0%A4%A", "&&==", "&range", "&x[y]=1", "&range[]=1h", "&;"),
+        },
+      ),
+    })
+    .map(({ route, fill, pairs, raw }) => ({
+      route,
+      path: fillPath(route.path, () => fill),
+      pairs,
+      raw,
+    }));
 }
 
 export function queryString(call: Call): string {
-  const q = call.pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&") + call.raw;
+  const q =
+    call.pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&") + call.raw;
   return q ? `?${q}` : "";
 }
 
@@ -84,7 +90,20 @@ export function queryString(call: Call): string {
  * parameters (a missing `start` is named though not sent), the path parameter, the body.
  */
 function namesSent(call: Call): string[] {
-  const names = new Set(["panel", "body", "token", "range", "start", "end", "model", "function", "format"]);
+  const names = new Set([
+    "panel",
+    "body",
+    "token",
+    "range",
+    "start",
+    "end",
+    "model",
+    "function",
+    "format",
+    "suite",
+    "limit",
+    "id",
+  ]);
   for (const [k] of call.pairs) names.add(k);
   for (const part of call.raw.split("&")) {
     const k = part.split("=")[0] ?? "";
@@ -103,7 +122,11 @@ export interface Answer {
 }
 
 /** Make the call and check the answer; throws an AssertionError naming the violation. */
-export async function checkCall(baseUrl: string, call: Call, headers: Record<string, string> = {}): Promise<Answer> {
+export async function checkCall(
+  baseUrl: string,
+  call: Call,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const url = `${baseUrl}${call.path}${queryString(call)}`;
   const res = await fetch(url, { method: call.route.method, headers });
   const text = await res.text();
@@ -122,14 +145,23 @@ export async function checkCall(baseUrl: string, call: Call, headers: Record<str
   assert.ok(message.length > 0, `${where}: an empty error message`);
   if (res.status === 400) {
     const names = namesSent(call);
+    // A parameter with an empty name (`?=x`) is named by a label in parentheses, e.g. "(empty name): ...".
     assert.ok(
-      names.some((n) => message.startsWith(`${n}:`)),
+      names.some((n) => message.startsWith(`${n}:`)) || /^\([^)]+\): /.test(message),
       `${where}: 400 message does not start with a parameter sent (${names.join(", ")}): ${message}`,
     );
   }
   return { status: res.status, code: String(body.error?.code) };
 }
 
-export function apiProperty(baseUrl: string, now: number, headers: Record<string, string> = {}) {
-  return fc.asyncProperty(callArbitrary(now), async (call) => void (await checkCall(baseUrl, call, headers)));
+export function apiProperty(
+  baseUrl: string,
+  now: number,
+  routes: readonly Route[],
+  headers: Record<string, string> = {},
+) {
+  return fc.asyncProperty(
+    callArbitrary(now, routes),
+    async (call) => void (await checkCall(baseUrl, call, headers)),
+  );
 }

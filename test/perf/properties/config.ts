@@ -30,7 +30,10 @@ export function pathsOf(value: unknown, prefix: Path = []): Path[] {
 }
 
 export function fieldName(path: Path): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").replace(/^\./, "");
+  return path
+    .map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`))
+    .join("")
+    .replace(/^\./, "");
 }
 
 type Edit = { kind: "set"; value: Json } | { kind: "delete" } | { kind: "add"; key: string; value: Json };
@@ -42,7 +45,9 @@ export interface Mutated {
 
 function apply(base: unknown, path: Path, edit: Edit): unknown {
   const copy = structuredClone(base) as Record<string | number, unknown>;
-  const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, copy);
+  const parent = path
+    .slice(0, -1)
+    .reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, copy);
   const last = path[path.length - 1]!;
   if (edit.kind === "set") parent[last] = edit.value;
   else if (edit.kind === "delete") {
@@ -50,16 +55,22 @@ function apply(base: unknown, path: Path, edit: Edit): unknown {
     else delete parent[last];
   } else {
     const target = parent[last];
-    if (target && typeof target === "object" && !Array.isArray(target)) (target as Record<string, unknown>)[edit.key] = edit.value;
+    if (target && typeof target === "object" && !Array.isArray(target))
+      (target as Record<string, unknown>)[edit.key] = edit.value;
     else parent[last] = { [edit.key]: edit.value };
   }
   return copy;
 }
 
-const EXAMPLE_PATHS = pathsOf(EXAMPLE).filter((p) => !p.some((k) => typeof k === "string" && k.startsWith("//")));
+const EXAMPLE_PATHS = pathsOf(EXAMPLE).filter(
+  (p) => !p.some((k) => typeof k === "string" && k.startsWith("//")),
+);
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constant("set" as const), value: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> }),
+  fc.record({
+    kind: fc.constant("set" as const),
+    value: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
+  }),
   fc.record({ kind: fc.constant("delete" as const) }),
   fc.record({
     kind: fc.constant("add" as const),
@@ -99,7 +110,9 @@ export function checkParseConfig(raw: unknown): Outcome {
 
 export function checkConfigError(err: unknown, input: unknown): asserts err is ConfigError {
   if (!(err instanceof ConfigError)) {
-    assert.fail(`${JSON.stringify(input)?.slice(0, 200)} threw ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}, not ConfigError`);
+    assert.fail(
+      `${JSON.stringify(input)?.slice(0, 200)} threw ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}, not ConfigError`,
+    );
   }
   assert.ok(err.problems.length > 0, "a ConfigError lists at least one problem");
   for (const line of err.problems) assert.match(line, NAMES_A_FIELD, `problem line names a field: ${line}`);
@@ -132,16 +145,33 @@ export function singleEditProperty() {
       checkConfigError(err, raw);
       const prefixes = path.map((_, i) => fieldName(path.slice(0, i + 1)));
       const named = err.problems.some(
-        (line) => line.startsWith("unknown field(s)") || line.startsWith("(top level)") || prefixes.some((p) => line.startsWith(`${p}:`) || line.startsWith(`${p}[`) || line.startsWith(`${p}.`)),
+        (line) =>
+          line.startsWith("unknown field(s)") ||
+          line.startsWith("(top level)") ||
+          prefixes.some(
+            (p) => line.startsWith(`${p}:`) || line.startsWith(`${p}[`) || line.startsWith(`${p}.`),
+          ),
       );
-      assert.ok(named, `editing ${fieldName(path)} (${JSON.stringify(e)}) gave problems that do not name it: ${err.problems.join(" | ")}`);
+      assert.ok(
+        named,
+        `editing ${fieldName(path)} (${JSON.stringify(e)}) gave problems that do not name it: ${err.problems.join(" | ")}`,
+      );
     }
   });
 }
 
-const envValue = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("0", "3000", "65536", "-1", "us-east-1", "0.0.0.0", "short", "a-token-of-enough-length"));
+const envValue = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.constantFrom("0", "3000", "65536", "-1", "us-east-1", "0.0.0.0", "short", "a-token-of-enough-length"),
+);
 export const envArbitrary = fc.record(
-  { HOST: envValue, PORT: envValue, BEDROCK_OPS_TOKEN: envValue, AWS_REGION: envValue, BEDROCK_OPS_DATA_DIR: envValue },
+  {
+    HOST: envValue,
+    PORT: envValue,
+    BEDROCK_OPS_TOKEN: envValue,
+    AWS_REGION: envValue,
+    BEDROCK_OPS_DATA_DIR: envValue,
+  },
   { requiredKeys: [] },
 );
 

@@ -65,7 +65,11 @@ export function budgetPanel(): BudgetPanel {
           forecast.style.width = pct(b.forecast);
           track.insertBefore(forecast, actual);
         }
-        const limit = h("div", { class: "bar-limit", title: `limit ${formatUsd(b.limit)}` });
+        const limit = h(
+          "div",
+          { class: "bar-limit", title: `limit ${formatUsd(b.limit)}` },
+          h("span", { class: "bar-label bar-label-top", text: "limit" }),
+        );
         limit.style.left = pct(b.limit);
         track.appendChild(limit);
         for (const t of b.thresholds) {
