@@ -3,8 +3,8 @@
  * each command imported only when it runs.
  */
 import { parseArgs } from "node:util";
-import { ConfigError } from "./config.ts";
 import type { CommandIO, CommandSpec, OptionSpec, ParsedOptions } from "./commands/types.ts";
+import { ConfigError } from "./config.ts";
 import { VERSION } from "./version.ts";
 
 interface Entry {
@@ -13,13 +13,34 @@ interface Entry {
 }
 
 export const COMMANDS: Record<string, Entry> = {
-  serve: { summary: "Start the dashboard server (sandbox when there is no config.json)", load: async () => (await import("./commands/serve.ts")).command },
-  sandbox: { summary: "Run the local AWS sandbox alone, for any AWS SDK client", load: async () => (await import("./commands/sandbox.ts")).command },
-  bench: { summary: "Benchmark Nova Micro, Lite and Pro through Bedrock ConverseStream", load: async () => (await import("./commands/bench.ts")).command },
-  budget: { summary: "Create or update the budgets and e-mail alerts from config (budget setup)", load: async () => (await import("./commands/budget.ts")).command },
-  doctor: { summary: "Diagnose credentials, regions, permissions, log groups and model access", load: async () => (await import("./commands/doctor.ts")).command },
-  "iam-policy": { summary: "Print the least-privilege IAM policy for the features in use", load: async () => (await import("./commands/iam-policy.ts")).command },
-  "cw-dashboard": { summary: "Write the twin-monitoring CloudWatch dashboard (PutDashboard)", load: async () => (await import("./commands/cw-dashboard.ts")).command },
+  serve: {
+    summary: "Start the dashboard server (sandbox when there is no config.json)",
+    load: async () => (await import("./commands/serve.ts")).command,
+  },
+  sandbox: {
+    summary: "Run the local AWS sandbox alone, for any AWS SDK client",
+    load: async () => (await import("./commands/sandbox.ts")).command,
+  },
+  bench: {
+    summary: "Benchmark Nova Micro, Lite and Pro through Bedrock ConverseStream",
+    load: async () => (await import("./commands/bench.ts")).command,
+  },
+  budget: {
+    summary: "Create or update the budgets and e-mail alerts from config (budget setup)",
+    load: async () => (await import("./commands/budget.ts")).command,
+  },
+  doctor: {
+    summary: "Diagnose credentials, regions, permissions, log groups and model access",
+    load: async () => (await import("./commands/doctor.ts")).command,
+  },
+  "iam-policy": {
+    summary: "Print the least-privilege IAM policy for the features in use",
+    load: async () => (await import("./commands/iam-policy.ts")).command,
+  },
+  "cw-dashboard": {
+    summary: "Write the twin-monitoring CloudWatch dashboard (PutDashboard)",
+    load: async () => (await import("./commands/cw-dashboard.ts")).command,
+  },
 };
 
 export function mainHelp(): string {
@@ -38,8 +59,12 @@ export function mainHelp(): string {
 }
 
 export function commandHelp(spec: CommandSpec): string {
-  const all: OptionSpec[] = [...spec.options, { name: "help", type: "boolean", short: "h", description: "show this help" }];
-  const label = (o: OptionSpec) => `${o.short ? `-${o.short}, ` : "    "}--${o.name}${o.type === "string" ? ` ${o.value ?? "<value>"}` : ""}`;
+  const all: OptionSpec[] = [
+    ...spec.options,
+    { name: "help", type: "boolean", short: "h", description: "show this help" },
+  ];
+  const label = (o: OptionSpec) =>
+    `${o.short ? `-${o.short}, ` : "    "}--${o.name}${o.type === "string" ? ` ${o.value ?? "<value>"}` : ""}`;
   const width = Math.max(...all.map((o) => label(o).length));
   const rows = all.map((o) => {
     const dflt = o.default !== undefined && o.default !== false ? ` (default: ${String(o.default)})` : "";
@@ -56,8 +81,13 @@ export function commandHelp(spec: CommandSpec): string {
   ].join("\n");
 }
 
-export function parseCommandArgs(spec: CommandSpec, argv: string[]): { options: ParsedOptions; positionals: string[] } {
-  const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = { help: { type: "boolean", short: "h" } };
+export function parseCommandArgs(
+  spec: CommandSpec,
+  argv: string[],
+): { options: ParsedOptions; positionals: string[] } {
+  const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {
+    help: { type: "boolean", short: "h" },
+  };
   for (const o of spec.options) {
     options[o.name] = { type: o.type };
     if (o.short) options[o.name] = { ...options[o.name]!, short: o.short };
@@ -111,6 +141,10 @@ if (isEntry || process.argv[1]?.endsWith("/server/bin.js")) {
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
   process.once("SIGTERM", () => controller.abort());
-  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, interrupted: controller.signal });
+  const code = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    interrupted: controller.signal,
+  });
   process.exitCode = code;
 }

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { describeIssues } from "./validation.ts";
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 /** A Bedrock base model ID such as `amazon.nova-lite-v1:0` (no inference-profile prefix). */
@@ -37,7 +38,10 @@ const functionSchema = z
     name: z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/, {
       message: "must be a Lambda function name (letters, digits, - and _, at most 64 characters)",
     }),
-    logGroup: z.string().startsWith("/", { message: "must be a log group name such as /aws/lambda/twin-api" }).optional(),
+    logGroup: z
+      .string()
+      .startsWith("/", { message: "must be a log group name such as /aws/lambda/twin-api" })
+      .optional(),
   })
   .strict();
 
@@ -50,7 +54,11 @@ const thresholdSchema = z
 
 const managedBudgetSchema = z
   .object({
-    name: z.string().min(1).max(100).regex(/^[^:\\]+$/, { message: "must not contain ':' or '\\'" }),
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[^:\\]+$/, { message: "must not contain ':' or '\\'" }),
     limitUsd: z.number().positive({ message: "must be a positive amount in USD, such as 10" }),
     emails: emailList.max(10, { message: "AWS allows at most 10 e-mail subscribers per notification" }),
     thresholds: z.array(thresholdSchema).min(1),
@@ -105,7 +113,10 @@ export const configSchema = z
         endpoint: z.url({ message: "must be a URL such as http://127.0.0.1:4566" }).optional(),
         maxAttempts: z.number().int().min(1).max(10).default(3),
         retryMode: z.enum(["standard", "adaptive"]).default("standard"),
-        accountId: z.string().regex(/^\d{12}$/, { message: "must be the 12-digit AWS account ID" }).optional(),
+        accountId: z
+          .string()
+          .regex(/^\d{12}$/, { message: "must be the 12-digit AWS account ID" })
+          .optional(),
       })
       .strict()
       .default({ region: "us-east-1", maxAttempts: 3, retryMode: "standard" }),
@@ -238,33 +249,15 @@ export function bedrockRegion(config: Config): string {
   return config.bedrock.region ?? config.aws.region;
 }
 
-function describeValue(input: unknown, path: readonly PropertyKey[]): string {
-  let value: unknown = input;
-  for (const key of path) {
-    if (value === null || typeof value !== "object") return "nothing";
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function fieldName(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
-}
-
 /** Validate a parsed config object; throws ConfigError naming each field, its value and the fix. */
 export function parseConfig(raw: unknown, source = "config"): Config {
   const result = configSchema.safeParse(stripComments(raw));
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const field = fieldName(issue.path) || "(top level)";
-      if (issue.code === "unrecognized_keys") {
-        return `${field === "(top level)" ? "" : `${field}: `}unknown field(s) ${issue.keys.join(", ")}: remove them or check the spelling against config.example.json`;
-      }
-      const got = describeValue(raw, issue.path);
-      return `${field}: got ${got}; ${issue.message}`;
-    });
+    const problems = describeIssues(
+      raw,
+      result.error.issues,
+      " or check the spelling against config.example.json",
+    );
     throw new ConfigError(problems, source);
   }
   return deepFreeze({ ...result.data, source });
@@ -331,7 +324,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
 
 function section(raw: Record<string, unknown>, key: string): Record<string, unknown> {
   const value = raw[key];
-  return value && typeof value === "object" && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
+  return value && typeof value === "object" && !Array.isArray(value)
+    ? { ...(value as Record<string, unknown>) }
+    : {};
 }
 
 function applyEnv(

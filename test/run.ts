@@ -20,9 +20,18 @@ function find(dir: string): string[] {
     .sort();
 }
 
-const chromium = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => p && existsSync(p));
+const chromium = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
+  (p) => p && existsSync(p),
+);
 const only = args.filter((a) => !a.startsWith("-"));
-let files = only.length > 0 ? only.map((f) => join(root, f)) : [...find(join(root, "test/unit")), ...find(join(root, "test/integration")), ...find(join(root, "test/e2e"))];
+let files =
+  only.length > 0
+    ? only.map((f) => join(root, f))
+    : [
+        ...find(join(root, "test/unit")),
+        ...find(join(root, "test/integration")),
+        ...find(join(root, "test/e2e")),
+      ];
 const browserFiles = files.filter((f) => f.includes("/test/e2e/"));
 let browserSkipped = false;
 if (!chromium && browserFiles.length > 0) {
@@ -49,11 +58,17 @@ if (browserSkipped) {
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=180000", ...files],
-  { stdio: "inherit", cwd: root, env: { ...process.env, CHROMIUM_PATH: chromium ?? "", NODE_NO_WARNINGS: "1" } },
+  {
+    stdio: "inherit",
+    cwd: root,
+    env: { ...process.env, CHROMIUM_PATH: chromium ?? "", NODE_NO_WARNINGS: "1" },
+  },
 );
 
 if (browserSkipped) {
-  process.stderr.write(`${banner(["REMINDER: the browser tests did NOT run (no Chromium). They are not counted as passed."])}\n`);
+  process.stderr.write(
+    `${banner(["REMINDER: the browser tests did NOT run (no Chromium). They are not counted as passed."])}\n`,
+  );
   if (process.env.CI) {
     process.stderr.write("Under CI the browser tests are required: failing.\n");
     process.exitCode = 1;

@@ -3,11 +3,13 @@
  * an optional system prompt, the inference config (default: the seeds' maxTokens 2000,
  * temperature 0.7, topP 0.9), repetitions, warm-up count and cheap deterministic quality checks.
  */
+
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { describeIssues } from "../validation.ts";
 
 /** The suites shipped with bedrock-ops. */
 export const BUILTIN_SUITES_DIR = fileURLToPath(new URL("./suites/", import.meta.url));
@@ -135,34 +137,11 @@ export class SuiteError extends Error {
   }
 }
 
-function fieldName(path: readonly PropertyKey[]): string {
-  return path
-    .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
-    .join("")
-    .replace(/^\./, "");
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): string {
-  let value: unknown = input;
-  for (const key of path) {
-    if (value === null || typeof value !== "object") return "nothing";
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text.length > 50 ? `${text.slice(0, 47)}...` : text;
-}
-
 /** Validate a parsed suite; throws SuiteError naming each bad field, its value and the fix. */
 export function parseSuite(raw: unknown, source = "suite"): Suite {
   const result = suiteSchema.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const field = fieldName(issue.path) || "(top level)";
-    if (issue.code === "unrecognized_keys")
-      return `${field}: unknown field(s) ${issue.keys.join(", ")}: remove them`;
-    return `${field}: got ${valueAt(raw, issue.path)}; ${issue.message}`;
-  });
+  const problems = describeIssues(raw, result.error.issues);
   throw new SuiteError(problems, source);
 }
 

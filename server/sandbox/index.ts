@@ -3,9 +3,9 @@
  * speaking the real wire protocols on one loopback port, with data from one workload model.
  */
 import type { FaultConfig } from "../config.ts";
-import { type AnyRequest, type AnyResponse, createDualServer } from "./core/http-server.ts";
 import { AwsError } from "./core/errors.ts";
 import { Faults } from "./core/faults.ts";
+import { type AnyRequest, type AnyResponse, createDualServer } from "./core/http-server.ts";
 import { jsonError } from "./core/json-protocol.ts";
 import { Ledger } from "./core/ledger.ts";
 import { Router } from "./core/router.ts";
@@ -171,11 +171,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           ledger.record(entry(routed.service, routed.operation, 0, "ConnectionDropped", req, t0));
           return;
         }
-        const errorCode = routed.response.status >= 400 ? headerString(routed.response.headers["x-amzn-errortype"])?.split(":")[0] : undefined;
+        const errorCode =
+          routed.response.status >= 400
+            ? headerString(routed.response.headers["x-amzn-errortype"])?.split(":")[0]
+            : undefined;
         const written = write(res, routed.response);
-        if (!routed.response.stream) ledger.record(entry(routed.service, routed.operation, routed.response.status, errorCode, req, t0));
+        if (!routed.response.stream)
+          ledger.record(entry(routed.service, routed.operation, routed.response.status, errorCode, req, t0));
         await written;
-        if (routed.response.stream) ledger.record(entry(routed.service, routed.operation, routed.response.status, errorCode, req, t0));
+        if (routed.response.stream)
+          ledger.record(entry(routed.service, routed.operation, routed.response.status, errorCode, req, t0));
       })
       .catch((err: unknown) => {
         const error = err instanceof AwsError ? err : new AwsError("InternalFailure", String(err), 500);
@@ -184,7 +189,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       });
   };
 
-  function entry(service: string, operation: string, status: number, errorCode: string | undefined, req: SandboxRequest, t0: number) {
+  function entry(
+    service: string,
+    operation: string,
+    status: number,
+    errorCode: string | undefined,
+    req: SandboxRequest,
+    t0: number,
+  ) {
     const e: Parameters<Ledger["record"]>[0] = {
       time: new Date(now()).toISOString(),
       service,
@@ -243,7 +255,12 @@ async function write(res: AnyResponse, response: SandboxResponse): Promise<void>
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(response.headers)) headers[k.toLowerCase()] = v;
   if (!response.stream) {
-    const body = response.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body);
+    const body =
+      response.body === undefined
+        ? Buffer.alloc(0)
+        : Buffer.isBuffer(response.body)
+          ? response.body
+          : Buffer.from(response.body);
     headers["content-length"] = String(body.length);
     res.writeHead(response.status, headers);
     res.end(body);
@@ -276,7 +293,7 @@ function parseFaults(body: Buffer): FaultConfig[] | string {
   try {
     parsed = JSON.parse(body.toString("utf8") || "{}");
   } catch {
-    return "body must be JSON: {\"faults\": [{\"service\": \"ce\", \"kind\": \"throttle\", \"probability\": 1}]}";
+    return 'body must be JSON: {"faults": [{"service": "ce", "kind": "throttle", "probability": 1}]}';
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { faults?: unknown }).faults;
   if (!Array.isArray(list)) return "body must hold a `faults` array";
@@ -284,10 +301,13 @@ function parseFaults(body: Buffer): FaultConfig[] | string {
   const out: FaultConfig[] = [];
   for (const [i, item] of list.entries()) {
     const f = item as Partial<FaultConfig>;
-    if (!f || typeof f.service !== "string") return `faults[${i}].service must be a service name such as "ce", "cloudwatch", "logs", "budgets", "bedrock"`;
-    if (typeof f.kind !== "string" || !kinds.has(f.kind)) return `faults[${i}].kind must be one of ${[...kinds].join(", ")}`;
+    if (!f || typeof f.service !== "string")
+      return `faults[${i}].service must be a service name such as "ce", "cloudwatch", "logs", "budgets", "bedrock"`;
+    if (typeof f.kind !== "string" || !kinds.has(f.kind))
+      return `faults[${i}].kind must be one of ${[...kinds].join(", ")}`;
     const probability = f.probability ?? 1;
-    if (typeof probability !== "number" || probability < 0 || probability > 1) return `faults[${i}].probability must be a number from 0 to 1`;
+    if (typeof probability !== "number" || probability < 0 || probability > 1)
+      return `faults[${i}].probability must be a number from 0 to 1`;
     const rule: FaultConfig = { service: f.service, kind: f.kind, probability };
     if (typeof f.operation === "string") rule.operation = f.operation;
     if (typeof f.delayMs === "number") rule.delayMs = f.delayMs;

@@ -32,7 +32,9 @@ export function openDatabase(dataDir: string, file = "bedrock-ops.db"): Db {
 
 /** Apply the migrations not yet applied, each in a transaction. */
 export function migrate(db: Db, migrations: readonly Migration[]): void {
-  const applied = new Set((db.prepare("SELECT id FROM migrations").all() as Array<{ id: string }>).map((r) => r.id));
+  const applied = new Set(
+    (db.prepare("SELECT id FROM migrations").all() as Array<{ id: string }>).map((r) => r.id),
+  );
   for (const m of migrations) {
     if (applied.has(m.id)) continue;
     db.transaction(() => {

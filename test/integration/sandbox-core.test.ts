@@ -38,7 +38,11 @@ describe("sandbox core", () => {
   });
 
   it("answers health over HTTP/1.1 and HTTP/2 cleartext on the same port", async () => {
-    const h1 = (await (await fetch(`${sandbox.url}/_sandbox/health`)).json()) as { status: string; seed: number; services: string[] };
+    const h1 = (await (await fetch(`${sandbox.url}/_sandbox/health`)).json()) as {
+      status: string;
+      seed: number;
+      services: string[];
+    };
     assert.equal(h1.status, "ok");
     assert.equal(h1.seed, 3);
     assert.deepEqual(h1.services, ["cloudwatch", "logs", "ce", "budgets", "bedrock", "sts"]);
@@ -50,7 +54,10 @@ describe("sandbox core", () => {
   it("answers an unknown X-Amz-Target with AWS's UnknownOperationException shape", async () => {
     const res = await fetch(sandbox.url, {
       method: "POST",
-      headers: { "x-amz-target": "NoSuchService_20990101.DoThing", "content-type": "application/x-amz-json-1.1" },
+      headers: {
+        "x-amz-target": "NoSuchService_20990101.DoThing",
+        "content-type": "application/x-amz-json-1.1",
+      },
       body: "{}",
     });
     assert.equal(res.status, 400);
@@ -60,14 +67,29 @@ describe("sandbox core", () => {
   });
 
   it("injects faults per service and operation, records every call in the ledger, and resets", async () => {
-    const logs = new CloudWatchLogsClient({ region: "us-east-1", endpoint: sandbox.url, credentials: sandboxCredentials(), maxAttempts: 1 });
-    const cw = new CloudWatchClient({ region: "us-east-1", endpoint: sandbox.url, credentials: sandboxCredentials(), maxAttempts: 1 });
+    const logs = new CloudWatchLogsClient({
+      region: "us-east-1",
+      endpoint: sandbox.url,
+      credentials: sandboxCredentials(),
+      maxAttempts: 1,
+    });
+    const cw = new CloudWatchClient({
+      region: "us-east-1",
+      endpoint: sandbox.url,
+      credentials: sandboxCredentials(),
+      maxAttempts: 1,
+    });
     const set = await fetch(`${sandbox.url}/_sandbox/faults`, {
       method: "POST",
-      body: JSON.stringify({ faults: [{ service: "logs", operation: "DescribeLogGroups", kind: "throttle", probability: 1 }] }),
+      body: JSON.stringify({
+        faults: [{ service: "logs", operation: "DescribeLogGroups", kind: "throttle", probability: 1 }],
+      }),
     });
     assert.equal(set.status, 200);
-    await assert.rejects(logs.send(new DescribeLogGroupsCommand({})), (err: Error) => err.name === "ThrottlingException");
+    await assert.rejects(
+      logs.send(new DescribeLogGroupsCommand({})),
+      (err: Error) => err.name === "ThrottlingException",
+    );
     await cw.send(new ListMetricsCommand({ Namespace: "AWS/Lambda" }));
     const ledger = (await (await fetch(`${sandbox.url}/_sandbox/requests`)).json()) as {
       requests: Array<{ service: string; operation: string; status: number; errorCode?: string }>;
@@ -75,12 +97,21 @@ describe("sandbox core", () => {
     const mine = ledger.requests.map((r) => `${r.service}:${r.operation}:${r.status}:${r.errorCode ?? ""}`);
     assert.ok(mine.includes("logs:DescribeLogGroups:400:ThrottlingException"), mine.join(","));
     assert.ok(mine.includes("cloudwatch:ListMetrics:200:"), mine.join(","));
-    const bad = await fetch(`${sandbox.url}/_sandbox/faults`, { method: "POST", body: JSON.stringify({ faults: [{ service: "ce", kind: "explode" }] }) });
+    const bad = await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: "POST",
+      body: JSON.stringify({ faults: [{ service: "ce", kind: "explode" }] }),
+    });
     assert.equal(bad.status, 400);
-    assert.match(((await bad.json()) as { error: { message: string } }).error.message, /faults\[0\]\.kind must be one of/);
+    assert.match(
+      ((await bad.json()) as { error: { message: string } }).error.message,
+      /faults\[0\]\.kind must be one of/,
+    );
     await fetch(`${sandbox.url}/_sandbox/reset`, { method: "POST" });
     await logs.send(new DescribeLogGroupsCommand({}));
-    assert.deepEqual(sandbox.ledger.list().map((e) => e.operation), ["DescribeLogGroups"]);
+    assert.deepEqual(
+      sandbox.ledger.list().map((e) => e.operation),
+      ["DescribeLogGroups"],
+    );
     logs.destroy();
     cw.destroy();
   });

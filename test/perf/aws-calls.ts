@@ -85,8 +85,8 @@ async function main(): Promise<void> {
   if (!options) return;
   const quick = options.quick === true;
   const viewers = listOption(options, "viewers", quick ? [1, 3] : [1, 10, 100]);
-  const hours = numberOption(options, "hours", quick ? 0.1 : 1);
-  const dayHours = numberOption(options, "day-hours", quick ? 0.2 : 24);
+  const hours = numberOption(options, "hours", quick ? 0.05 : 1);
+  const dayHours = numberOption(options, "day-hours", quick ? 0.1 : 24);
   const range = String(options.range ?? "24h");
   const series = seriesCount(3, 1);
   const ticks = Math.max(1, Math.round(hours * 60));

@@ -144,14 +144,14 @@ async function main(): Promise<void> {
   const models = listOption(options, "models", quick ? [3, 30] : [3, 30, 300]);
   const functions = listOption(options, "functions", quick ? [1, 10] : [1, 10, 100]);
   const repeat = numberOption(options, "repeat", quick ? 1 : 5);
-  const minutes = numberOption(options, "minutes", quick ? 2 : 10);
+  const minutes = numberOption(options, "minutes", quick ? 1 : 10);
   const range = String(options.range ?? "24h");
   const shapes: Shape[] = [
     ...models.map((m) => ({ models: m, functions: 1 })),
     ...functions.filter((f) => f !== 1 || !models.includes(3)).map((f) => ({ models: 3, functions: f })),
   ];
   // Warm the process (module loading, JIT) so the first shape's time is not inflated.
-  await measure({ models: 3, functions: 1 }, { repeat: 1, minutes: 1, range });
+  if (!quick) await measure({ models: 3, functions: 1 }, { repeat: 1, minutes: 1, range });
   const rows = [];
   for (const shape of shapes) {
     process.stderr.write(`${shape.models} models, ${shape.functions} functions ...\n`);

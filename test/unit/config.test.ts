@@ -20,7 +20,11 @@ describe("config", () => {
     const config = parseConfig({});
     assert.equal(config.aws.region, "us-east-1");
     assert.deepEqual(config.lambda.functions, [{ name: "twin-api", logGroup: "/aws/lambda/twin-api" }]);
-    assert.deepEqual(config.bedrock.models.map(invokeModelId), ["amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"]);
+    assert.deepEqual(config.bedrock.models.map(invokeModelId), [
+      "amazon.nova-micro-v1:0",
+      "amazon.nova-lite-v1:0",
+      "amazon.nova-pro-v1:0",
+    ]);
     assert.equal(config.budgets.managed[0]?.name, "twin-budget");
     assert.equal(config.budgets.managed[0]?.limitUsd, 10);
     assert.equal(config.server.host, "127.0.0.1");
@@ -35,7 +39,9 @@ describe("config", () => {
   });
 
   it("accepts config.example.json as shipped", () => {
-    const raw: unknown = JSON.parse(readFileSync(new URL("../../config.example.json", import.meta.url), "utf8"));
+    const raw: unknown = JSON.parse(
+      readFileSync(new URL("../../config.example.json", import.meta.url), "utf8"),
+    );
     const config = parseConfig(raw);
     assert.equal(config.mode, "aws");
     assert.equal(config.budgets.managed[0]?.emails[0], "ops@example.com");
@@ -48,7 +54,10 @@ describe("config", () => {
 
   it("rejects a model ID that carries the profile prefix, and says where the prefix goes", () => {
     const [problem] = problemsOf({ bedrock: { models: [{ id: "us.amazon.nova-lite-v1:0" }] } });
-    assert.match(problem ?? "", /^bedrock\.models\[0\]\.id: got "us\.amazon\.nova-lite-v1:0"; .*put a us\.\/eu\.\/apac\. prefix in `profile`/);
+    assert.match(
+      problem ?? "",
+      /^bedrock\.models\[0\]\.id: got "us\.amazon\.nova-lite-v1:0"; .*put a us\.\/eu\.\/apac\. prefix in `profile`/,
+    );
   });
 
   it("rejects an unknown inference-profile prefix", () => {
@@ -58,21 +67,45 @@ describe("config", () => {
 
   it("rejects a negative budget and a bad e-mail address", () => {
     const problems = problemsOf({
-      budgets: { managed: [{ name: "twin-budget", limitUsd: -5, emails: ["ops-at-example"], thresholds: [{ type: "ACTUAL", percent: 80 }] }] },
+      budgets: {
+        managed: [
+          {
+            name: "twin-budget",
+            limitUsd: -5,
+            emails: ["ops-at-example"],
+            thresholds: [{ type: "ACTUAL", percent: 80 }],
+          },
+        ],
+      },
     });
-    assert.ok(problems.some((p) => /^budgets\.managed\[0\]\.limitUsd: got -5; must be a positive amount in USD/.test(p)), problems.join("\n"));
-    assert.ok(problems.some((p) => /^budgets\.managed\[0\]\.emails\[0\]: got "ops-at-example"; must be an e-mail address/.test(p)), problems.join("\n"));
+    assert.ok(
+      problems.some((p) =>
+        /^budgets\.managed\[0\]\.limitUsd: got -5; must be a positive amount in USD/.test(p),
+      ),
+      problems.join("\n"),
+    );
+    assert.ok(
+      problems.some((p) =>
+        /^budgets\.managed\[0\]\.emails\[0\]: got "ops-at-example"; must be an e-mail address/.test(p),
+      ),
+      problems.join("\n"),
+    );
   });
 
   it("rejects a misspelt field and points at config.example.json", () => {
     const [problem] = problemsOf({ lambda: { functions: [{ name: "twin-api" }], fucntions: [] } });
-    assert.match(problem ?? "", /^lambda: unknown field\(s\) fucntions: remove them or check the spelling against config\.example\.json/);
+    assert.match(
+      problem ?? "",
+      /^lambda: unknown field\(s\) fucntions: remove them or check the spelling against config\.example\.json/,
+    );
   });
 
   it("rejects a port out of range and a short token", () => {
     const problems = problemsOf({ server: { port: 70000, token: "short" } });
     assert.ok(problems.some((p) => p.startsWith("server.port: got 70000")));
-    assert.ok(problems.some((p) => p.startsWith('server.token: got "short"; must be at least 16 characters')));
+    assert.ok(
+      problems.some((p) => p.startsWith('server.token: got "short"; must be at least 16 characters')),
+    );
   });
 
   it("runs on the sandbox when there is no config file, and applies env overrides", () => {
@@ -85,12 +118,19 @@ describe("config", () => {
 
   it("reports invalid JSON in the file with the file name", () => {
     const dir = mkdtempSync(join(tmpdir(), "bedrock-ops-config-"));
-    writeFileSync(join(dir, "config.json"), "{ \"aws\": ");
-    assert.throws(() => loadConfig({ cwd: dir, env: {} }), (err: unknown) => err instanceof ConfigError && /config\.json/.test(err.message) && /not valid JSON/.test(err.message));
+    writeFileSync(join(dir, "config.json"), '{ "aws": ');
+    assert.throws(
+      () => loadConfig({ cwd: dir, env: {} }),
+      (err: unknown) =>
+        err instanceof ConfigError && /config\.json/.test(err.message) && /not valid JSON/.test(err.message),
+    );
   });
 
   it("reports a PORT env that is not a number as the field server.port", () => {
     const dir = mkdtempSync(join(tmpdir(), "bedrock-ops-config-"));
-    assert.throws(() => loadConfig({ cwd: dir, env: { PORT: "http" } }), (err: unknown) => err instanceof ConfigError && /server\.port: got "http"/.test(err.message));
+    assert.throws(
+      () => loadConfig({ cwd: dir, env: { PORT: "http" } }),
+      (err: unknown) => err instanceof ConfigError && /server\.port: got "http"/.test(err.message),
+    );
   });
 });

@@ -4,7 +4,13 @@ import { MINUTE, Workload } from "../../server/sandbox/workload/model.ts";
 
 const NOW = Date.UTC(2026, 10, 18, 15, 30);
 const make = (seed = 7) =>
-  new Workload({ seed, region: "us-east-1", functions: ["twin-api"], models: ["amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"], now: () => NOW });
+  new Workload({
+    seed,
+    region: "us-east-1",
+    functions: ["twin-api"],
+    models: ["amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"],
+    now: () => NOW,
+  });
 
 describe("workload model", () => {
   it("gives the same invocations for the same seed and time", () => {
@@ -17,13 +23,20 @@ describe("workload model", () => {
   it("gives different data for a different seed", () => {
     const a = make(7).invocations("twin-api", NOW - 3_600_000, NOW);
     const b = make(8).invocations("twin-api", NOW - 3_600_000, NOW);
-    assert.notDeepEqual(a.map((i) => i.durationMs), b.map((i) => i.durationMs));
+    assert.notDeepEqual(
+      a.map((i) => i.durationMs),
+      b.map((i) => i.durationMs),
+    );
   });
 
   it("orders models by latency as the seeds compare them (Micro < 1 s, Lite 1-2 s, Pro 2-4 s)", () => {
     const w = make();
     const median = (model: string) => {
-      const l = w.bedrockCalls(model, NOW - 86_400_000, NOW).filter((c) => c.status === "ok").map((c) => c.latencyMs).sort((x, y) => x - y);
+      const l = w
+        .bedrockCalls(model, NOW - 86_400_000, NOW)
+        .filter((c) => c.status === "ok")
+        .map((c) => c.latencyMs)
+        .sort((x, y) => x - y);
       return l[Math.floor(l.length / 2)] ?? Number.NaN;
     };
     assert.ok(median("amazon.nova-micro-v1:0") < 1000);
@@ -42,7 +55,17 @@ describe("workload model", () => {
   it("adds live calls to the model's traffic", () => {
     const w = make();
     const before = w.bedrockCalls("us.amazon.nova-lite-v1:0", NOW - MINUTE, NOW + 1).length;
-    w.recordLive({ modelId: "us.amazon.nova-lite-v1:0", time: NOW - 1000, operation: "ConverseStream", status: "ok", latencyMs: 1200, ttftMs: 300, inputTokens: 10, outputTokens: 20, region: "us-east-1" });
+    w.recordLive({
+      modelId: "us.amazon.nova-lite-v1:0",
+      time: NOW - 1000,
+      operation: "ConverseStream",
+      status: "ok",
+      latencyMs: 1200,
+      ttftMs: 300,
+      inputTokens: 10,
+      outputTokens: 20,
+      region: "us-east-1",
+    });
     assert.equal(w.bedrockCalls("us.amazon.nova-lite-v1:0", NOW - MINUTE, NOW + 1).length, before + 1);
   });
 });

@@ -17,13 +17,83 @@ export interface LatencyProfile {
 }
 
 const PROFILES: Array<[RegExp, LatencyProfile]> = [
-  [/nova-micro/, { ttftMs: 180, ttftSigma: 0.25, tokensPerSecond: 320, slowProbability: 0.01, slowFactor: 2.5, trafficWeight: 0.4 }],
-  [/nova-lite/, { ttftMs: 350, ttftSigma: 0.25, tokensPerSecond: 170, slowProbability: 0.01, slowFactor: 2.5, trafficWeight: 0.56 }],
-  [/nova-pro/, { ttftMs: 700, ttftSigma: 0.3, tokensPerSecond: 85, slowProbability: 0.015, slowFactor: 2.2, trafficWeight: 0.04 }],
-  [/nova-premier/, { ttftMs: 1100, ttftSigma: 0.3, tokensPerSecond: 60, slowProbability: 0.02, slowFactor: 2, trafficWeight: 0.05 }],
-  [/haiku/, { ttftMs: 400, ttftSigma: 0.25, tokensPerSecond: 150, slowProbability: 0.01, slowFactor: 2.5, trafficWeight: 0.2 }],
-  [/sonnet/, { ttftMs: 900, ttftSigma: 0.3, tokensPerSecond: 70, slowProbability: 0.02, slowFactor: 2, trafficWeight: 0.1 }],
-  [/llama/, { ttftMs: 450, ttftSigma: 0.3, tokensPerSecond: 120, slowProbability: 0.015, slowFactor: 2.2, trafficWeight: 0.1 }],
+  [
+    /nova-micro/,
+    {
+      ttftMs: 180,
+      ttftSigma: 0.25,
+      tokensPerSecond: 320,
+      slowProbability: 0.01,
+      slowFactor: 2.5,
+      trafficWeight: 0.4,
+    },
+  ],
+  [
+    /nova-lite/,
+    {
+      ttftMs: 350,
+      ttftSigma: 0.25,
+      tokensPerSecond: 170,
+      slowProbability: 0.01,
+      slowFactor: 2.5,
+      trafficWeight: 0.56,
+    },
+  ],
+  [
+    /nova-pro/,
+    {
+      ttftMs: 700,
+      ttftSigma: 0.3,
+      tokensPerSecond: 85,
+      slowProbability: 0.015,
+      slowFactor: 2.2,
+      trafficWeight: 0.04,
+    },
+  ],
+  [
+    /nova-premier/,
+    {
+      ttftMs: 1100,
+      ttftSigma: 0.3,
+      tokensPerSecond: 60,
+      slowProbability: 0.02,
+      slowFactor: 2,
+      trafficWeight: 0.05,
+    },
+  ],
+  [
+    /haiku/,
+    {
+      ttftMs: 400,
+      ttftSigma: 0.25,
+      tokensPerSecond: 150,
+      slowProbability: 0.01,
+      slowFactor: 2.5,
+      trafficWeight: 0.2,
+    },
+  ],
+  [
+    /sonnet/,
+    {
+      ttftMs: 900,
+      ttftSigma: 0.3,
+      tokensPerSecond: 70,
+      slowProbability: 0.02,
+      slowFactor: 2,
+      trafficWeight: 0.1,
+    },
+  ],
+  [
+    /llama/,
+    {
+      ttftMs: 450,
+      ttftSigma: 0.3,
+      tokensPerSecond: 120,
+      slowProbability: 0.015,
+      slowFactor: 2.2,
+      trafficWeight: 0.1,
+    },
+  ],
 ];
 
 const DEFAULT_PROFILE: LatencyProfile = {

@@ -1,5 +1,5 @@
 /** Cost Explorer time periods: date parsing, AWS's date rules, and splitting into DAILY/MONTHLY results. */
-import { AwsError, validation } from "../../core/errors.ts";
+import { validation } from "../../core/errors.ts";
 import { DAY } from "../../workload/model.ts";
 
 export interface Period {
