@@ -37,6 +37,9 @@ const SPEC: ScriptSpec = {
       default: "24",
     },
     { name: "range", type: "string", description: "the page's range (its default is 24h)", default: "24h" },
+    { name: "metrics-ttl", type: "string", description: "config cache.ttlSeconds.metrics", default: "60" },
+    { name: "costs-ttl", type: "string", description: "config cache.ttlSeconds.costs", default: "21600" },
+    { name: "out", type: "string", description: "artifact name", default: "aws-calls" },
   ],
 };
 
@@ -88,21 +91,24 @@ async function main(): Promise<void> {
   const hours = numberOption(options, "hours", quick ? 0.05 : 1);
   const dayHours = numberOption(options, "day-hours", quick ? 0.1 : 24);
   const range = String(options.range ?? "24h");
+  const metricsTtl = numberOption(options, "metrics-ttl", 60);
+  const costsTtl = numberOption(options, "costs-ttl", 21_600);
+  const shape = { extra: { cache: { ttlSeconds: { metrics: metricsTtl, costs: costsTtl } } } };
   const series = seriesCount(3, 1);
   const ticks = Math.max(1, Math.round(hours * 60));
   const dayTicks = Math.max(1, Math.round(dayHours * 60));
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
   log(`cold refresh (empty cache, range=${range}) ...`);
-  const cold = await coldRefresh({ range });
+  const cold = await coldRefresh({ ...shape, range });
   const runs: SimulationResult[] = [];
   for (const v of viewers) {
     log(`${v} viewer(s) x ${ticks} virtual minutes ...`);
-    runs.push(await simulate({ viewers: v, ticks, range }));
+    runs.push(await simulate({ ...shape, viewers: v, ticks, range }));
   }
   const reuse = runs.find((r) => r.viewers === 1 && r.ticks === dayTicks);
   log(`day: 1 viewer x ${dayTicks} virtual minutes ...`);
-  const day = reuse ?? (await simulate({ viewers: 1, ticks: dayTicks, range }));
+  const day = reuse ?? (await simulate({ ...shape, viewers: 1, ticks: dayTicks, range }));
   const dayTally = perDay(day.tally, dayTicks);
   const dayUsd = sumOf(dayTally, (t) => t.usd);
   const dayCalls = sumOf(dayTally, (t) => t.calls);
@@ -162,6 +168,7 @@ async function main(): Promise<void> {
     machine: machine(),
     method: {
       range,
+      cacheTtlSeconds: { metrics: metricsTtl, costs: costsTtl },
       refreshEveryVirtualSeconds: 60,
       viewerRunsMinutes: ticks,
       dayRunMinutes: dayTicks,
@@ -176,7 +183,7 @@ async function main(): Promise<void> {
     comparison,
     goals,
   };
-  const path = writeArtifact("aws-calls", result);
+  const path = writeArtifact(String(options.out ?? "aws-calls"), result);
   const out = process.stdout;
   out.write(`\nCalls of one cold page refresh (range=${range}):\n${table(cold.tally.map(row))}\n`);
   out.write(

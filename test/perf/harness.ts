@@ -7,7 +7,13 @@
  * and the runner's CPU time per request (this process: runner, SDK, signing, parsing).
  */
 import { runBenchmark } from "../../server/bench/runner.ts";
-import { type BenchFixture, groundTruth, MODELS, startFixture, suiteFile } from "../integration/bench-fixture.ts";
+import {
+  type BenchFixture,
+  groundTruth,
+  MODELS,
+  startFixture,
+  suiteFile,
+} from "../integration/bench-fixture.ts";
 import {
   type Cell,
   listOption,

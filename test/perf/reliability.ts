@@ -6,7 +6,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ConfigInput } from "../../server/config.ts";
+import { createAwsClients, settingsFromConfig } from "../../server/aws/clients.ts";
+import { createBenchContext, runSuite } from "../../server/bench/index.ts";
+import type { SuiteRunOptions, SuiteRunResult } from "../../server/bench/service.ts";
+import type { Config, ConfigInput } from "../../server/config.ts";
+import { sandboxCredentials } from "../../server/sandbox/index.ts";
+import { openDatabase } from "../../server/store/db.ts";
 import { ROOT, round } from "./common.ts";
 
 export interface Quantiles {
@@ -119,6 +124,28 @@ export async function serveUrls(child: CliChild): Promise<{ url: string; sandbox
   const sandbox = child.output().match(/local AWS emulator at (http:\/\/[^\s,]+?)[,\s]/);
   if (!sandbox) throw new Error(`serve did not print the sandbox URL:\n${child.output()}`);
   return { url: dash[1]!, sandboxUrl: sandbox[1]! };
+}
+
+/**
+ * A benchmark suite run in this process against a sandbox URL, stored in `dataDir` (the server's
+ * database, as the `bench` command does); returns the result and the rows stored for the run.
+ */
+export async function benchAgainst(
+  config: Config,
+  sandboxUrl: string,
+  dataDir: string,
+  options: SuiteRunOptions,
+): Promise<{ result: SuiteRunResult; storedRows: number }> {
+  const clients = createAwsClients(settingsFromConfig(config, sandboxCredentials(), sandboxUrl));
+  const db = openDatabase(dataDir);
+  try {
+    const ctx = createBenchContext(config, clients, db);
+    const result = await runSuite(ctx, options);
+    return { result, storedRows: ctx.store.requests(result.runId).length };
+  } finally {
+    db.close();
+    clients.destroy();
+  }
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
