@@ -266,7 +266,7 @@ describe("sandbox Bedrock Runtime: Converse and ConverseStream over the SDK's de
 
   it("raises ResourceNotFoundException (404) for a Legacy model", async () => {
     const err = await rejection(
-      bedrock.send(new ConverseCommand({ ...TWIN, modelId: "anthropic.claude-3-sonnet-20240229-v1:0" })),
+      bedrock.send(new ConverseCommand({ ...TWIN, modelId: "anthropic.claude-v2:1" })),
     );
     assert.ok(err instanceof ResourceNotFoundException);
     assert.equal(err.$metadata.httpStatusCode, 404);

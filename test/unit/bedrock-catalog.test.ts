@@ -82,7 +82,7 @@ describe("Bedrock model-ID rules", () => {
 
   it("answers ResourceNotFoundException for a Legacy model, as AWS does", () => {
     // Act
-    const check = checkModelId("anthropic.claude-3-sonnet-20240229-v1:0", "us-east-1");
+    const check = checkModelId("anthropic.claude-v2:1", "us-east-1");
     // Assess
     assert.ok(!check.ok);
     assert.equal(check.code, "ResourceNotFoundException");
