@@ -20,6 +20,9 @@ import { fetchDailyTokens } from "../sources/tokens.ts";
 import type { BudgetsData, CostsData, LogsData, MetricsData, Panel } from "./contract.ts";
 import type { DataQuery, RangeQuery } from "./params.ts";
 
+/** Seconds the per-day token counts (the cost estimate's input) stay fresh. */
+const DAILY_TOKENS_TTL = 900;
+
 export type PanelName = "metrics" | "logs" | "costs" | "budgets";
 
 export interface DashboardDeps {
@@ -127,8 +130,11 @@ export class Dashboard {
           models: q.models,
         },
       );
-    // The previous period only moves with the clock: five TTLs are fresh enough for a comparison.
-    const ttl = previous ? this.ttl("metrics") * 5 : this.ttl("metrics");
+    // No new datapoint arrives faster than the range's period (1 min for 3 h, 5 min for 24 h, 1 h
+    // for 7 d): refreshing faster would re-buy the same metrics (GetMetricData is billed per
+    // metric requested). The previous period only moves with the clock: five TTLs are enough.
+    const base = Math.max(this.ttl("metrics"), this.resolve(q.range).periodSeconds);
+    const ttl = previous ? base * 5 : base;
     return toPanel(await this.deps.cache.get(key, ttl, fetch, { force }));
   }
 
@@ -192,7 +198,10 @@ export class Dashboard {
     const key = cacheKey("tokens", { ...window, models: [...models].sort() });
     const fetch = () =>
       fetchDailyTokens(this.deps.clients, this.deps.config, window, models.length ? models : undefined);
-    return this.deps.cache.get<DailyTokens[]>(key, this.ttl("metrics"), fetch, { force });
+    // Daily totals for an estimate: a quarter of an hour is fresh enough, and 15x cheaper.
+    return this.deps.cache.get<DailyTokens[]>(key, Math.max(this.ttl("metrics"), DAILY_TOKENS_TTL), fetch, {
+      force,
+    });
   }
 
   async budgetsPanel(force = false): Promise<Panel<BudgetsData>> {
