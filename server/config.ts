@@ -91,6 +91,10 @@ const faultSchema = z
     kind: z.enum(["throttle", "internal", "unavailable", "slow", "malformed", "truncated", "drop"]),
     probability: z.number().min(0).max(1).default(1),
     delayMs: z.number().int().nonnegative().optional(),
+    /** Schedule: fire on every Nth matching call, only after the first N, at most N times. */
+    every: z.number().int().positive().optional(),
+    after: z.number().int().nonnegative().optional(),
+    times: z.number().int().positive().optional(),
   })
   .strict();
 

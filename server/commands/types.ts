@@ -6,7 +6,7 @@ export interface OptionSpec {
   short?: string;
   /** Shown in help; the command applies it. */
   default?: string | boolean;
-  /** Placeholder in help, e.g. "<usd>". */
+  /** The value's name in help, e.g. "<usd>". */
   value?: string;
   multiple?: boolean;
 }

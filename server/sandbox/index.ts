@@ -311,6 +311,13 @@ function parseFaults(body: Buffer): FaultConfig[] | string {
     const rule: FaultConfig = { service: f.service, kind: f.kind, probability };
     if (typeof f.operation === "string") rule.operation = f.operation;
     if (typeof f.delayMs === "number") rule.delayMs = f.delayMs;
+    for (const key of ["every", "after", "times"] as const) {
+      const v = f[key];
+      if (v === undefined) continue;
+      if (typeof v !== "number" || !Number.isInteger(v) || v < (key === "after" ? 0 : 1))
+        return `faults[${i}].${key} must be a whole number${key === "after" ? "" : " from 1"}`;
+      rule[key] = v;
+    }
     out.push(rule);
   }
   return out;

@@ -116,3 +116,50 @@ describe("sandbox core", () => {
     cw.destroy();
   });
 });
+
+describe("sandbox fault schedules", () => {
+  it("fires on every Nth call after the first N, at most N times, as configured", async () => {
+    const sandbox = await startSandbox({
+      port: 0,
+      faults: [
+        {
+          service: "logs",
+          operation: "DescribeLogGroups",
+          kind: "throttle",
+          probability: 1,
+          after: 1,
+          every: 2,
+          times: 2,
+        },
+      ],
+    });
+    const logs = new CloudWatchLogsClient({
+      region: "us-east-1",
+      endpoint: sandbox.url,
+      credentials: sandboxCredentials(),
+      maxAttempts: 1,
+    });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      outcomes.push(
+        await logs.send(new DescribeLogGroupsCommand({})).then(
+          () => "ok",
+          (err: Error) => err.name,
+        ),
+      );
+    }
+    logs.destroy();
+    await sandbox.close();
+    // Calls 1..8: skip the first, then every 2nd (calls 3 and 5), then stop after two hits.
+    assert.deepEqual(outcomes, [
+      "ok",
+      "ok",
+      "ThrottlingException",
+      "ok",
+      "ThrottlingException",
+      "ok",
+      "ok",
+      "ok",
+    ]);
+  });
+});

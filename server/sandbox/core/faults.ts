@@ -1,6 +1,7 @@
 /**
- * Fault injection per service and operation, by probability, from config or POST /_sandbox/faults.
- * Draws come from a seeded generator so a fault schedule is reproducible.
+ * Fault injection per service and operation, from config or POST /_sandbox/faults: by probability
+ * (drawn from a seeded generator, so a run is reproducible) or on a schedule (`every` Nth matching
+ * call, `after` the first N calls, at most `times` hits).
  */
 import type { FaultConfig } from "../../config.ts";
 import { mulberry32 } from "../workload/random.ts";
@@ -10,6 +11,9 @@ export type FaultRule = FaultConfig;
 
 export class Faults {
   private rules: FaultRule[] = [];
+  /** Matching calls and hits seen per rule (same index as `rules`). */
+  private seen: number[] = [];
+  private hitCount: number[] = [];
   private random: () => number;
 
   constructor(
@@ -22,6 +26,8 @@ export class Faults {
 
   set(rules: readonly FaultRule[]): void {
     this.rules = rules.map((r) => ({ ...r }));
+    this.seen = this.rules.map(() => 0);
+    this.hitCount = this.rules.map(() => 0);
     this.random = mulberry32(this.seed);
   }
 
@@ -32,11 +38,18 @@ export class Faults {
   /** The faults to apply to this call (at most one of each kind), drawn independently. */
   draw(service: string, operation: string): FaultRule[] {
     const hits: FaultRule[] = [];
-    for (const rule of this.rules) {
-      if (rule.service !== service && rule.service !== "*") continue;
-      if (rule.operation && rule.operation !== operation) continue;
-      if (this.random() < rule.probability && !hits.some((h) => h.kind === rule.kind)) hits.push(rule);
-    }
+    this.rules.forEach((rule, i) => {
+      if (rule.service !== service && rule.service !== "*") return;
+      if (rule.operation && rule.operation !== operation) return;
+      const n = ++this.seen[i]!;
+      if (rule.times !== undefined && this.hitCount[i]! >= rule.times) return;
+      if (rule.after !== undefined && n <= rule.after) return;
+      if (rule.every !== undefined && (n - (rule.after ?? 0)) % rule.every !== 0) return;
+      if (this.random() < rule.probability && !hits.some((h) => h.kind === rule.kind)) {
+        hits.push(rule);
+        this.hitCount[i]!++;
+      }
+    });
     return hits;
   }
 }

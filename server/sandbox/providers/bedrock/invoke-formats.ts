@@ -28,7 +28,7 @@ function malformed(detail: string): AwsError {
   );
 }
 
-/** A placeholder conversation for an unresolved model ID: the model-ID error is raised next. */
+/** A stand-in conversation for an unresolved model ID: the model-ID error is raised next. */
 const UNRESOLVED: ConverseInput = {
   system: [],
   messages: [{ role: "user", text: "", extraTokens: 0 }],
