@@ -41,6 +41,8 @@ export interface RunningServer {
   /** The in-process sandbox in sandbox mode. */
   sandbox: RunningSandbox | null;
   server: Server;
+  /** The benchmark schedules of config.bench.schedules, running inside this server. */
+  bench: BenchScheduler;
   close(): Promise<void>;
 }
 
@@ -74,7 +76,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Benchmarks: their API under /api/bench and the cron schedules of config.bench.schedules.
   let scheduler: BenchScheduler;
   try {
-    scheduler = startBenchSchedules(createBenchContext(config, clients, db), options.log);
+    scheduler = startBenchSchedules(
+      createBenchContext(config, clients, db),
+      options.log,
+      options.now ? { now: options.now } : {},
+    );
   } catch (err) {
     db.close();
     await runtime.close();
@@ -114,6 +120,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     mode,
     sandbox,
     server,
+    bench: scheduler,
     async close() {
       if (closed) return;
       closed = true;
