@@ -22,7 +22,8 @@ export function badParameter(name: string, got: unknown, expected: string): ApiE
     typeof got === "string"
       ? JSON.stringify(got.length > 60 ? `${got.slice(0, 57)}...` : got)
       : JSON.stringify(got);
-  return new ApiError(400, "InvalidParameter", `${name}: got ${shown ?? "nothing"}; ${expected}`);
+  const field = name === "" ? "(parameter with an empty name)" : name;
+  return new ApiError(400, "InvalidParameter", `${field}: got ${shown ?? "nothing"}; ${expected}`);
 }
 
 export const notFound: RequestHandler = (req, _res, next) => {
