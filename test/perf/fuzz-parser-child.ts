@@ -8,7 +8,8 @@ import fc from "fast-check";
 import { anyQuery, checkParse } from "./properties/logs-parser.ts";
 
 export interface ParserProgress {
-  type: "progress" | "done";
+  /** "started" once loaded (the parent's stall watchdog starts then), "progress" at least once a second. */
+  type: "started" | "progress" | "done";
   runs: number;
   parsed: number;
   malformed: number;
@@ -42,8 +43,14 @@ const property = fc.property(anyQuery, (q) => {
   state.runs += 1;
   if (outcome === "parsed") state.parsed += 1;
   else state.malformed += 1;
-  if (state.runs % 2_000 === 0) process.send?.({ ...state });
+  if (state.runs % 200 === 0 && performance.now() - lastSent > 1_000) {
+    lastSent = performance.now();
+    process.send?.({ ...state });
+  }
 });
+
+let lastSent = performance.now();
+process.send?.({ ...state, type: "started" });
 
 const details = fc.check(property, {
   seed,

@@ -125,7 +125,8 @@ function parserInChild(seconds: number, seed: number): Promise<Row> {
     };
     let lastProgressAt = performance.now();
     const watchdog = setInterval(() => {
-      if (performance.now() - lastProgressAt < stallMs) return;
+      // The watchdog runs once the child has loaded (a loaded machine can take long to start it).
+      if (last === null || performance.now() - lastProgressAt < stallMs) return;
       const input = readFileSync(inputFile, "utf8");
       child.kill("SIGKILL");
       finish({

@@ -4,7 +4,7 @@
  * then `bedrock-ops serve` started on the same data dir: the rows stored before the kill must be
  * served by the API, intact, and the run must be marked incomplete. Repeated --runs times.
  */
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { BenchRunSummary } from "../../server/api/contract.ts";
@@ -27,6 +27,12 @@ const SPEC: ScriptSpec = {
   options: [
     { name: "runs", type: "string", description: "kill-and-restart cycles", default: "3" },
     { name: "after", type: "string", description: "kill once this many rows are stored", default: "10" },
+    {
+      name: "serve-runs",
+      type: "string",
+      description: "cycles where `serve` runs the suite on a cron schedule and the server is killed",
+      default: "1 (0 with --quick)",
+    },
     { name: "suite", type: "string", description: "suite to run", default: "short-qa" },
   ],
 };
@@ -54,8 +60,12 @@ function stored(dataDir: string): StoredRun {
   }
 }
 
+type Via = "bench" | "serve";
+
 interface Cycle {
   cycle: number;
+  /** Who ran the benchmark and was killed: the `bench` command, or `serve` on a schedule. */
+  via: Via;
   rowsAtKill: number;
   killedBy: string | null;
   statusAfterRestart: string;
@@ -66,17 +76,22 @@ interface Cycle {
   problems: string[];
 }
 
-async function cycle(n: number, suite: string, after: number): Promise<Cycle> {
-  const cfg = tempConfig();
+async function cycle(n: number, suite: string, after: number, via: Via): Promise<Cycle> {
+  // `serve` starts the suite at the next minute boundary (cron "* * * * *").
+  const cfg = tempConfig(via === "serve" ? { bench: { schedules: [{ cron: "* * * * *", suite }] } } : {});
   const problems: string[] = [];
   try {
-    const bench = startCli(["bench", "--suite", suite, "--config", cfg.path]);
+    const bench = startCli(
+      via === "serve" ? ["serve", "--config", cfg.path] : ["bench", "--suite", suite, "--config", cfg.path],
+    );
     while (stored(cfg.dataDir).rows < after && bench.proc.exitCode === null) await sleep(50);
     if (bench.proc.exitCode !== null)
       problems.push(`the benchmark ended on its own (${bench.proc.exitCode})`);
     bench.proc.kill("SIGKILL");
     const { signal } = await bench.exited;
     const atKill = stored(cfg.dataDir);
+    // Restart without the schedule, so that no new run starts while the old one is checked.
+    writeFileSync(cfg.path, JSON.stringify({ mode: "sandbox", server: { port: 0, dataDir: cfg.dataDir } }));
     const t0 = performance.now();
     const serve = startCli(["serve", "--config", cfg.path]);
     let status = "?";
@@ -107,6 +122,7 @@ async function cycle(n: number, suite: string, after: number): Promise<Cycle> {
     if (signal !== "SIGKILL") problems.push(`the benchmark ended with ${signal}, not SIGKILL`);
     return {
       cycle: n,
+      via,
       rowsAtKill: atKill.rows,
       killedBy: signal,
       statusAfterRestart: status,
@@ -127,12 +143,15 @@ async function main(): Promise<void> {
   const quick = options.quick === true;
   const runs = numberOption(options, "runs", quick ? 1 : 3);
   const after = numberOption(options, "after", quick ? 3 : 10);
+  const serveRuns = options["serve-runs"] === "0" ? 0 : numberOption(options, "serve-runs", quick ? 0 : 1);
   const suite = typeof options.suite === "string" ? options.suite : "short-qa";
   const cycles: Cycle[] = [];
   // Kill at a different point each cycle: after, after + 7, after + 14, ...
-  for (let i = 0; i < runs; i++) cycles.push(await cycle(i + 1, suite, after + 7 * i));
+  for (let i = 0; i < runs; i++) cycles.push(await cycle(i + 1, suite, after + 7 * i, "bench"));
+  for (let i = 0; i < serveRuns; i++) cycles.push(await cycle(runs + i + 1, suite, after + 7 * i, "serve"));
   const rows: Array<Record<string, Cell>> = cycles.map((c) => ({
     cycle: c.cycle,
+    killed: c.via === "serve" ? "serve (scheduled run)" : "bench",
     "rows at kill": c.rowsAtKill,
     signal: c.killedBy,
     "status after restart": c.statusAfterRestart,

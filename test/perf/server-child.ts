@@ -15,7 +15,7 @@ export type ChildRequest =
 export type ChildReply =
   | { type: "ready"; url: string }
   | { type: "ok" }
-  | { type: "memory"; rss: number; heapUsed: number }
+  | { type: "memory"; rss: number; heapUsed: number; external: number; arrayBuffers: number }
   | { type: "error"; message: string };
 
 const send = (reply: ChildReply) => process.send?.(reply);
@@ -35,7 +35,13 @@ process.on("message", (raw: ChildRequest) => {
       case "memory": {
         gc?.();
         const m = process.memoryUsage();
-        return { type: "memory", rss: m.rss, heapUsed: m.heapUsed };
+        return {
+          type: "memory",
+          rss: m.rss,
+          heapUsed: m.heapUsed,
+          external: m.external,
+          arrayBuffers: m.arrayBuffers,
+        };
       }
       case "close":
         await bench.running.close();

@@ -37,8 +37,15 @@ const SPEC: ScriptSpec = {
     },
     { name: "minutes", type: "string", description: "virtual minutes of the memory run", default: "60" },
     { name: "range", type: "string", description: "range of the requests", default: "24h" },
+    { name: "out", type: "string", description: "artifact name", default: "server" },
   ],
 };
+
+interface Memory {
+  rss: number;
+  heapUsed: number;
+  external: number;
+}
 
 class Child {
   private readonly proc: ChildProcess;
@@ -71,10 +78,10 @@ class Child {
     });
   }
 
-  async memory(): Promise<{ rss: number; heapUsed: number }> {
+  async memory(): Promise<Memory> {
     const reply = await this.ask({ type: "memory" });
     if (reply.type !== "memory") throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
-    return { rss: reply.rss, heapUsed: reply.heapUsed };
+    return { rss: reply.rss, heapUsed: reply.heapUsed, external: reply.external };
   }
 
   async close(): Promise<void> {
@@ -87,6 +94,7 @@ class Child {
 }
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+const toMb = (m: Memory) => ({ rssMb: mb(m.rss), heapMb: mb(m.heapUsed), externalMb: mb(m.external) });
 
 async function main(): Promise<void> {
   const options = parseOptions(SPEC);
@@ -97,6 +105,7 @@ async function main(): Promise<void> {
   const viewers = numberOption(options, "viewers", quick ? 2 : 10);
   const minutes = numberOption(options, "minutes", quick ? 5 : 60);
   const range = String(options.range ?? "24h");
+  const sampleEvery = Math.max(1, Math.round(minutes / 6));
   const child = new Child();
   try {
     const url = await child.ready;
@@ -113,13 +122,17 @@ async function main(): Promise<void> {
 
     process.stderr.write(`memory run: ${viewers} viewers x ${minutes} virtual minutes ...\n`);
     let failures = 0;
-    for (let tick = 0; tick < minutes; tick++) {
+    const samples = [{ minute: 0, ...toMb(afterLoad) }];
+    for (let tick = 1; tick <= minutes; tick++) {
       await child.ask({ type: "advance", ms: TICK_MS });
       const results = await Promise.all(Array.from({ length: viewers }, () => pageRefresh(url, range)));
       failures += results.reduce((n, r) => n + r.failures, 0);
       await child.ask({ type: "settle" });
+      if (tick % sampleEvery === 0 && tick !== minutes)
+        samples.push({ minute: tick, ...toMb(await child.memory()) });
     }
     const end = await child.memory();
+    samples.push({ minute: minutes, ...toMb(end) });
 
     const throughput = {
       connections,
@@ -146,8 +159,9 @@ async function main(): Promise<void> {
       startHeapMb: mb(start.heapUsed),
       endHeapMb: mb(end.heapUsed),
       heapRatioEndToStart: round(end.heapUsed / start.heapUsed, 2),
+      rssRatioSecondHalf: round(end.rss / (samples[Math.floor(samples.length / 2)]!.rssMb * 2 ** 20), 2),
     };
-    const path = writeArtifact("server", {
+    const path = writeArtifact(String(options.out ?? "server"), {
       script: "server",
       at: new Date().toISOString(),
       machine: machine(),
@@ -160,9 +174,11 @@ async function main(): Promise<void> {
       },
       throughput,
       memory,
+      samples,
     });
     process.stdout.write(`\n/api/overview under load:\n${table([throughput])}\n`);
-    process.stdout.write(`\nMemory:\n${table([memory])}\n\nWritten ${path}\n`);
+    process.stdout.write(`\nMemory:\n${table([memory])}\n`);
+    process.stdout.write(`\nMemory samples (MB, after gc):\n${table(samples)}\n\nWritten ${path}\n`);
     if (failures > 0 || load.errors > 0 || load.non2xx > 0) process.exitCode = 1;
   } finally {
     await child.close();
