@@ -66,7 +66,12 @@ export function createApp(deps: AppDeps): Express {
       log(`source failed unexpectedly: ${err instanceof Error ? err.name : typeof err}`);
     return described;
   };
-  const cache = new SwrCache({ now: nowMs, store, describeError: describe });
+  const cache = new SwrCache({
+    now: nowMs,
+    store,
+    describeError: describe,
+    onError: (key, error) => log(`refresh of ${key.split(":")[0]} failed: ${error.code}: ${error.message}`),
+  });
   const dashboard = new Dashboard({ config, clients, cache, now });
   const limiter = new RateLimiter(
     (panel) => (REFRESH_INTERVAL_S[panel as keyof typeof REFRESH_INTERVAL_S] ?? 60) * 1000,

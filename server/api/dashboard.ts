@@ -12,7 +12,7 @@ import { type DailyTokens, estimateDaily, reconcile } from "../pricing/reconcile
 import { AccountId, BudgetsSource } from "../sources/budgets.ts";
 import { type CostsResult, CostsSource, type CostWindow } from "../sources/costs.ts";
 import { SourceError } from "../sources/errors.ts";
-import { LogsSource } from "../sources/logs.ts";
+import { LOGS_QUERY_CONCURRENCY, LogsSource } from "../sources/logs.ts";
 import { QueryQueue } from "../sources/logs-insights.ts";
 import { fetchMetrics } from "../sources/metrics.ts";
 import { addDays, explicitRange, isoDay, presetRange, type TimeRange } from "../sources/range.ts";
@@ -68,7 +68,7 @@ export class Dashboard {
   constructor(private readonly deps: DashboardDeps) {
     const { config, clients } = deps;
     this.prices = PriceBook.fromConfig(config);
-    this.logs = new LogsSource(clients, config, deps.logsQueue ?? new QueryQueue(4));
+    this.logs = new LogsSource(clients, config, deps.logsQueue ?? new QueryQueue(LOGS_QUERY_CONCURRENCY));
     this.costs = new CostsSource(clients.costExplorer(), config.costs.services);
     const names = config.budgets.names ?? undefined;
     this.budgets = new BudgetsSource(

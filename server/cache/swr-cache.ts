@@ -34,6 +34,8 @@ export interface SwrOptions {
   /** How long a failure is remembered before the next request retries (capped by the TTL). */
   errorTtlMs?: number;
   maxEntries?: number;
+  /** Told of each failed refresh (the key's source and the described error; never a secret). */
+  onError?: (key: string, error: CachedError) => void;
 }
 
 export interface GetOptions {
@@ -92,6 +94,7 @@ export class SwrCache {
       .catch((err: unknown) => {
         e.error = this.options.describeError(err);
         e.errorAt = this.options.now();
+        this.options.onError?.(key, e.error);
       })
       .finally(() => {
         e.flight = null;

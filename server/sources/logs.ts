@@ -108,11 +108,17 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
+/**
+ * Logs Insights queries run at once: the five queries of one logs refresh, far under the
+ * account's limit of 30 concurrent queries (dashboards included).
+ */
+export const LOGS_QUERY_CONCURRENCY = 5;
+
 export class LogsSource {
   constructor(
     private readonly clients: AwsClients,
     private readonly config: Config,
-    private readonly queue = new QueryQueue(4),
+    private readonly queue = new QueryQueue(LOGS_QUERY_CONCURRENCY),
     private readonly options: InsightsOptions = {},
   ) {}
 

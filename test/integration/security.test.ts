@@ -256,6 +256,7 @@ describe("with a token", () => {
     assert.ok(seen.length > 100, `${seen.length} answers seen`);
     assert.ok(logs.length > 0, "the failing route logged a line");
     assert.ok(everything.includes("Unauthorized") && everything.includes("InternalError"));
+    assert.match(everything, /Throttl/, "the failing AWS sources showed up in the panels");
     for (const secret of [TOKEN, secretAccessKey, accessKeyId]) {
       assert.ok(!everything.includes(secret), `a secret (${secret.slice(0, 4)}...) leaked`);
     }

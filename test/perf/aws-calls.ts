@@ -6,6 +6,7 @@
  */
 import {
   type ApiTally,
+  artifactName,
   listOption,
   machine,
   numberOption,
@@ -183,7 +184,7 @@ async function main(): Promise<void> {
     comparison,
     goals,
   };
-  const path = writeArtifact(String(options.out ?? "aws-calls"), result);
+  const path = writeArtifact(artifactName(String(options.out ?? "aws-calls"), quick), result);
   const out = process.stdout;
   out.write(`\nCalls of one cold page refresh (range=${range}):\n${table(cold.tally.map(row))}\n`);
   out.write(

@@ -273,6 +273,11 @@ export function table(rows: ReadonlyArray<Record<string, Cell>>): string {
   ].join("\n");
 }
 
+/** A --quick smoke writes `<name>-quick.json`, so it never overwrites a real run's figures. */
+export function artifactName(name: string, quick: boolean): string {
+  return quick ? `${name}-quick` : name;
+}
+
 export function writeArtifact(name: string, data: unknown): string {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.json`);

@@ -13,6 +13,7 @@ import fc from "fast-check";
 import { startServer } from "../../server/api/server.ts";
 import { parseConfig } from "../../server/config.ts";
 import {
+  artifactName,
   machine,
   numberOption,
   parseOptions,
@@ -232,7 +233,7 @@ async function main(): Promise<void> {
   }
   rows.push(...(await apiRows(total * 0.4, seed)));
   rows.push(await parser);
-  const path = writeArtifact("fuzz", {
+  const path = writeArtifact(artifactName("fuzz", quick), {
     script: "fuzz",
     at: new Date().toISOString(),
     machine: machine(),

@@ -5,6 +5,7 @@
  * minute after, and the server time of a cold /api/metrics (ratio to 3 models / 1 function).
  */
 import {
+  artifactName,
   type BenchServer,
   listOption,
   machine,
@@ -164,7 +165,7 @@ async function main(): Promise<void> {
     serverTimeRatio: round(r.serverMsExSandbox / base.serverMsExSandbox, 2),
     seriesRatio: round(r.series / base.series, 2),
   }));
-  const path = writeArtifact("growth", {
+  const path = writeArtifact(artifactName("growth", quick), {
     script: "growth",
     at: new Date().toISOString(),
     machine: machine(),

@@ -1,9 +1,13 @@
 /**
- * The dashboard server with the in-process sandbox on a virtual clock, in its own process, so
- * that load generators and memory readings do not share its event loop. Driven over IPC:
+ * The dashboard server on a virtual clock, in its own process, so that load generators and
+ * memory readings do not share its event loop. With an endpoint argument it runs in aws mode
+ * against that endpoint (a sandbox in the parent process, credentials from the environment the
+ * parent gives it), so its memory is the product's alone; without, it starts the sandbox
+ * in-process. Usage: server-child.ts [endpoint]. Driven over IPC:
  *   parent -> {type: "advance", ms} | {type: "settle"} | {type: "memory"} | {type: "close"}
  *   child  -> {type: "ready", url} | {type: "ok"} | {type: "memory", rss, heapUsed} | {type: "error", message}
  */
+import { SANDBOX_ACCOUNT_ID } from "../../server/sandbox/index.ts";
 import { startBenchServer } from "./common.ts";
 
 export type ChildRequest =
@@ -20,7 +24,10 @@ export type ChildReply =
 
 const send = (reply: ChildReply) => process.send?.(reply);
 
-const bench = await startBenchServer();
+const endpoint = process.argv[2];
+const bench = await startBenchServer(
+  endpoint ? { extra: { mode: "aws", aws: { endpoint, accountId: SANDBOX_ACCOUNT_ID } } } : {},
+);
 const gc = (globalThis as { gc?: () => void }).gc;
 
 process.on("message", (raw: ChildRequest) => {

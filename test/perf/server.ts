@@ -8,7 +8,10 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
 import {
+  artifactName,
+  FAST_SANDBOX,
   machine,
   numberOption,
   pageRefresh,
@@ -17,6 +20,7 @@ import {
   run,
   type ScriptSpec,
   table,
+  VirtualClock,
   writeArtifact,
 } from "./common.ts";
 import type { ChildReply, ChildRequest } from "./server-child.ts";
@@ -38,6 +42,13 @@ const SPEC: ScriptSpec = {
     { name: "minutes", type: "string", description: "virtual minutes of the memory run", default: "60" },
     { name: "range", type: "string", description: "range of the requests", default: "24h" },
     { name: "out", type: "string", description: "artifact name", default: "server" },
+    {
+      name: "sandbox",
+      type: "string",
+      description:
+        "separate: sandbox in this process, server alone in its own (memory is the product's); in-process",
+      default: "separate",
+    },
   ],
 };
 
@@ -52,11 +63,14 @@ class Child {
   private waiting: Array<(reply: ChildReply) => void> = [];
   readonly ready: Promise<string>;
 
-  constructor() {
+  constructor(sandbox: RunningSandbox | null) {
     const path = fileURLToPath(new URL("./server-child.ts", import.meta.url));
-    this.proc = fork(path, [], {
+    const { accessKeyId, secretAccessKey } = sandboxCredentials();
+    this.proc = fork(path, sandbox ? [sandbox.url] : [], {
       execArgv: ["--import", "tsx", "--expose-gc"],
       stdio: ["ignore", "ignore", "inherit", "ipc"],
+      // The AWS SDK's default credential chain reads these: the sandbox's keys, which grant nothing.
+      env: { ...process.env, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey },
     });
     this.ready = new Promise((resolve, reject) => {
       this.proc.once("exit", (code) =>
@@ -106,7 +120,16 @@ async function main(): Promise<void> {
   const minutes = numberOption(options, "minutes", quick ? 5 : 60);
   const range = String(options.range ?? "24h");
   const sampleEvery = Math.max(1, Math.round(minutes / 6));
-  const child = new Child();
+  const placement = String(options.sandbox ?? "separate");
+  if (placement !== "separate" && placement !== "in-process")
+    throw new Error(`--sandbox: got ${JSON.stringify(placement)}; use separate or in-process`);
+  // The separate sandbox follows the same virtual clock as the server (both advanced together).
+  const clock = new VirtualClock();
+  const sandbox =
+    placement === "separate"
+      ? await startSandbox({ port: 0, now: () => clock.now().getTime(), ...FAST_SANDBOX })
+      : null;
+  const child = new Child(sandbox);
   try {
     const url = await child.ready;
     // Warm the cache: one full page refresh, flights settled.
@@ -124,6 +147,7 @@ async function main(): Promise<void> {
     let failures = 0;
     const samples = [{ minute: 0, ...toMb(afterLoad) }];
     for (let tick = 1; tick <= minutes; tick++) {
+      clock.advance(TICK_MS);
       await child.ask({ type: "advance", ms: TICK_MS });
       const results = await Promise.all(Array.from({ length: viewers }, () => pageRefresh(url, range)));
       failures += results.reduce((n, r) => n + r.failures, 0);
@@ -161,12 +185,13 @@ async function main(): Promise<void> {
       heapRatioEndToStart: round(end.heapUsed / start.heapUsed, 2),
       rssRatioSecondHalf: round(end.rss / (samples[Math.floor(samples.length / 2)]!.rssMb * 2 ** 20), 2),
     };
-    const path = writeArtifact(String(options.out ?? "server"), {
+    const path = writeArtifact(artifactName(String(options.out ?? "server"), quick), {
       script: "server",
       at: new Date().toISOString(),
       machine: machine(),
       method: {
         range,
+        sandbox: placement,
         load: "autocannon against GET /api/overview after one full page refresh (warm cache); server in a child process",
         memory:
           "RSS and heap after gc() in the server process, before the load and after `virtualMinutes` of `viewers` page refreshes one virtual minute apart",
@@ -182,6 +207,7 @@ async function main(): Promise<void> {
     if (failures > 0 || load.errors > 0 || load.non2xx > 0) process.exitCode = 1;
   } finally {
     await child.close();
+    await sandbox?.close();
   }
 }
 

@@ -23,6 +23,25 @@ function clock(start = 1_000_000) {
 }
 
 describe("SwrCache", () => {
+  test("reports each failed refresh once to onError, with the key and the described error", async () => {
+    const c = clock();
+    const failures: string[] = [];
+    const cache = new SwrCache({
+      now: c.now,
+      describeError,
+      onError: (key, e) => failures.push(`${key} ${e.code}`),
+    });
+    const fail = async (): Promise<number> => {
+      const err = new Error("Rate exceeded");
+      err.name = "ThrottlingException";
+      throw err;
+    };
+    const first = await cache.get("costs:x", 60_000, fail);
+    await cache.get("costs:x", 60_000, fail);
+    assert.equal(first.error?.code, "ThrottlingException");
+    assert.deepEqual(failures, ["costs:x ThrottlingException"]);
+  });
+
   test("100 concurrent requests for one key cause one fetch", async () => {
     const c = clock();
     const cache = new SwrCache({ now: c.now, describeError });

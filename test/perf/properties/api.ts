@@ -1,8 +1,8 @@
 /**
- * Property of the HTTP API: any query string on any route (every path of the OpenAPI document
- * and /metrics) answers below 500, and every 4xx is JSON {error: {code, message}} whose 400
- * message starts with the name of a parameter it was sent. Shared by `npm run fuzz` and
- * test/integration/fuzz-api.test.ts.
+ * Property of the HTTP API: any query string on any route (the caller passes them, see
+ * routes.ts: served, documented and /metrics) answers below 500, and every 4xx is JSON
+ * {error: {code, message}} whose 400 message starts with the name of a parameter. Shared by
+ * `npm run fuzz` and test/integration/fuzz-api.test.ts.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
