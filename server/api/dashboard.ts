@@ -14,14 +14,14 @@ import { type CostsResult, CostsSource, type CostWindow } from "../sources/costs
 import { SourceError } from "../sources/errors.ts";
 import { LOGS_QUERY_CONCURRENCY, LogsSource } from "../sources/logs.ts";
 import { QueryQueue } from "../sources/logs-insights.ts";
-import { fetchMetrics } from "../sources/metrics.ts";
+import { fetchedRange, fetchMetrics } from "../sources/metrics.ts";
 import { addDays, explicitRange, isoDay, presetRange, type TimeRange } from "../sources/range.ts";
 import { fetchDailyTokens } from "../sources/tokens.ts";
 import type { BudgetsData, CostsData, LogsData, MetricsData, Panel } from "./contract.ts";
 import type { DataQuery, RangeQuery } from "./params.ts";
 
-/** Seconds the per-day token counts (the cost estimate's input) stay fresh. */
-const DAILY_TOKENS_TTL = 900;
+/** How long the per-day token counts (the cost estimate's input) stay fresh. */
+const DAILY_TOKENS_TTL_MS = 900_000;
 
 export type PanelName = "metrics" | "logs" | "costs" | "budgets";
 
@@ -130,10 +130,17 @@ export class Dashboard {
           models: q.models,
         },
       );
-    // No new datapoint arrives faster than the range's period (1 min for 3 h, 5 min for 24 h, 1 h
-    // for 7 d): refreshing faster would re-buy the same metrics (GetMetricData is billed per
-    // metric requested). The previous period only moves with the clock: five TTLs are enough.
-    const base = Math.max(this.ttl("metrics"), this.resolve(q.range).periodSeconds);
+    // No new datapoint arrives faster than the period CloudWatch is asked for (1 min up to 12 h,
+    // 5 min for 24 h, ...): refreshing faster would re-buy the same metrics (GetMetricData is
+    // billed per metric requested). The previous period only moves with the clock: five TTLs.
+    const filter = { functions: q.functions, models: q.models };
+    const period = fetchedRange(
+      this.deps.config,
+      this.resolve(q.range),
+      this.deps.now(),
+      filter,
+    ).periodSeconds;
+    const base = Math.max(this.ttl("metrics"), period * 1000);
     const ttl = previous ? base * 5 : base;
     return toPanel(await this.deps.cache.get(key, ttl, fetch, { force }));
   }
@@ -199,9 +206,14 @@ export class Dashboard {
     const fetch = () =>
       fetchDailyTokens(this.deps.clients, this.deps.config, window, models.length ? models : undefined);
     // Daily totals for an estimate: a quarter of an hour is fresh enough, and 15x cheaper.
-    return this.deps.cache.get<DailyTokens[]>(key, Math.max(this.ttl("metrics"), DAILY_TOKENS_TTL), fetch, {
-      force,
-    });
+    return this.deps.cache.get<DailyTokens[]>(
+      key,
+      Math.max(this.ttl("metrics"), DAILY_TOKENS_TTL_MS),
+      fetch,
+      {
+        force,
+      },
+    );
   }
 
   async budgetsPanel(force = false): Promise<Panel<BudgetsData>> {

@@ -162,6 +162,42 @@ export const OPENAPI = {
         },
       },
     },
+    "/api/bench/runs": {
+      get: {
+        summary: "Benchmark runs, newest first (BenchRunSummary[])",
+        parameters: [
+          { name: "suite", in: "query", schema: { type: "string" } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1 } },
+        ],
+        responses: { 200: { description: "BenchRunSummary[]" }, 400: { description: "Bad parameter" } },
+      },
+    },
+    "/api/bench/runs/{id}": {
+      get: {
+        summary: "One benchmark run with per-model statistics (BenchRunDetail)",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: { 200: { description: "BenchRunDetail" }, 404: { description: "No such run" } },
+      },
+    },
+    "/api/bench/runs/{id}/export": {
+      get: {
+        summary: "Every request of a run, as JSON or CSV",
+        parameters: [
+          { name: "id", in: "path", required: true, schema: { type: "string" } },
+          { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"] } },
+        ],
+        responses: { 200: { description: "The run's requests" }, 404: { description: "No such run" } },
+      },
+    },
+    "/api/bench/schedules": {
+      get: {
+        summary: "Benchmark schedules, their next fire times and runs missed while the server was down",
+        responses: { 200: { description: "BenchSchedulesData" } },
+      },
+    },
+    "/api/openapi.json": {
+      get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } },
+    },
     "/metrics": {
       get: {
         summary: "Prometheus text format: tokens, estimated cost, latency, budget used, own AWS spend",

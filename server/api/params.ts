@@ -66,8 +66,8 @@ export function parseRange(req: Request, now: Date, defaultPreset: Preset = "3h"
     throw badParameter("start", start, "give start together with end, as ISO 8601 times");
   const s = parseTime("start", start);
   const e = end === undefined ? now : parseTime("end", end);
-  if (e.getTime() <= s.getTime()) throw badParameter("end", end, `must be after start (${s.toISOString()})`);
   if (s.getTime() > now.getTime()) throw badParameter("start", start, "must not be in the future");
+  if (e.getTime() <= s.getTime()) throw badParameter("end", end, `must be after start (${s.toISOString()})`);
   if (e.getTime() - s.getTime() > MAX_RANGE_DAYS * 86_400_000)
     throw badParameter("start", start, `the range may span at most ${MAX_RANGE_DAYS} days`);
   return { kind: "explicit", start: s, end: e.getTime() > now.getTime() ? now : e };

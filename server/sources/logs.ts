@@ -3,10 +3,13 @@
  * memory headroom and the most recent errors, for the configured functions' log groups.
  * Queries go through one shared queue so the product stays under the concurrency limit.
  */
+
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { DurationBin, LogsData } from "../api/contract.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { type Config, lambdaRegion, logGroupOf } from "../config.ts";
 import { type InsightsOptions, type InsightsResult, QueryQueue, runInsightsQuery } from "./logs-insights.ts";
+import { batches, type LogsPart, mergeLogs } from "./logs-merge.ts";
 import type { TimeRange } from "./range.ts";
 
 /** Seed 000, part 7: avg/min/max of @duration for REPORT lines by bin(5m). */
@@ -131,7 +134,26 @@ export class LogsSource {
 
   async fetch(range: TimeRange, filter: LogsFilter = {}): Promise<LogsData> {
     const client = this.clients.logs({ region: lambdaRegion(this.config) });
-    const logGroups = this.logGroups(filter);
+    const parts = await Promise.all(
+      batches(this.logGroups(filter)).map((groups) => this.fetchPart(client, groups, range)),
+    );
+    return {
+      range: {
+        start: range.start.toISOString(),
+        end: range.end.toISOString(),
+        preset: range.preset,
+        periodSeconds: range.periodSeconds,
+      },
+      ...mergeLogs(parts),
+    };
+  }
+
+  /** The five queries over at most 50 log groups (AWS's limit per query). */
+  private async fetchPart(
+    client: CloudWatchLogsClient,
+    logGroups: string[],
+    range: TimeRange,
+  ): Promise<LogsPart> {
     const run = (queryString: string, limit?: number) =>
       this.queue.run(() =>
         runInsightsQuery(
@@ -149,12 +171,6 @@ export class LogsSource {
     ]);
     const all = [durations, percentiles, cold, memory, errors];
     return {
-      range: {
-        start: range.start.toISOString(),
-        end: range.end.toISOString(),
-        preset: range.preset,
-        periodSeconds: range.periodSeconds,
-      },
       durations: parseDurations(durations),
       percentiles: parsePercentiles(percentiles),
       coldStarts: parseColdStarts(cold),

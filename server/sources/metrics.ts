@@ -108,6 +108,16 @@ export function maxPointsFor(seriesCount: number): number {
   return Math.min(DEFAULT_MAX_POINTS, Math.floor(MAX_DATAPOINTS_PER_CALL / perCall));
 }
 
+/** The range (and period) fetchMetrics really asks CloudWatch for, given how many series it plans. */
+export function fetchedRange(
+  config: Config,
+  requested: TimeRange,
+  now: Date,
+  filter: MetricsFilter = {},
+): TimeRange {
+  return withMaxPoints(requested, now, maxPointsFor(planSeries(config, filter).length));
+}
+
 export async function fetchMetrics(
   clients: AwsClients,
   config: Config,
@@ -116,7 +126,7 @@ export async function fetchMetrics(
   filter: MetricsFilter = {},
 ): Promise<MetricsData> {
   const planned = planSeries(config, filter);
-  const range = withMaxPoints(requested, now, maxPointsFor(planned.length));
+  const range = fetchedRange(config, requested, now, filter);
   const fetched =
     planned.length === 0
       ? { points: new Map<string, Array<[number, number]>>(), calls: 0, partial: [] }

@@ -13,7 +13,7 @@ type Refreshable = (typeof REFRESHABLE)[number];
 export const REFRESH_INTERVAL_S: Record<Refreshable, number> = {
   metrics: 10,
   logs: 60,
-  costs: 300,
+  costs: 1800,
   budgets: 60,
 };
 
