@@ -28,6 +28,8 @@ for (const [name, extra] of scripts) {
   }
 }
 process.stdout.write(
-  failed === 0 ? `perf smoke: all ${scripts.length} scripts ran clean\n` : `perf smoke: ${failed} of ${scripts.length} scripts FAILED\n`,
+  failed === 0
+    ? `perf smoke: all ${scripts.length} scripts ran clean\n`
+    : `perf smoke: ${failed} of ${scripts.length} scripts FAILED\n`,
 );
 process.exitCode = failed > 0 ? 1 : 0;
