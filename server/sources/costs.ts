@@ -1,6 +1,6 @@
 /**
  * Cost Explorer: daily cost by service, Bedrock cost per model from USAGE_TYPE groups, month to
- * date and the forecast to month end. The client is always us-east-1 (the factory sees to it).
+ * date (one GetCostAndUsage shape) and the forecast to month end (GetCostForecast). The client is always us-east-1 (the factory sees to it).
  * Each request (each page) costs $0.01, so the cache in front of this module matters.
  */
 import type {
@@ -79,69 +79,76 @@ export class CostsSource {
     return serviceFilter(this.services);
   }
 
-  async dailyByService(window: CostWindow): Promise<DailyCost[]> {
-    const filter = this.filter();
+  /**
+   * One daily query grouped by SERVICE and USAGE_TYPE, from the 1st of the month (or the window's
+   * start, if earlier) to tomorrow (or the window's end): the daily cost by service, the Bedrock
+   * usage per model and the month to date all come from it, so a refresh buys one query shape
+   * (its pages) instead of three.
+   */
+  async breakdown(
+    window: CostWindow,
+    today: string,
+  ): Promise<{ byService: DailyCost[]; usage: UsageRow[]; monthToDate: number }> {
+    const monthStart = `${today.slice(0, 7)}-01`;
+    const tomorrow = addDays(today, 1);
+    const configured = this.services;
+    const named = configured.filter((x) => /bedrock/i.test(x));
+    const bedrock = named.length > 0 ? named : ["Amazon Bedrock"];
+    const filter =
+      configured.length > 0 ? serviceFilter([...new Set([...configured, ...bedrock])]) : undefined;
     const results = await this.costAndUsage({
-      TimePeriod: { Start: window.start, End: window.end },
-      Granularity: "DAILY",
-      Metrics: ["UnblendedCost"],
-      GroupBy: [{ Type: "DIMENSION", Key: "SERVICE" }],
-      ...(filter ? { Filter: filter } : {}),
-    });
-    return mergeDays(
-      results.map((r) => {
-        const groups: Record<string, number> = {};
-        for (const g of r.Groups ?? []) groups[g.Keys?.[0] ?? "Other"] = amountOf(g.Metrics);
-        const total = r.Groups?.length ? sum(Object.values(groups)) : amountOf(r.Total);
-        return {
-          date: r.TimePeriod?.Start ?? "",
-          groups,
-          total: round(total),
-          estimated: r.Estimated ?? false,
-        };
-      }),
-    );
-  }
-
-  /** Bedrock usage by USAGE_TYPE, parsed into model family and token kind. */
-  async bedrockUsage(window: CostWindow): Promise<UsageRow[]> {
-    const bedrock = this.services.filter((s) => /bedrock/i.test(s));
-    const results = await this.costAndUsage({
-      TimePeriod: { Start: window.start, End: window.end },
+      TimePeriod: { Start: [window.start, monthStart].sort()[0]!, End: [window.end, tomorrow].sort()[1]! },
       Granularity: "DAILY",
       Metrics: ["UnblendedCost", "UsageQuantity"],
-      GroupBy: [{ Type: "DIMENSION", Key: "USAGE_TYPE" }],
-      Filter: { Dimensions: { Key: "SERVICE", Values: bedrock.length > 0 ? bedrock : ["Amazon Bedrock"] } },
-    });
-    const rows: UsageRow[] = [];
-    for (const r of results) {
-      for (const g of r.Groups ?? []) {
-        const usageType = g.Keys?.[0] ?? "";
-        const parsed = parseUsageType(usageType);
-        if (!parsed) continue;
-        rows.push({
-          date: r.TimePeriod?.Start ?? "",
-          usageType,
-          family: parsed.family,
-          kind: parsed.kind,
-          amountUsd: amountOf(g.Metrics),
-          quantity: amountOf(g.Metrics, "UsageQuantity"),
-          estimated: r.Estimated ?? false,
-        });
-      }
-    }
-    return rows;
-  }
-
-  async monthToDate(today: string): Promise<number> {
-    const filter = this.filter();
-    const results = await this.costAndUsage({
-      TimePeriod: { Start: `${today.slice(0, 7)}-01`, End: addDays(today, 1) },
-      Granularity: "MONTHLY",
-      Metrics: ["UnblendedCost"],
+      GroupBy: [
+        { Type: "DIMENSION", Key: "SERVICE" },
+        { Type: "DIMENSION", Key: "USAGE_TYPE" },
+      ],
       ...(filter ? { Filter: filter } : {}),
     });
-    return round(sum(results.map((r) => amountOf(r.Total))));
+    const shown = (service: string) => configured.length === 0 || configured.includes(service);
+    const inWindow = (date: string) => date >= window.start && date < window.end;
+    const days = new Map<string, DailyCost>();
+    const usage: UsageRow[] = [];
+    let monthToDate = 0;
+    for (const r of results) {
+      const date = r.TimePeriod?.Start ?? "";
+      const estimated = r.Estimated ?? false;
+      if (inWindow(date) && !days.has(date)) days.set(date, { date, groups: {}, total: 0, estimated });
+      for (const g of r.Groups ?? []) {
+        const [service = "Other", usageType = ""] = g.Keys ?? [];
+        const amount = amountOf(g.Metrics);
+        if (shown(service)) {
+          if (date >= monthStart && date < tomorrow) monthToDate += amount;
+          const day = days.get(date);
+          if (day) {
+            day.groups[service] = (day.groups[service] ?? 0) + amount;
+            day.total += amount;
+            day.estimated = day.estimated || estimated;
+          }
+        }
+        const parsed = bedrock.includes(service) && inWindow(date) ? parseUsageType(usageType) : null;
+        if (parsed) {
+          usage.push({
+            date,
+            usageType,
+            family: parsed.family,
+            kind: parsed.kind,
+            amountUsd: amount,
+            quantity: amountOf(g.Metrics, "UsageQuantity"),
+            estimated,
+          });
+        }
+      }
+    }
+    const byService = [...days.values()]
+      .map((d) => ({
+        ...d,
+        total: round(d.total),
+        groups: Object.fromEntries(Object.entries(d.groups).map(([k, v]) => [k, round(v)])),
+      }))
+      .sort((a, b) => a.date.localeCompare(b.date));
+    return { byService, usage, monthToDate: round(monthToDate) };
   }
 
   /** Forecast from today to the end of the month; null when AWS has too little history. */
@@ -178,10 +185,8 @@ export class CostsSource {
 
   async fetch(window: CostWindow, today: string): Promise<CostsResult> {
     this.requests = 0;
-    const [byService, usage, monthToDate, forecast] = await Promise.all([
-      this.dailyByService(window),
-      this.bedrockUsage(window),
-      this.monthToDate(today),
+    const [{ byService, usage, monthToDate }, forecast] = await Promise.all([
+      this.breakdown(window, today),
       this.forecast(today),
     ]);
     return {
@@ -208,26 +213,9 @@ export function byModel(usage: readonly UsageRow[]): DailyCost[] {
   return [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
 }
 
-function mergeDays(days: DailyCost[]): DailyCost[] {
-  const out = new Map<string, DailyCost>();
-  for (const d of days) {
-    const have = out.get(d.date);
-    if (!have) out.set(d.date, d);
-    else {
-      for (const [k, v] of Object.entries(d.groups)) have.groups[k] = round((have.groups[k] ?? 0) + v);
-      have.total = round(have.total + d.total);
-    }
-  }
-  return [...out.values()].sort((a, b) => a.date.localeCompare(b.date));
-}
-
 export function firstOfNextMonth(day: string): string {
   const [y, m] = day.split("-").map(Number) as [number, number];
   return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
-}
-
-function sum(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0);
 }
 
 /** Money rounded to 1/10,000 of a dollar (sub-cent Bedrock amounts stay visible). */

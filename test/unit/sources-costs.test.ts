@@ -40,68 +40,37 @@ function fakeCe() {
           ],
         };
       }
-      const key = command.input.GroupBy?.[0]?.Key;
-      if (key === "SERVICE") {
-        const page = command.input.NextPageToken ? 1 : 0;
+      // One query, grouped by SERVICE and USAGE_TYPE, two pages (AWS's ResultsByTime shape).
+      const group = (usageType: string, cost: string, quantity: string, unit = "Tokens") => ({
+        Keys: ["Amazon Bedrock", usageType],
+        Metrics: { UnblendedCost: usd(cost), UsageQuantity: { Amount: quantity, Unit: unit } },
+      });
+      if (!command.input.NextPageToken) {
         return {
-          ResultsByTime: [
-            {
-              TimePeriod: {
-                Start: page ? "2026-11-17" : "2026-11-16",
-                End: page ? "2026-11-18" : "2026-11-17",
-              },
-              Total: {},
-              Groups: [{ Keys: ["Amazon Bedrock"], Metrics: { UnblendedCost: usd(page ? "1.5" : "1.25") } }],
-              Estimated: page === 1,
-            },
-          ],
-          ...(page ? {} : { NextPageToken: "page-2" }),
-        };
-      }
-      if (key === "USAGE_TYPE") {
-        return {
+          GroupDefinitions: command.input.GroupBy,
           ResultsByTime: [
             {
               TimePeriod: { Start: "2026-11-16", End: "2026-11-17" },
               Total: {},
               Groups: [
-                {
-                  Keys: ["USE1-NovaLite-input-tokens"],
-                  Metrics: {
-                    UnblendedCost: usd("0.12"),
-                    UsageQuantity: { Amount: "2000000", Unit: "Tokens" },
-                  },
-                },
-                {
-                  Keys: ["USE1-NovaLite-output-tokens"],
-                  Metrics: {
-                    UnblendedCost: usd("0.24"),
-                    UsageQuantity: { Amount: "1000000", Unit: "Tokens" },
-                  },
-                },
-                {
-                  Keys: ["USE1-NovaPro-output-tokens"],
-                  Metrics: {
-                    UnblendedCost: usd("0.89"),
-                    UsageQuantity: { Amount: "278125", Unit: "Tokens" },
-                  },
-                },
-                {
-                  Keys: ["USE1-DataTransfer-Out-Bytes"],
-                  Metrics: { UnblendedCost: usd("0.01"), UsageQuantity: { Amount: "1", Unit: "GB" } },
-                },
+                group("USE1-NovaLite-input-tokens", "0.12", "2000000"),
+                group("USE1-NovaLite-output-tokens", "0.24", "1000000"),
+                group("USE1-NovaPro-output-tokens", "0.89", "278125"),
+                group("USE1-DataTransfer-Out-Bytes", "0.01", "1", "GB"),
               ],
               Estimated: false,
             },
           ],
+          NextPageToken: "page-2",
         };
       }
       return {
+        GroupDefinitions: command.input.GroupBy,
         ResultsByTime: [
           {
-            TimePeriod: { Start: "2026-11-01", End: "2026-11-19" },
-            Total: { UnblendedCost: usd("20.75") },
-            Groups: [],
+            TimePeriod: { Start: "2026-11-17", End: "2026-11-18" },
+            Total: {},
+            Groups: [group("USE1-NovaLite-input-tokens", "1.5", "25000000")],
             Estimated: true,
           },
         ],
@@ -112,7 +81,7 @@ function fakeCe() {
 }
 
 describe("CostsSource", () => {
-  test("daily cost by service follows NextPageToken, each page counted as a paid request", async () => {
+  test("one GetCostAndUsage shape gives cost by service per day, following NextPageToken, each page paid", async () => {
     const { client, inputs } = fakeCe();
     const out = await new CostsSource(client, ["Amazon Bedrock"]).fetch(
       { start: "2026-11-16", end: "2026-11-18" },
@@ -121,15 +90,25 @@ describe("CostsSource", () => {
     assert.deepEqual(
       out.byService.map((d) => [d.date, d.total, d.estimated]),
       [
-        ["2026-11-16", 1.25, false],
+        ["2026-11-16", 1.26, false],
         ["2026-11-17", 1.5, true],
       ],
     );
-    assert.equal(out.requests, 5);
-    assert.equal(inputs.length, 5);
-    const service = inputs.find((i) => i.input.GroupBy?.[0]?.Key === "SERVICE")!.input;
-    assert.deepEqual(service.Filter, { Dimensions: { Key: "SERVICE", Values: ["Amazon Bedrock"] } });
-    assert.deepEqual(service.TimePeriod, { Start: "2026-11-16", End: "2026-11-18" });
+    // Two pages of the one query, and the forecast.
+    assert.equal(out.requests, 3);
+    assert.deepEqual(inputs.map((i) => i.op).sort(), [
+      "GetCostAndUsage",
+      "GetCostAndUsage",
+      "GetCostForecast",
+    ]);
+    const query = inputs.find((i) => i.op === "GetCostAndUsage")!.input;
+    assert.deepEqual(query.Filter, { Dimensions: { Key: "SERVICE", Values: ["Amazon Bedrock"] } });
+    assert.deepEqual(query.GroupBy, [
+      { Type: "DIMENSION", Key: "SERVICE" },
+      { Type: "DIMENSION", Key: "USAGE_TYPE" },
+    ]);
+    // From the 1st of the month (for the month to date) to tomorrow.
+    assert.deepEqual(query.TimePeriod, { Start: "2026-11-01", End: "2026-11-19" });
   });
 
   test("Bedrock cost per model family from USAGE_TYPE groups; other usage types are ignored", async () => {
@@ -144,21 +123,19 @@ describe("CostsSource", () => {
     assert.equal(out.usage.length, 3);
   });
 
-  test("month to date runs from the 1st to tomorrow; the forecast from today to the 1st of next month", async () => {
+  test("month to date sums the month's days of the same query; the forecast runs from today to the 1st of next month", async () => {
     const { client, inputs } = fakeCe();
     const out = await new CostsSource(client, ["Amazon Bedrock"]).fetch(
       { start: "2026-11-16", end: "2026-11-17" },
       "2026-11-18",
     );
-    assert.equal(out.monthToDate, 20.75);
+    assert.equal(out.monthToDate, 2.76);
     assert.deepEqual(out.forecast, { mean: 12.5, low: 10, high: 15, end: "2026-12-01" });
-    const mtd = inputs.find((i) => i.input.Granularity === "MONTHLY" && i.op === "GetCostAndUsage")!.input;
-    assert.deepEqual(mtd.TimePeriod, { Start: "2026-11-01", End: "2026-11-19" });
+    const forecast = inputs.find((i) => i.op === "GetCostForecast")!.input;
+    assert.deepEqual(forecast.TimePeriod, { Start: "2026-11-18", End: "2026-12-01" });
     assert.equal(firstOfNextMonth("2026-12-31"), "2027-01-01");
   });
-});
 
-describe("usage types", () => {
   test("AWS's Bedrock usage-type patterns parse into a family and a token kind", () => {
     assert.deepEqual(parseUsageType("USE1-NovaLite-input-tokens"), {
       region: "USE1",
