@@ -69,7 +69,7 @@ const SENTENCES: Record<Lang, readonly string[]> = {
     "When {a} changes, check {b} as well, because one usually affects the other.",
   ],
   es: [
-    "{a} importa sobre todo cuando se mira {b} durante una semana completa.",
+    "{a} importa especialmente cuando se mira {b} durante una semana completa.",
     "Una forma práctica de abordar {a} es medirlo primero y cambiar una cosa cada vez.",
     "La mayoría de los equipos ve que {a} y {b} están muy relacionados.",
     "Mantén {a} sencillo y documenta la decisión para que otros la sigan.",
