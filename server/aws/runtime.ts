@@ -5,6 +5,8 @@
  */
 import { resolve } from "node:path";
 import { type Config, invokeModelId, type ManagedBudget } from "../config.ts";
+import { desiredBudget } from "../ops/budget-plan.ts";
+import { desiredNotification } from "../ops/budget-plan-alerts.ts";
 import {
   type RunningSandbox,
   type SandboxOptions,
@@ -24,20 +26,9 @@ export interface Runtime {
 function initialBudget(budget: ManagedBudget): Record<string, unknown> {
   const emails = budget.emails.length > 0 ? budget.emails : ["ops@example.com"];
   return {
-    Budget: {
-      BudgetName: budget.name,
-      BudgetLimit: { Amount: String(budget.limitUsd), Unit: "USD" },
-      TimeUnit: "MONTHLY",
-      BudgetType: "COST",
-      ...(budget.bedrockOnly ? { CostFilters: { Service: ["Amazon Bedrock"] } } : {}),
-    },
+    Budget: desiredBudget(budget),
     NotificationsWithSubscribers: budget.thresholds.map((t) => ({
-      Notification: {
-        NotificationType: t.type,
-        ComparisonOperator: "GREATER_THAN",
-        Threshold: t.percent,
-        ThresholdType: "PERCENTAGE",
-      },
+      Notification: desiredNotification(t),
       Subscribers: emails.map((address) => ({ SubscriptionType: "EMAIL", Address: address })),
     })),
   };

@@ -171,7 +171,7 @@ export function logGroupRow(name: string, found: Outcome<boolean>): CheckRow {
   };
 }
 
-/** Whether a metric has any datapoint in the window. */
+/** Whether a metric has at least one datapoint in the window. */
 export function metricDataRow(
   id: string,
   title: string,

@@ -3,9 +3,9 @@
  * headers, refusal to bind beyond loopback without a token, no secret in any response, static
  * files confined to the build folder, and 400s that name the bad parameter.
  */
+
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -13,28 +13,11 @@ import { Router } from "express";
 import { type RunningServer, startServer } from "../../server/api/server.ts";
 import { parseConfig } from "../../server/config.ts";
 import { sandboxCredentials } from "../../server/sandbox/index.ts";
+import { rawGet } from "../helpers/http.ts";
 
 const TOKEN = "correct-horse-battery-staple-42";
 const NOW = Date.parse("2026-11-18T15:30:00.000Z");
 const now = () => new Date(NOW);
-
-function rawGet(
-  url: string,
-  path: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { headers }, (res) => {
-      let body = "";
-      res.on("data", (c: Buffer) => {
-        body += c.toString();
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 describe("API security with a token", () => {
   let server: RunningServer;

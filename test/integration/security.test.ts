@@ -6,14 +6,15 @@
  * token, the sandbox's AWS keys) in any response body, header or server log line over a run
  * of every route, failing AWS sources included.
  */
+
 import assert from "node:assert/strict";
-import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { Router } from "express";
 import { CSP, SESSION_COOKIE, sessionValue } from "../../server/api/security.ts";
 import { type RunningServer, StartError, startServer } from "../../server/api/server.ts";
 import { parseConfig } from "../../server/config.ts";
 import { sandboxCredentials } from "../../server/sandbox/index.ts";
+import { rawGet } from "../helpers/http.ts";
 import { VirtualClock } from "../perf/common.ts";
 import { allRoutes, fillPath, type Route } from "../perf/properties/routes.ts";
 
@@ -21,24 +22,6 @@ const TOKEN = "sec-test-token-7f3a9c1e5b2d4680";
 const PUBLIC = ["GET /api/health", "POST /api/login", "POST /api/logout"];
 const key = (r: Route) => `${r.method} ${r.path}`;
 const FILL: Record<string, string> = { panel: "metrics", id: "01J0000000000000000000000" };
-
-function rawGet(
-  url: string,
-  path: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { headers }, (res) => {
-      let body = "";
-      res.on("data", (c: Buffer) => {
-        body += c.toString();
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 describe("binding beyond loopback", () => {
   it("is refused without a token, naming BEDROCK_OPS_TOKEN and the address", async () => {

@@ -75,18 +75,9 @@ export function formatChange(change: number | null): string {
   return `${pct > 0 ? "+" : ""}${formatPercent(pct)}`;
 }
 
-/** Axis tick labels: short, unit-aware. */
+/** Axis tick labels: short, unit-aware (token counts without the word "tokens"). */
 export function formatTick(unit: Unit, value: number): string {
-  switch (unit) {
-    case "Milliseconds":
-      return formatMs(value);
-    case "USD":
-      return formatUsd(value);
-    case "Percent":
-      return formatPercent(value);
-    default:
-      return formatCount(value);
-  }
+  return unit === "Tokens" ? formatCount(value) : formatUnit(unit, value);
 }
 
 /** "3 min ago", "2 h ago", for an ISO time against `now` (ms). */

@@ -66,13 +66,4 @@ export function poisson(lambda: number, ...parts: number[]): number {
 }
 
 /** A seeded sequential generator, for fault draws and other streams that need no random access. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRng as mulberry32 } from "../../bench/random.ts";
