@@ -9,7 +9,12 @@
 import type { Workload } from "../../workload/model.ts";
 import { MINUTE } from "../../workload/model.ts";
 import type { Samples } from "./stats.ts";
-import type { BedrockMinute, LambdaMinute, WorkloadMinutes } from "./workload-minutes.ts";
+import {
+  type BedrockMinute,
+  emptyBedrock,
+  type LambdaMinute,
+  type WorkloadMinutes,
+} from "./workload-minutes.ts";
 
 export interface Dimension {
   Name: string;
@@ -93,16 +98,7 @@ function combineLambda(records: LambdaMinute[]): LambdaMinute {
 
 function combineBedrock(records: BedrockMinute[]): BedrockMinute {
   if (records.length === 1) return records[0]!;
-  const out: BedrockMinute = {
-    accepted: 0,
-    throttles: 0,
-    clientErrors: 0,
-    serverErrors: 0,
-    latencies: [],
-    inputTokens: [],
-    outputTokens: [],
-    ttft: [],
-  };
+  const out = emptyBedrock();
   for (const r of records) {
     out.accepted += r.accepted;
     out.throttles += r.throttles;

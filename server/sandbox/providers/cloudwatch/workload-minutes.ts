@@ -64,7 +64,7 @@ class MinuteStore<T> {
   }
 }
 
-function emptyBedrock(): BedrockMinute {
+export function emptyBedrock(): BedrockMinute {
   return {
     accepted: 0,
     throttles: 0,
