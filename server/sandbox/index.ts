@@ -173,7 +173,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         }
         const errorCode =
           routed.response.status >= 400
-            ? headerString(routed.response.headers["x-amzn-errortype"])?.split(":")[0]
+            ? (routed.errorCode ?? headerString(routed.response.headers["x-amzn-errortype"])?.split(":")[0])
             : undefined;
         const written = write(res, routed.response);
         if (!routed.response.stream)
