@@ -55,16 +55,17 @@ export function queryCodec(binding: QueryBinding): Codec {
     output(operation, output) {
       const id = requestId();
       const shapes = model.operation(operation);
-      const hasResult =
-        shapes !== undefined &&
-        shapes.output.isStructSchema() &&
-        [...shapes.output.structIterator()].length > 0;
-      const names = hasResult ? [`${operation}Result`, "ResponseMetadata"] : ["ResponseMetadata"];
-      const types = hasResult && shapes ? [shapes.outputRef, RESPONSE_METADATA] : [RESPONSE_METADATA];
+      // Operations without output members answer only <ResponseMetadata>, as AWS does.
+      const result =
+        shapes?.output.isStructSchema() && [...shapes.output.structIterator()].length > 0
+          ? shapes
+          : undefined;
+      const names = result ? [`${operation}Result`, "ResponseMetadata"] : ["ResponseMetadata"];
+      const types = result ? [result.outputRef, RESPONSE_METADATA] : [RESPONSE_METADATA];
       // The response envelope is a structure of its own: <OpResponse><OpResult/><ResponseMetadata/>.
       const envelope = [3, model.namespace, `${operation}Response`, 0, names, types] as unknown as XmlSchema;
       const value: Record<string, unknown> = { ResponseMetadata: { RequestId: id } };
-      if (hasResult && shapes) value[`${operation}Result`] = toTyped(shapes.output, output ?? {});
+      if (result) value[`${operation}Result`] = toTyped(result.output, output ?? {});
       const serializer = new XmlShapeSerializer({
         timestampFormat: { useTrait: true, default: 5 },
         xmlNamespace,
