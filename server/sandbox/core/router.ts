@@ -7,7 +7,7 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { cborCodec, cborTarget } from "./codecs/cbor.ts";
-import type { Codec } from "./codecs/codec.ts";
+import type { Codec, WireProtocol } from "./codecs/codec.ts";
 import { jsonCodec } from "./codecs/json.ts";
 import { invalidAction, queryCodec, queryError, queryParams } from "./codecs/query.ts";
 import { decodeBody, tooLarge } from "./content-encoding.ts";
@@ -62,6 +62,8 @@ export interface Routed {
   response: SandboxResponse;
   /** The AWS error code answered, for the ledger. */
   errorCode?: string;
+  /** The wire protocol of the call, when an operation provider served it. */
+  protocol?: WireProtocol;
   /** Close the connection without answering (the "drop" fault). */
   drop?: boolean;
 }
@@ -175,11 +177,12 @@ export class Router {
               `Operation ${operation} is not supported by this sandbox`,
               400,
             );
-      return answer(provider.service, operation, codec, error);
+      return { ...answer(provider.service, operation, codec, error), protocol: codec.protocol };
     }
     const faults = this.faults.draw(provider.service, operation);
     const pre = await this.applyPreFaults(provider.service, faults);
-    if (pre) return { ...answer(provider.service, operation, codec, pre.error), drop: pre.drop };
+    if (pre)
+      return { ...answer(provider.service, operation, codec, pre.error), drop: pre.drop, protocol: codec.protocol };
     let response: SandboxResponse;
     let errorCode: string | undefined;
     try {
@@ -193,7 +196,12 @@ export class Router {
       errorCode = error.code;
       response = codec.error(operation, error);
     }
-    const routed: Routed = { service: provider.service, operation, response: corrupt(response, faults) };
+    const routed: Routed = {
+      service: provider.service,
+      operation,
+      response: corrupt(response, faults),
+      protocol: codec.protocol,
+    };
     if (errorCode) routed.errorCode = errorCode;
     return routed;
   }
