@@ -224,12 +224,15 @@ export const configSchema = z
         maxMemoryMB: z.number().positive().max(4096).default(64),
         /** Persisted cache kept in the store (serialised bytes); the oldest are pruned while running. */
         maxStoredMB: z.number().positive().max(65_536).default(256),
+        /** How long a viewer waits for AWS when a panel has nothing cached yet; then an error, not a hang. */
+        waitSeconds: z.number().positive().max(300).default(10),
       })
       .strict()
       .default({
         ttlSeconds: { metrics: 60, logs: 300, costs: 21600, budgets: 3600 },
         maxMemoryMB: 64,
         maxStoredMB: 256,
+        waitSeconds: 10,
       }),
     pricing: z
       .object({ overrides: z.record(z.string(), priceSchema).default({}) })

@@ -75,6 +75,7 @@ export function createApp(deps: AppDeps): Express {
     store,
     maxBytes: Math.round(config.cache.maxMemoryMB * 1024 * 1024),
     maxStoredBytes: Math.round(config.cache.maxStoredMB * 1024 * 1024),
+    waitMs: config.cache.waitSeconds * 1000,
     describeError: describe,
     onError: (key, error) => log(`refresh of ${key.split(":")[0]} failed: ${error.code}: ${error.message}`),
   });

@@ -45,6 +45,12 @@ export interface SwrOptions {
   /** Persisted entries are pruned to this many bytes (default 256 MB) every `pruneEvery` writes. */
   maxStoredBytes?: number;
   pruneEvery?: number;
+  /**
+   * How long a request waits for a fetch when there is nothing to show yet (default 10 s). Past
+   * it the request answers with an error saying AWS has not answered; the fetch goes on and
+   * later requests get its result.
+   */
+  waitMs?: number;
   /** Told of each failed refresh (the key's source and the described error; never a secret). */
   onError?: (key: string, error: CachedError) => void;
 }
@@ -165,7 +171,7 @@ export class SwrCache {
     const now = this.options.now();
     const fresh = e.fetchedAt !== null && now - e.fetchedAt < ttlMs;
     if (options.force) {
-      await this.start(key, e, fetch);
+      await this.within(this.start(key, e, fetch));
       return this.result<T>(e, ttlMs);
     }
     if (fresh) return this.result<T>(e, ttlMs);
@@ -175,8 +181,38 @@ export class SwrCache {
       if (!recentFailure) void this.start(key, e, fetch);
       return { ...this.result<T>(e, ttlMs), stale: true };
     }
-    if (!recentFailure || e.flight) await this.start(key, e, fetch);
+    if (!recentFailure || e.flight) {
+      const waited = await this.within(this.start(key, e, fetch));
+      if (!waited && e.value === null)
+        return {
+          value: null,
+          fetchedAt: null,
+          stale: false,
+          error: {
+            code: "SourceTimeout",
+            message: `AWS has not answered within ${Math.round(this.waitMs() / 1000)} s; the request goes on in the background, reload in a moment.`,
+          },
+        };
+    }
     return this.result<T>(e, ttlMs);
+  }
+
+  private waitMs(): number {
+    return this.options.waitMs ?? 10_000;
+  }
+
+  /** Whether `flight` settled within the wait limit (a hung AWS call never holds a request). */
+  private async within(flight: Promise<void>): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.waitMs());
+      timer.unref();
+    });
+    try {
+      return await Promise.race([flight.then(() => true as const), limit]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Wait for every flight under way (tests, shutdown). */
