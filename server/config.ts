@@ -72,6 +72,8 @@ const scheduleSchema = z
     suite: z.string().min(1),
     models: z.array(z.string()).optional(),
     repetitions: positiveInt.optional(),
+    /** Accept runs of this schedule estimated up to this many USD (above bench.maxCostUsd). */
+    maxCostUsd: z.number().nonnegative().optional(),
   })
   .strict();
 
