@@ -147,4 +147,6 @@ if (isEntry || process.argv[1]?.endsWith("/server/bin.js")) {
     interrupted: controller.signal,
   });
   process.exitCode = code;
+  // The command is done: a handle something forgot to close must not keep the process alive.
+  setTimeout(() => process.exit(code), 3_000).unref();
 }

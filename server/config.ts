@@ -72,6 +72,8 @@ const scheduleSchema = z
     suite: z.string().min(1),
     models: z.array(z.string()).optional(),
     repetitions: positiveInt.optional(),
+    /** Accept runs of this schedule estimated up to this many USD (above bench.maxCostUsd). */
+    maxCostUsd: z.number().nonnegative().optional(),
   })
   .strict();
 
@@ -98,6 +100,22 @@ const faultSchema = z
   })
   .strict();
 
+/**
+ * The access token: surrounding whitespace (a trailing newline from `echo > file`) is dropped,
+ * and a weak token is refused at start rather than silently never matching.
+ */
+const tokenSchema = z
+  .string()
+  .transform((t) => t.trim())
+  .pipe(
+    z
+      .string()
+      .min(16, { message: "must be at least 16 characters (after trimming spaces and newlines)" })
+      .refine((t) => new Set(t).size >= 8, {
+        message: "is too weak: use at least 8 different characters, e.g. `openssl rand -hex 24`",
+      }),
+  );
+
 export const configSchema = z
   .object({
     mode: z.enum(["aws", "sandbox"]).default("aws"),
@@ -105,11 +123,21 @@ export const configSchema = z
       .object({
         host: z.string().min(1).default("127.0.0.1"),
         port: z.number().int().min(0).max(65535).default(3000),
-        token: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+        token: tokenSchema.optional(),
         dataDir: z.string().min(1).default(".bedrock-ops"),
+        /** Express `trust proxy`: set when a TLS proxy in front sets X-Forwarded-Proto (cookies get Secure). */
+        trustProxy: z.union([z.boolean(), z.number().int().min(0).max(10), z.string().min(1)]).default(false),
+        /** How long a page sign-in lasts. */
+        sessionHours: z.number().positive().max(720).default(12),
       })
       .strict()
-      .default({ host: "127.0.0.1", port: 3000, dataDir: ".bedrock-ops" }),
+      .default({
+        host: "127.0.0.1",
+        port: 3000,
+        dataDir: ".bedrock-ops",
+        trustProxy: false,
+        sessionHours: 12,
+      }),
     aws: z
       .object({
         region: region.default("us-east-1"),
@@ -117,13 +145,23 @@ export const configSchema = z
         endpoint: z.url({ message: "must be a URL such as http://127.0.0.1:4566" }).optional(),
         maxAttempts: z.number().int().min(1).max(10).default(3),
         retryMode: z.enum(["standard", "adaptive"]).default("standard"),
+        /** TCP (and TLS) connection set-up limit for every AWS call. */
+        connectTimeoutMs: z.number().int().min(100).max(120_000).default(3_000),
+        /** Limit for one AWS request once connected (per attempt). */
+        requestTimeoutMs: z.number().int().min(500).max(600_000).default(20_000),
         accountId: z
           .string()
           .regex(/^\d{12}$/, { message: "must be the 12-digit AWS account ID" })
           .optional(),
       })
       .strict()
-      .default({ region: "us-east-1", maxAttempts: 3, retryMode: "standard" }),
+      .default({
+        region: "us-east-1",
+        maxAttempts: 3,
+        retryMode: "standard",
+        connectTimeoutMs: 3_000,
+        requestTimeoutMs: 20_000,
+      }),
     lambda: z
       .object({
         region: region.optional(),
@@ -148,9 +186,11 @@ export const configSchema = z
       .object({
         services: z.array(z.string().min(1)).default(["Amazon Bedrock"]),
         lookbackDays: z.number().int().min(1).max(365).default(7),
+        /** Ceiling on Cost Explorer requests per hour ($0.01 each), whatever viewers ask for. */
+        maxRequestsPerHour: z.number().int().min(1).max(1000).default(20),
       })
       .strict()
-      .default({ services: ["Amazon Bedrock"], lookbackDays: 7 }),
+      .default({ services: ["Amazon Bedrock"], lookbackDays: 7, maxRequestsPerHour: 20 }),
     budgets: z
       .object({
         names: z.array(z.string().min(1)).optional(),
@@ -182,9 +222,20 @@ export const configSchema = z
           })
           .strict()
           .default({ metrics: 60, logs: 300, costs: 21600, budgets: 3600 }),
+        /** Memory held by cached panels (serialised bytes); the least recently used go first. */
+        maxMemoryMB: z.number().positive().max(4096).default(64),
+        /** Persisted cache kept in the store (serialised bytes); the oldest are pruned while running. */
+        maxStoredMB: z.number().positive().max(65_536).default(256),
+        /** How long a viewer waits for AWS when a panel has nothing cached yet; then an error, not a hang. */
+        waitSeconds: z.number().positive().max(300).default(10),
       })
       .strict()
-      .default({ ttlSeconds: { metrics: 60, logs: 300, costs: 21600, budgets: 3600 } }),
+      .default({
+        ttlSeconds: { metrics: 60, logs: 300, costs: 21600, budgets: 3600 },
+        maxMemoryMB: 64,
+        maxStoredMB: 256,
+        waitSeconds: 10,
+      }),
     pricing: z
       .object({ overrides: z.record(z.string(), priceSchema).default({}) })
       .strict()
@@ -201,9 +252,11 @@ export const configSchema = z
           .default({ p90EndToEndMs: 2000, minQualityPassRate: 0.9 }),
         schedules: z.array(scheduleSchema).default([]),
         publishNamespace: z.string().min(1).optional(),
+        /** A run (or a scheduled run) estimated above this many USD needs --yes or --max-cost. */
+        maxCostUsd: z.number().nonnegative().default(1),
       })
       .strict()
-      .default({ slo: { p90EndToEndMs: 2000, minQualityPassRate: 0.9 }, schedules: [] }),
+      .default({ slo: { p90EndToEndMs: 2000, minQualityPassRate: 0.9 }, schedules: [], maxCostUsd: 1 }),
     sandbox: z
       .object({
         seed: z.number().int().default(42),

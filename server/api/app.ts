@@ -13,13 +13,16 @@ import type { Db } from "../store/db.ts";
 import { VERSION } from "../version.ts";
 import type { HealthResponse } from "./contract.ts";
 import { Dashboard, describeError } from "./dashboard.ts";
+import { PanelEncoder } from "./encode.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { OPENAPI } from "./openapi.ts";
+import { onlyParams } from "./params.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { dataRoutes } from "./routes/data.ts";
 import { prometheusRoute } from "./routes/prometheus.ts";
 import { REFRESH_INTERVAL_S, refreshRoutes } from "./routes/refresh.ts";
-import { isLoopback, loopbackHostOnly, requireToken, securityHeaders } from "./security.ts";
+import { isLoopback, loopbackHostOnly, requireToken, sameSiteOnly, securityHeaders } from "./security.ts";
+import { LoginThrottle, SessionStore } from "./sessions.ts";
 import { staticRoutes } from "./static.ts";
 
 export interface AppDeps {
@@ -44,6 +47,7 @@ export interface AppServices {
   spend: SpendLedger;
   cache: SwrCache;
   dashboard: Dashboard;
+  sessions: SessionStore;
 }
 
 export function appServices(app: Express): AppServices {
@@ -69,6 +73,9 @@ export function createApp(deps: AppDeps): Express {
   const cache = new SwrCache({
     now: nowMs,
     store,
+    maxBytes: Math.round(config.cache.maxMemoryMB * 1024 * 1024),
+    maxStoredBytes: Math.round(config.cache.maxStoredMB * 1024 * 1024),
+    waitMs: config.cache.waitSeconds * 1000,
     describeError: describe,
     onError: (key, error) => log(`refresh of ${key.split(":")[0]} failed: ${error.code}: ${error.message}`),
   });
@@ -78,17 +85,23 @@ export function createApp(deps: AppDeps): Express {
     nowMs,
   );
   const token = config.server.token;
+  const sessions = new SessionStore(config.server.sessionHours * 3_600_000, nowMs);
+  const throttle = new LoginThrottle(nowMs);
+  const encoder = new PanelEncoder();
 
   const app = express();
-  app.locals.services = { clients, spend, cache, dashboard } satisfies AppServices;
+  app.locals.services = { clients, spend, cache, dashboard, sessions } satisfies AppServices;
   app.disable("x-powered-by");
   app.set("etag", false);
+  app.set("trust proxy", config.server.trustProxy);
   app.use(securityHeaders);
   app.use(loopbackHostOnly(!token && isLoopback(config.server.host)));
 
   const api = express.Router();
+  api.use(sameSiteOnly);
   api.use(express.json({ limit: "16kb" }));
-  api.get("/health", (_req, res) => {
+  api.get("/health", (req, res) => {
+    onlyParams(req, []);
     const body: HealthResponse = {
       status: "ok",
       mode: deps.mode,
@@ -99,18 +112,24 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader("Cache-Control", "no-store");
     res.json(body);
   });
-  api.use(authRoutes(token));
-  api.use(requireToken(token));
-  api.get("/openapi.json", (_req, res) => {
+  api.use(authRoutes({ token, sessions, throttle, log }));
+  api.use(requireToken(token, sessions));
+  api.get("/openapi.json", (req, res) => {
+    onlyParams(req, []);
     res.json(OPENAPI);
   });
-  api.use(dataRoutes({ config, dashboard, spend, now }));
+  api.use(dataRoutes({ config, dashboard, spend, now, encoder }));
   api.use(refreshRoutes({ config, dashboard, limiter, now }));
   for (const extra of deps.routers ?? []) api.use(extra.path, extra.router);
   api.use(notFound);
   app.use("/api", api);
 
-  app.use("/metrics", requireToken(token), prometheusRoute({ config, dashboard, spend }));
+  app.use(
+    "/metrics",
+    sameSiteOnly,
+    requireToken(token, sessions),
+    prometheusRoute({ config, dashboard, spend }),
+  );
   app.use(staticRoutes(deps.staticDir));
   app.use(notFound);
   app.use(errorHandler(log));

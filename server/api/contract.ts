@@ -120,6 +120,8 @@ export interface BudgetView {
   percentUsed: number;
   timeUnit: string;
   thresholds: Array<{ type: "ACTUAL" | "FORECASTED"; percent: number; state: "OK" | "ALARM" }>;
+  /** Set when this budget's alert thresholds could not be read (its figures still are). */
+  thresholdsError?: string;
 }
 
 export interface BudgetsData {

@@ -3,12 +3,20 @@ import type { BudgetsData, CostsData, LogsData, MetricsData, UsageData } from ".
 
 type Cell = string | number | boolean | null | undefined;
 
-function cell(value: Cell): string {
+/**
+ * Text a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+`, `-`, `@`, a tab or CR first,
+ * also after leading spaces, also in full-width forms) gets a leading `'` (OWASP CSV injection).
+ */
+const FORMULA = /^[\s\u3000]*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+export function csvCell(value: Cell | readonly string[]): string {
   if (value === null || value === undefined) return "";
-  let text = String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  let text = Array.isArray(value) ? value.join("; ") : String(value);
+  if (typeof value !== "number" && typeof value !== "boolean" && FORMULA.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+const cell = (value: Cell): string => csvCell(value);
 
 export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly Cell[]>): string {
   return [header, ...rows].map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";

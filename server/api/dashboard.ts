@@ -5,6 +5,7 @@
  */
 import type { AwsClients } from "../aws/clients.ts";
 import { cacheKey } from "../cache/keys.ts";
+import { HourlyCap } from "../cache/rate-limit.ts";
 import type { CachedError, CacheResult, SwrCache } from "../cache/swr-cache.ts";
 import { bedrockRegion, type Config } from "../config.ts";
 import { PriceBook } from "../pricing/prices.ts";
@@ -17,7 +18,8 @@ import { QueryQueue } from "../sources/logs-insights.ts";
 import { fetchedRange, fetchMetrics } from "../sources/metrics.ts";
 import { addDays, explicitRange, isoDay, presetRange, type TimeRange } from "../sources/range.ts";
 import { fetchDailyTokens } from "../sources/tokens.ts";
-import type { BudgetsData, CostsData, LogsData, MetricsData, Panel } from "./contract.ts";
+import type { BudgetsData, CostsData, LogsData, MetricsData, OverviewData, Panel } from "./contract.ts";
+import { Memo } from "./memo.ts";
 import type { DataQuery, RangeQuery } from "./params.ts";
 
 /** How long the per-day token counts (the cost estimate's input) stay fresh. */
@@ -53,17 +55,30 @@ export function toPanel<T>(result: CacheResult<T>): Panel<T> {
   };
 }
 
-function rangeKey(range: RangeQuery): Record<string, string> {
-  return range.kind === "preset"
-    ? { preset: range.preset }
-    : { start: range.start.toISOString(), end: range.end.toISOString() };
+/** First day of the month of `day` (YYYY-MM-DD). */
+function monthStart(day: string): string {
+  return `${day.slice(0, 7)}-01`;
 }
+
+/** First day of the month after the month of `day`. */
+function nextMonthStart(day: string): string {
+  const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+  return isoDay(new Date(Date.UTC(y, m, 1)));
+}
+
+const inWindow = (window: CostWindow) => (row: { date: string }) =>
+  row.date >= window.start && row.date < window.end;
 
 export class Dashboard {
   readonly prices: PriceBook;
   private readonly logs: LogsSource;
   private readonly costs: CostsSource;
   private readonly budgets: BudgetsSource;
+  /** Cost Explorer requests ($0.01 each) in the last hour, capped by costs.maxRequestsPerHour. */
+  private readonly costCap: HourlyCap;
+  private readonly costsData = new Memo<CostsData>();
+  /** The overview's KPIs, per combination of the panels they come from (server/api/overview.ts). */
+  readonly overviewData = new Memo<OverviewData>();
 
   constructor(private readonly deps: DashboardDeps) {
     const { config, clients } = deps;
@@ -76,6 +91,18 @@ export class Dashboard {
       new AccountId(clients.sts(), config.aws.accountId),
       names,
     );
+    this.costCap = new HourlyCap(config.costs.maxRequestsPerHour, () => deps.now().getTime());
+  }
+
+  /**
+   * The key of a range: a preset by name; an explicit range by its period-aligned bounds and
+   * period, so `end=now` to the millisecond (or any time inside the same period) is one key and
+   * costs what the aligned range would.
+   */
+  rangeKey(range: RangeQuery): Record<string, string | number> {
+    if (range.kind === "preset") return { preset: range.preset };
+    const r = this.resolve(range);
+    return { start: r.start.toISOString(), end: r.end.toISOString(), period: r.periodSeconds };
   }
 
   now(): Date {
@@ -103,7 +130,7 @@ export class Dashboard {
 
   metricsKey(q: Pick<DataQuery, "range" | "functions" | "models">): string {
     return cacheKey("metrics", {
-      ...rangeKey(q.range),
+      ...this.rangeKey(q.range),
       functions: [...q.functions].sort(),
       models: [...q.models].sort(),
     });
@@ -146,7 +173,7 @@ export class Dashboard {
   }
 
   async logsPanel(q: Pick<DataQuery, "range" | "functions">, force = false): Promise<Panel<LogsData>> {
-    const key = cacheKey("logs", { ...rangeKey(q.range), functions: [...q.functions].sort() });
+    const key = cacheKey("logs", { ...this.rangeKey(q.range), functions: [...q.functions].sort() });
     const fetch = () => this.logs.fetch(this.resolve(q.range), { functions: q.functions });
     return toPanel(await this.deps.cache.get(key, this.ttl("logs"), fetch, { force }));
   }
@@ -164,35 +191,75 @@ export class Dashboard {
     };
   }
 
+  /**
+   * The window Cost Explorer is asked for: the shown window widened to whole months (ending
+   * tomorrow at the latest), so the thousands of day windows a viewer could pick share a few
+   * cache keys; the panel shows only the days asked for.
+   */
+  fetchWindow(window: CostWindow): CostWindow {
+    const tomorrow = addDays(isoDay(this.deps.now()), 1);
+    const end = nextMonthStart(addDays(window.end, -1));
+    return { start: monthStart(window.start), end: end < tomorrow ? end : tomorrow };
+  }
+
+  /** One Cost Explorer fetch, refused (stale data or an error shown) past the hourly cap. */
+  private async costExplorer(window: CostWindow, today: string): Promise<CostsResult> {
+    const wait = this.costCap.wait();
+    if (wait > 0) {
+      throw new SourceError(
+        "GetCostAndUsage",
+        "CostExplorerCapped",
+        `Cost Explorer was asked ${this.deps.config.costs.maxRequestsPerHour} times in the last hour (costs.maxRequestsPerHour, $0.01 a request); the next request is allowed in ${Math.ceil(wait / 60_000)} min.`,
+      );
+    }
+    const result = await this.costs.fetch(window, today);
+    this.costCap.record(result.requests);
+    return result;
+  }
+
   async costsPanel(q: Pick<DataQuery, "range" | "models">, force = false): Promise<Panel<CostsData>> {
     const window = this.costWindow(q.range);
+    const fetched = this.fetchWindow(window);
     const today = isoDay(this.deps.now());
-    const ceKey = cacheKey("costs", { ...window, today, services: [...this.deps.config.costs.services] });
+    const ceKey = cacheKey("costs", { ...fetched, today, services: [...this.deps.config.costs.services] });
     const [ce, tokens] = await Promise.all([
-      this.deps.cache.get<CostsResult>(ceKey, this.ttl("costs"), () => this.costs.fetch(window, today), {
+      this.deps.cache.get<CostsResult>(ceKey, this.ttl("costs"), () => this.costExplorer(fetched, today), {
         force,
       }),
-      this.dailyTokens(window, q.models, force),
+      this.dailyTokens(fetched, q.models, force),
     ]);
     const panel = toPanel(ce);
     if (!ce.value) return { ...panel, data: null };
-    const estimates = estimateDaily(tokens.value ?? [], this.prices, bedrockRegion(this.deps.config));
-    const billed = ce.value.usage.map((u) => ({ date: u.date, family: u.family, amountUsd: u.amountUsd }));
+    const ceValue = ce.value;
     const range = this.resolve(q.range);
-    const data: CostsData = {
-      range: {
-        start: `${window.start}T00:00:00.000Z`,
-        end: `${window.end}T00:00:00.000Z`,
-        preset: range.preset,
-        periodSeconds: 86_400,
+    const data = this.costsData.get(
+      [ceValue, tokens.value, window.start, window.end, today, range.preset],
+      (): CostsData => {
+        const shown = inWindow(window);
+        const estimates = estimateDaily(
+          (tokens.value ?? []).filter(shown),
+          this.prices,
+          bedrockRegion(this.deps.config),
+        );
+        const billed = ceValue.usage
+          .filter(shown)
+          .map((u) => ({ date: u.date, family: u.family, amountUsd: u.amountUsd }));
+        return {
+          range: {
+            start: `${window.start}T00:00:00.000Z`,
+            end: `${window.end}T00:00:00.000Z`,
+            preset: range.preset,
+            periodSeconds: 86_400,
+          },
+          byService: ceValue.byService.filter(shown),
+          bedrockByModel: ceValue.bedrockByModel.filter(shown),
+          monthToDate: ceValue.monthToDate,
+          forecast: ceValue.forecast,
+          reconciliation: tokens.value ? reconcile(estimates, billed, today) : [],
+          currency: "USD",
+        };
       },
-      byService: ce.value.byService,
-      bedrockByModel: ce.value.bedrockByModel,
-      monthToDate: ce.value.monthToDate,
-      forecast: ce.value.forecast,
-      reconciliation: tokens.value ? reconcile(estimates, billed, today) : [],
-      currency: "USD",
-    };
+    );
     return { ...panel, data, stale: panel.stale || tokens.stale, error: panel.error ?? tokens.error };
   }
 

@@ -78,41 +78,57 @@ export async function overview(
     dashboard.metrics(q, false, true),
     dashboard.costsPanel(q),
     dashboard.budgetsPanel(),
-    dashboard.dailyTokens(dashboard.costWindow(q.range), q.models),
+    dashboard.dailyTokens(dashboard.fetchWindow(dashboard.costWindow(q.range)), q.models),
   ]);
   const today = isoDay(dashboard.now());
-  const todayRows = estimateDaily(
-    (daily.value ?? []).filter((d) => d.date === today),
-    dashboard.prices,
-    bedrockRegion(config),
-  );
   const range = dashboard.resolve(q.range);
-  const now = current.data ? headline(current.data, config, dashboard.prices) : null;
-  const before = previous.data ? headline(previous.data, config, dashboard.prices) : null;
-  const managed = config.budgets.managed.map((b) => b.name);
-  const budget = budgets.data?.budgets.find((b) => managed.includes(b.name)) ?? budgets.data?.budgets[0];
-  const data: OverviewData = {
-    range: current.data?.range ?? {
-      start: range.start.toISOString(),
-      end: range.end.toISOString(),
-      preset: range.preset,
-      periodSeconds: range.periodSeconds,
+  const data = dashboard.overviewData.get(
+    [
+      current.data,
+      previous.data,
+      costs.data,
+      budgets.data,
+      daily.value,
+      today,
+      range.start.getTime(),
+      range.end.getTime(),
+      range.periodSeconds,
+      range.preset,
+    ],
+    (): OverviewData => {
+      const todayRows = estimateDaily(
+        (daily.value ?? []).filter((d) => d.date === today),
+        dashboard.prices,
+        bedrockRegion(config),
+      );
+      const now = current.data ? headline(current.data, config, dashboard.prices) : null;
+      const before = previous.data ? headline(previous.data, config, dashboard.prices) : null;
+      const managed = config.budgets.managed.map((b) => b.name);
+      const budget = budgets.data?.budgets.find((b) => managed.includes(b.name)) ?? budgets.data?.budgets[0];
+      return {
+        range: current.data?.range ?? {
+          start: range.start.toISOString(),
+          end: range.end.toISOString(),
+          preset: range.preset,
+          periodSeconds: range.periodSeconds,
+        },
+        invocations: kpi(now?.invocations ?? null, before?.invocations ?? null, "Count"),
+        errorRate: kpi(now?.errorRate ?? null, before?.errorRate ?? null, "Percent"),
+        p90LatencyMs: kpi(now?.p90LatencyMs ?? null, before?.p90LatencyMs ?? null, "Milliseconds"),
+        tokens: kpi(now?.tokens ?? null, before?.tokens ?? null, "Tokens"),
+        estimatedCostUsd: kpi(now?.estimatedCostUsd ?? null, before?.estimatedCostUsd ?? null, "USD"),
+        monthToDateUsd: costs.data?.monthToDate ?? null,
+        forecastUsd: costs.data?.forecast
+          ? Math.round((costs.data.monthToDate + costs.data.forecast.mean) * 100) / 100
+          : null,
+        budgetUsd: budget?.limit ?? null,
+        tokensToday: daily.value ? todayRows.reduce((n, r) => n + r.input + r.output, 0) : null,
+        estimatedCostTodayUsd: daily.value
+          ? Math.round(todayRows.reduce((n, r) => n + (r.estimatedUsd ?? 0), 0) * 1_000_000) / 1_000_000
+          : null,
+      };
     },
-    invocations: kpi(now?.invocations ?? null, before?.invocations ?? null, "Count"),
-    errorRate: kpi(now?.errorRate ?? null, before?.errorRate ?? null, "Percent"),
-    p90LatencyMs: kpi(now?.p90LatencyMs ?? null, before?.p90LatencyMs ?? null, "Milliseconds"),
-    tokens: kpi(now?.tokens ?? null, before?.tokens ?? null, "Tokens"),
-    estimatedCostUsd: kpi(now?.estimatedCostUsd ?? null, before?.estimatedCostUsd ?? null, "USD"),
-    monthToDateUsd: costs.data?.monthToDate ?? null,
-    forecastUsd: costs.data?.forecast
-      ? Math.round((costs.data.monthToDate + costs.data.forecast.mean) * 100) / 100
-      : null,
-    budgetUsd: budget?.limit ?? null,
-    tokensToday: daily.value ? todayRows.reduce((n, r) => n + r.input + r.output, 0) : null,
-    estimatedCostTodayUsd: daily.value
-      ? Math.round(todayRows.reduce((n, r) => n + (r.estimatedUsd ?? 0), 0) * 1_000_000) / 1_000_000
-      : null,
-  };
+  );
   const errors = [current.error, costs.error, budgets.error].filter((e) => e !== null);
   return {
     data,

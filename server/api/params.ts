@@ -20,16 +20,28 @@ export interface DataQuery {
 }
 
 const PRESET_LIST = Object.keys(PRESETS).join(", ");
+/** Own keys only: `constructor`, `__proto__`, `toString` are not presets (Object.prototype). */
+const PRESET_NAMES: ReadonlySet<string> = new Set(Object.keys(PRESETS));
+
+export function isPreset(value: string): value is Preset {
+  return PRESET_NAMES.has(value);
+}
+
+/** A query parameter by own property only (never one inherited from Object.prototype). */
+function queryValue(req: Request, name: string): unknown {
+  const query = req.query as Record<string, unknown>;
+  return Object.hasOwn(query, name) ? query[name] : undefined;
+}
 
 function single(req: Request, name: string): string | undefined {
-  const value = (req.query as Record<string, unknown>)[name];
+  const value = queryValue(req, name);
   if (value === undefined) return undefined;
   if (typeof value !== "string") throw badParameter(name, value, "give it once, as a single value");
   return value;
 }
 
 function list(req: Request, name: string): string[] {
-  const value = (req.query as Record<string, unknown>)[name];
+  const value = queryValue(req, name);
   if (value === undefined) return [];
   const raw = Array.isArray(value) ? value : [value];
   if (!raw.every((v): v is string => typeof v === "string"))
@@ -40,12 +52,23 @@ function list(req: Request, name: string): string[] {
     .filter(Boolean);
 }
 
+/** Date.parse rolls 2026-02-30 over to March 2; a day or time that does not exist is refused. */
+function calendarValid(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth;
+}
+
 function parseTime(name: string, value: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(value)) {
     throw badParameter(name, value, "give an ISO 8601 time such as 2025-06-01T12:00:00Z");
   }
   const t = Date.parse(value);
-  if (Number.isNaN(t))
+  if (Number.isNaN(t) || !calendarValid(value))
     throw badParameter(name, value, "give a valid ISO 8601 time such as 2025-06-01T12:00:00Z");
   return new Date(t);
 }
@@ -57,9 +80,9 @@ export function parseRange(req: Request, now: Date, defaultPreset: Preset = "3h"
   if (range !== undefined) {
     if (start !== undefined || end !== undefined)
       throw badParameter("range", range, "give either range or start/end, not both");
-    if (!(range in PRESETS))
+    if (!isPreset(range))
       throw badParameter("range", range, `use one of ${PRESET_LIST}, or start and end as ISO 8601 times`);
-    return { kind: "preset", preset: range as Preset };
+    return { kind: "preset", preset: range };
   }
   if (start === undefined && end === undefined) return { kind: "preset", preset: defaultPreset };
   if (start === undefined)
@@ -101,7 +124,7 @@ export function parseFormat(req: Request, csv: boolean): "json" | "csv" {
 /** Reject parameters the endpoint does not know (a typo would otherwise be silently ignored). */
 export function onlyParams(req: Request, allowed: readonly string[]): void {
   for (const name of Object.keys(req.query as Record<string, unknown>)) {
-    if (!allowed.includes(name))
+    if (!allowed.includes(name) || !Object.hasOwn(req.query, name))
       throw badParameter(
         name,
         (req.query as Record<string, unknown>)[name],

@@ -1,11 +1,13 @@
 /**
  * Security middleware: strict headers (CSP without inline script), token auth (bearer header or
- * an HttpOnly SameSite=Strict session cookie from POST /api/login) compared in constant time,
- * and a Host check against DNS rebinding when the server runs without a token on loopback.
+ * a random server-side session from POST /api/login) compared in constant time, a Host check
+ * against DNS rebinding when the server runs without a token on loopback, and a refusal of
+ * requests another site's page makes (Sec-Fetch-Site, Origin, Referer) on every API route.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { ApiError } from "./errors.ts";
+import type { SessionStore } from "./sessions.ts";
 
 export const CSP = [
   "default-src 'self'",
@@ -38,11 +40,6 @@ export function tokenMatches(candidate: string, expected: string): boolean {
   return timingSafeEqual(digest(candidate), digest(expected));
 }
 
-/** The cookie holds a value derived from the token, never the token itself. */
-export function sessionValue(token: string): string {
-  return createHash("sha256").update(`bedrock-ops-session\u0000${token}`, "utf8").digest("base64url");
-}
-
 export function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? "").split(";")) {
     const [k, ...v] = part.trim().split("=");
@@ -51,14 +48,13 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-/** Require the token on every call when one is configured. */
-export function requireToken(token: string | undefined): RequestHandler {
+/** Require the token (bearer) or a live session on every call when a token is configured. */
+export function requireToken(token: string | undefined, sessions: SessionStore): RequestHandler {
   return (req, _res, next) => {
     if (!token) return next();
     const auth = req.headers.authorization;
     if (auth?.startsWith("Bearer ") && tokenMatches(auth.slice(7).trim(), token)) return next();
-    const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (cookie && tokenMatches(cookie, sessionValue(token))) return next();
+    if (sessions.valid(readCookie(req.headers.cookie, SESSION_COOKIE))) return next();
     next(
       new ApiError(
         401,
@@ -91,3 +87,38 @@ export function loopbackHostOnly(enabled: boolean): RequestHandler {
 export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
+
+function originOf(value: string): string | null {
+  try {
+    return new URL(value).host.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Refuse what another site's page asks of this server (an `<img>`, a form, a fetch): browsers
+ * say so in Sec-Fetch-Site; older ones send an Origin or a Referer naming the other site.
+ * Tools (curl, Prometheus, the health check) send none of these and pass.
+ */
+export const sameSiteOnly: RequestHandler = (req, _res, next) => {
+  const site = req.headers["sec-fetch-site"];
+  const host = (req.headers.host ?? "").toLowerCase();
+  let foreign = false;
+  if (typeof site === "string" && site !== "") foreign = site !== "same-origin" && site !== "none";
+  else {
+    for (const header of [req.headers.origin, req.headers.referer]) {
+      if (typeof header !== "string" || header === "") continue;
+      if (header === "null" || originOf(header) !== host) foreign = true;
+      break;
+    }
+  }
+  if (!foreign) return next();
+  next(
+    new ApiError(
+      403,
+      "CrossSiteRequest",
+      "This API answers only its own page: the request came from another site (Sec-Fetch-Site/Origin). Open the dashboard itself, or call the API from a tool.",
+    ),
+  );
+};

@@ -3,8 +3,9 @@
  * sandbox mode it starts the local AWS emulator first and points the clients at it; the product
  * code path is otherwise identical to real AWS.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
 import type { Router } from "express";
 import { openRuntime } from "../aws/runtime.ts";
 import { type BenchScheduler, createBenchContext, startBenchSchedules } from "../bench/index.ts";
@@ -60,30 +61,93 @@ export function checkBind(host: string, token: string | undefined): void {
   }
 }
 
+/** A listen failure as a sentence naming the address and the fix. */
+export function listenError(err: unknown, host: string, port: number): StartError {
+  const code = (err as { code?: unknown })?.code;
+  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  if (code === "EADDRINUSE")
+    return new StartError(
+      `Port ${port} on ${host} is already in use (${where}): another bedrock-ops or another program holds it. Stop that program, or choose a free port with --port <n> (or PORT=<n>, or server.port in config.json).`,
+    );
+  if (code === "EACCES")
+    return new StartError(
+      `Not allowed to listen on ${where}: ports below 1024 need privileges. Use a port from 1024 up with --port <n>, or put a proxy in front.`,
+    );
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+    return new StartError(
+      `Cannot listen on ${where}: this machine has no address ${host}. Use --host 127.0.0.1 (or an address of this machine).`,
+    );
+  return new StartError(
+    `Cannot listen on ${where}: ${(err as Error)?.message ?? String(err)}. Choose another --host/--port.`,
+  );
+}
+
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const host = options.host ?? config.server.host;
   const port = options.port ?? config.server.port;
   checkBind(host, config.server.token);
   const dataDir = options.dataDir ?? config.server.dataDir;
-  const runtime = await openRuntime(
-    config,
-    { ...(options.now ? { now: () => options.now!().getTime() } : {}), ...options.sandbox },
-    { dataDir, seedBudgets: true },
-  );
+  // The port first: a port in use is reported at once, before the sandbox and the store start.
+  // Until the app is ready the server answers 503 (a health check retries).
+  const starting = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
+    res.end(
+      JSON.stringify({ error: { code: "Starting", message: "The server is starting; retry in a moment." } }),
+    );
+  };
+  const server = createServer(starting);
+  server.requestTimeout = 120_000;
+  server.headersTimeout = 30_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    throw listenError(err, host, port);
+  }
+  const closeServer = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  let runtime: Awaited<ReturnType<typeof openRuntime>>;
+  try {
+    runtime = await openRuntime(
+      config,
+      { ...(options.now ? { now: () => options.now!().getTime() } : {}), ...options.sandbox },
+      { dataDir, seedBudgets: true },
+    );
+  } catch (err) {
+    await closeServer();
+    if (config.mode !== "sandbox") throw err;
+    throw new StartError(
+      `The built-in AWS sandbox could not start (${(err as Error)?.message ?? String(err)}). Its state lives under ${resolve(dataDir, "sandbox")}: check that this folder is writable, or move it away, or set server.dataDir to another folder; with a config.json, "mode": "aws" reads your real account instead.`,
+    );
+  }
   const { clients, sandbox } = runtime;
   const mode = sandbox ? "sandbox" : "aws";
-  const db = openDatabase(dataDir);
+  let db: Db;
   // Benchmarks: their API under /api/bench and the cron schedules of config.bench.schedules.
   let scheduler: BenchScheduler;
   try {
-    scheduler = startBenchSchedules(
-      createBenchContext(config, clients, db),
-      options.log,
-      options.now ? { now: options.now } : {},
-    );
+    db = openDatabase(dataDir);
+    try {
+      scheduler = startBenchSchedules(
+        createBenchContext(config, clients, db),
+        options.log,
+        options.now ? { now: options.now } : {},
+      );
+    } catch (err) {
+      db.close();
+      throw err;
+    }
   } catch (err) {
-    db.close();
     await runtime.close();
+    await closeServer();
     throw err;
   }
   const extra =
@@ -98,20 +162,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const server = createServer(app);
-  server.requestTimeout = 120_000;
-  server.headersTimeout = 30_000;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => resolve());
-    });
-  } catch (err) {
-    await scheduler.stop();
-    db.close();
-    await runtime.close();
-    throw err;
-  }
+  server.off("request", starting);
+  server.on("request", app);
   const bound = (server.address() as AddressInfo).port;
   const shown = host.includes(":") ? `[${host}]` : host;
   let closed = false;
@@ -124,10 +176,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     async close() {
       if (closed) return;
       closed = true;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer();
       await scheduler.stop();
       db.close();
       await runtime.close();

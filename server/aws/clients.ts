@@ -10,6 +10,7 @@ import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import { NodeHttp2Handler, NodeHttpHandler } from "@smithy/node-http-handler";
 import type { Config } from "../config.ts";
 
 /** Cost Explorer and Budgets are global services served from us-east-1. */
@@ -22,7 +23,15 @@ export interface ClientSettings {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
   maxAttempts: number;
   retryMode: "standard" | "adaptive";
+  /** TCP/TLS connection set-up limit (ms) for every call. */
+  connectTimeoutMs?: number;
+  /** Limit (ms) for one request once connected; for HTTP/2 streams, the longest silence. */
+  requestTimeoutMs?: number;
 }
+
+/** Defaults when the settings do not say: an endpoint that never answers must not hang a panel. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
 
 export interface ClientOptions {
   region?: string;
@@ -49,6 +58,7 @@ interface BaseClientConfig {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   maxAttempts: number;
   retryMode: string;
+  requestHandler: NodeHttpHandler;
 }
 
 interface Destroyable {
@@ -67,18 +77,31 @@ export function settingsFromConfig(
     credentials,
     maxAttempts: config.aws.maxAttempts,
     retryMode: config.aws.retryMode,
+    connectTimeoutMs: config.aws.connectTimeoutMs,
+    requestTimeoutMs: config.aws.requestTimeoutMs,
   };
 }
 
 /** Build a lazily-populated client factory; one client per (service, region, attempts). */
 export function createAwsClients(settings: ClientSettings): AwsClients {
   const cache = new Map<string, Destroyable>();
+  const connectionTimeout = settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const requestTimeout = settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  /** HTTP/1.1 clients: connect and request limits, a breach thrown as TimeoutError (then retried). */
+  const httpHandler = () =>
+    new NodeHttpHandler({
+      connectionTimeout,
+      requestTimeout,
+      throwOnRequestTimeout: true,
+      socketTimeout: requestTimeout,
+    });
 
   function base(options: ClientOptions = {}, fixedRegion?: string): BaseClientConfig {
     const cfg: BaseClientConfig = {
       region: fixedRegion ?? options.region ?? settings.region,
       maxAttempts: options.maxAttempts ?? settings.maxAttempts,
       retryMode: settings.retryMode,
+      requestHandler: httpHandler(),
     };
     if (settings.endpoint) cfg.endpoint = settings.endpoint;
     if (settings.profile) cfg.profile = settings.profile;
@@ -107,7 +130,18 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
     logs: (o = {}) => memo("logs", o, (c) => new CloudWatchLogsClient(c)),
     costExplorer: (o = {}) => memo("ce", o, (c) => new CostExplorerClient(c), BILLING_REGION),
     budgets: (o = {}) => memo("budgets", o, (c) => new BudgetsClient(c), BILLING_REGION),
-    bedrock: (o = {}) => memo("bedrock", o, (c) => new BedrockRuntimeClient(c)),
+    // Bedrock Runtime speaks HTTP/2: its handler limits the silence of each stream and of the
+    // session (a connection that never answers fails after requestTimeout).
+    bedrock: (o = {}) =>
+      memo(
+        "bedrock",
+        o,
+        ({ requestHandler: _http1, ...c }) =>
+          new BedrockRuntimeClient({
+            ...c,
+            requestHandler: new NodeHttp2Handler({ requestTimeout, sessionTimeout: requestTimeout }),
+          }),
+      ),
     sts: (o = {}) => memo("sts", o, (c) => new STSClient(c)),
     sns: (o = {}) => memo("sns", o, (c) => new SNSClient(c)),
     destroy() {

@@ -1,5 +1,6 @@
 /** Export a run: JSON (the run detail plus every request) and CSV (one line per request). */
 import type { BenchRunDetail } from "../api/contract.ts";
+import { csvCell } from "../api/csv.ts";
 import type { RequestRow } from "./types.ts";
 
 export interface RunExport {
@@ -38,11 +39,9 @@ const COLUMNS: Array<keyof RequestRow> = [
   "errorMessage",
 ];
 
-/** RFC 4180 quoting: fields with a comma, quote or newline are quoted, quotes doubled. */
+/** RFC 4180 quoting, and text that a spreadsheet would run as a formula neutralised (see csvCell). */
 function cell(value: RequestRow[keyof RequestRow]): string {
-  if (value === null || value === undefined) return "";
-  const text = Array.isArray(value) ? value.join("; ") : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return csvCell(value as string | number | boolean | null | undefined | readonly string[]);
 }
 
 export function exportCsv(requests: readonly RequestRow[]): string {

@@ -2,10 +2,13 @@
  * Public surface of the benchmark runner. `serve` calls startBenchSchedules() after opening the
  * database and stops it on shutdown; the API mounts createBenchRouter (server/api/routes/bench.ts).
  */
-import { ConfigError } from "../config.ts";
+import { bedrockRegion, ConfigError } from "../config.ts";
+import { PriceBook } from "../pricing/prices.ts";
+import { estimateRunCost } from "./cost.ts";
+import { scheduleCostProblem } from "./cost-guard.ts";
 import type { BenchScheduler } from "./schedule.ts";
 import { createBenchScheduler, scheduleProblems } from "./schedule.ts";
-import { type BenchContext, runSuite } from "./service.ts";
+import { type BenchContext, ModelSelectionError, priceLookup, resolveModels, runSuite } from "./service.ts";
 import { loadSuite, SuiteError, suiteDirs } from "./suite.ts";
 
 export { exportCsv, exportJson } from "./export.ts";
@@ -30,10 +33,24 @@ export function startBenchSchedules(
   const problems = scheduleProblems(schedules);
   schedules.forEach((s, i) => {
     try {
-      loadSuite(s.suite, suiteDirs(ctx.config.bench.suitesDir));
+      const loaded = loadSuite(s.suite, suiteDirs(ctx.config.bench.suitesDir));
+      // Nobody is at a terminal when a schedule fires: its cost is accepted in config or refused here.
+      if (ctx.config.mode !== "sandbox") {
+        const estimate = estimateRunCost(
+          loaded.suite,
+          resolveModels(ctx.config, s.models),
+          s.repetitions ?? loaded.suite.repetitions,
+          bedrockRegion(ctx.config),
+          priceLookup(PriceBook.fromConfig(ctx.config)),
+        );
+        const problem = scheduleCostProblem(i, estimate.maxUsd, s.maxCostUsd, ctx.config.bench.maxCostUsd);
+        if (problem) problems.push(problem);
+      }
     } catch (err) {
-      if (!(err instanceof SuiteError)) throw err;
-      problems.push(`bench.schedules[${i}].suite: ${err.problems.join("; ")}`);
+      if (err instanceof ModelSelectionError) problems.push(`bench.schedules[${i}].models: ${err.message}`);
+      else if (err instanceof SuiteError)
+        problems.push(`bench.schedules[${i}].suite: ${err.problems.join("; ")}`);
+      else throw err;
     }
   });
   if (problems.length > 0) throw new ConfigError(problems, ctx.config.source);

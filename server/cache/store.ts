@@ -48,6 +48,17 @@ export class CacheStore {
     return this.db.prepare("DELETE FROM cache_entries WHERE fetched_at < ?").run(olderThan).changes;
   }
 
+  /** Keep the newest entries whose serialised values total at most `maxBytes`; drop the rest. */
+  pruneToBytes(maxBytes: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM cache_entries WHERE key IN (
+           SELECT key FROM (SELECT key, SUM(length(value)) OVER (ORDER BY fetched_at DESC, key) AS total FROM cache_entries)
+           WHERE total > ?)`,
+      )
+      .run(maxBytes).changes;
+  }
+
   addSpend(day: string, api: string, count: number, usd: number): void {
     this.db
       .prepare(

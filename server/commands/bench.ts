@@ -3,8 +3,10 @@
  * is no config.json), with a cost estimate first, progress on stderr and a summary at the end.
  */
 import { writeFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
 import { openRuntime } from "../aws/runtime.ts";
 import { estimateRunCost } from "../bench/cost.ts";
+import { costDecision } from "../bench/cost-guard.ts";
 import { exportCsv, exportJson } from "../bench/export.ts";
 import { checkQuotas, type ModelQuota } from "../bench/quota.ts";
 import { formatEstimate, formatSummary } from "../bench/report.ts";
@@ -61,6 +63,18 @@ function parseMode(options: ParsedOptions): BenchMode {
   if (mode !== "stream" && mode !== "converse")
     throw new UsageError(`--mode: got ${JSON.stringify(mode)}; use stream or converse`);
   return mode;
+}
+
+/** At a terminal, ask before a run above the ceiling; without one (CI, cron, a pipe) the answer is no. */
+async function confirmAtTerminal(io: CommandIO, reason: string): Promise<boolean> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: io.stderr });
+  try {
+    const answer = await rl.question(`Warning: ${reason}\nStart anyway? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
 }
 
 export const command: CommandSpec = {
@@ -148,7 +162,11 @@ export const command: CommandSpec = {
       value: "<usd>",
       description: "refuse to start when the worst-case estimate is above this (unless --yes)",
     },
-    { name: "yes", type: "boolean", description: "start even when the estimate is above --max-cost" },
+    {
+      name: "yes",
+      type: "boolean",
+      description: "start even when the estimate is above --max-cost (or bench.maxCostUsd, default $1)",
+    },
     {
       name: "export",
       type: "string",
@@ -228,10 +246,16 @@ async function bench(options: ParsedOptions, io: CommandIO): Promise<number> {
     else out.write("Dry run: nothing was sent.\n");
     return 0;
   }
-  if (maxCost !== undefined && estimate.maxUsd > maxCost && options.yes !== true) {
-    io.stderr.write(
-      `bedrock-ops bench: refused. The worst-case estimate $${estimate.maxUsd.toFixed(4)} is above --max-cost $${maxCost}. Lower --repetitions, choose fewer --models, or add --yes to accept.\n`,
-    );
+  const decision = costDecision({
+    estimateUsd: estimate.maxUsd,
+    unpriced: estimate.unpriced,
+    maxCost,
+    ceiling: config.bench.maxCostUsd,
+    yes: options.yes === true,
+    billed: config.mode !== "sandbox",
+  });
+  if (!decision.go && !(await confirmAtTerminal(io, decision.reason))) {
+    io.stderr.write(`bedrock-ops bench: refused. ${decision.reason}\n`);
     return 3;
   }
 

@@ -1,4 +1,5 @@
 /** `bedrock-ops serve`: the dashboard server (with the in-process sandbox when there is no config.json). */
+import { installProcessGuard } from "../api/guard.ts";
 import { startServer } from "../api/server.ts";
 import { loadConfig } from "../config.ts";
 import { CONFIG_OPTION, type CommandSpec } from "./types.ts";
@@ -51,11 +52,13 @@ export const command: CommandSpec = {
       overrides,
     });
     let running: Awaited<ReturnType<typeof startServer>>;
+    const removeGuard = installProcessGuard((line) => io.stderr.write(`${line}\n`));
     try {
       running = await startServer(config, {
         log: (line) => io.stderr.write(`${line}\n`),
       });
     } catch (err) {
+      removeGuard();
       io.stderr.write(`bedrock-ops serve: ${(err as Error).message}\n`);
       return 2;
     }
@@ -77,6 +80,7 @@ export const command: CommandSpec = {
       else io.interrupted.addEventListener("abort", () => resolve(), { once: true });
     });
     await running.close();
+    removeGuard();
     io.stdout.write("Stopped.\n");
     return 0;
   },

@@ -92,8 +92,17 @@ export class BudgetsSource {
     const wanted = this.names?.length
       ? budgets.filter((b) => this.names!.includes(b.BudgetName ?? ""))
       : budgets;
+    // One budget whose notifications cannot be read keeps its figures and says why; it never
+    // empties the panel for the others.
     return Promise.all(
-      wanted.map(async (b) => toView(b, await this.notifications(accountId, b.BudgetName ?? ""))),
+      wanted.map(async (b) => {
+        try {
+          return toView(b, await this.notifications(accountId, b.BudgetName ?? ""));
+        } catch (err) {
+          const reason = err instanceof SourceError ? err.message : "the notifications could not be read";
+          return { ...toView(b, []), thresholdsError: reason };
+        }
+      }),
     );
   }
 

@@ -78,8 +78,22 @@ export function toSourceError(operation: string, err: unknown): SourceError {
       },
     );
   }
-  const detail = raw && raw !== name ? `: ${raw.slice(0, 300)}` : "";
+  const cleaned = sdkInternalsRemoved(raw);
+  const detail = cleaned && cleaned !== name ? `: ${cleaned.slice(0, 300)}` : "";
   return new SourceError(operation, name, `${operation} failed (${name})${detail}`, { cause: err });
+}
+
+/**
+ * SDK messages sometimes address the developer ("Deserialization error: to see the raw response,
+ * inspect the hidden field {error}.$response on this object."); the page shows what happened only.
+ */
+export function sdkInternalsRemoved(message: string): string {
+  return message
+    .replace(/:?\s*to see the raw response,.*?\$response[^.]*\./gi, ".")
+    .replace(/[^.]*\{error\}\.\$(response|metadata)[^.]*\.?/gi, "")
+    .replace(/\$(response|metadata)\b/g, "response")
+    .replace(/\s+\./g, ".")
+    .trim();
 }
 
 /** Run one SDK call, wrapping any failure in a SourceError naming the operation. */

@@ -11,6 +11,7 @@ import { PassThrough } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import express from "express";
 import type { BenchModelDetail, BenchRunDetail, BenchRunSummary } from "../../server/api/contract.ts";
+import { errorHandler } from "../../server/api/errors.ts";
 import { createBenchRouter } from "../../server/api/routes/bench.ts";
 import { main } from "../../server/cli.ts";
 import { openDatabase } from "../../server/store/db.ts";
@@ -130,6 +131,7 @@ describe("bench command and API", () => {
     before(async () => {
       const app = express();
       app.use("/api", createBenchRouter({ db: openDatabase(join(dir, "data")) }));
+      app.use(errorHandler(() => undefined));
       const server = app.listen(0, "127.0.0.1");
       await new Promise((resolve) => server.once("listening", resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;

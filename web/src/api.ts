@@ -36,7 +36,9 @@ function isPanel(value: unknown): value is Panel<unknown> {
 export async function getPanel<T>(path: string, query: string): Promise<Panel<T>> {
   const url = query ? `${path}?${query}` : path;
   try {
-    const res = await fetch(url, { headers: headers(), credentials: "same-origin" });
+    // Revalidate: the browser keeps the last body and sends If-None-Match; an unchanged panel
+    // comes back as a 304 of a few hundred bytes (the server sends ETag and no-cache).
+    const res = await fetch(url, { headers: headers(), credentials: "same-origin", cache: "no-cache" });
     if (res.status === 401) throw new AuthRequiredError();
     if (!res.ok) return { data: null, asOf: null, stale: true, error: await errorOf(res) };
     const body = (await res.json()) as unknown;
@@ -79,13 +81,18 @@ export async function requestRefresh(panel: string, query: string): Promise<stri
   }
 }
 
+/** POST /api/logout: the server revokes the session and clears its cookie. */
+export async function logout(): Promise<void> {
+  await fetch("/api/logout", { method: "POST", headers: headers(), credentials: "same-origin" });
+}
+
 /** POST /api/login {token}; on success the server sets its HttpOnly session cookie. */
 export async function login(token: string): Promise<{ ok: true } | { ok: false; message: string }> {
   const res = await fetch("/api/login", {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     credentials: "same-origin",
-    body: JSON.stringify({ token }),
+    body: JSON.stringify({ token: token.trim() }),
   });
   if (!res.ok) return { ok: false, message: (await errorOf(res)).message };
   return { ok: true };

@@ -10,7 +10,9 @@ import { exportCsv, exportJson } from "../../bench/export.ts";
 import type { BenchScheduler } from "../../bench/schedule.ts";
 import { BenchStore } from "../../bench/store.ts";
 import type { Db } from "../../store/db.ts";
-import type { ApiErrorBody, BenchSchedulesData } from "../contract.ts";
+import type { BenchSchedulesData } from "../contract.ts";
+import { ApiError } from "../errors.ts";
+import { onlyParams } from "../params.ts";
 
 export interface BenchRouterDeps {
   db: Db;
@@ -18,9 +20,9 @@ export interface BenchRouterDeps {
   scheduler?: BenchScheduler | undefined;
 }
 
-function fail(res: Response, status: number, code: string, message: string): void {
-  const body: ApiErrorBody = { error: { code, message } };
-  res.status(status).json(body);
+/** Every refusal goes through the app's one error mapper (server/api/errors.ts). */
+function fail(_res: Response, status: number, code: string, message: string): never {
+  throw new ApiError(status, code, message);
 }
 
 const RUN_ID = /^[0-9A-Za-z-]{1,64}$/;
@@ -31,6 +33,7 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
   const router = Router();
 
   router.get("/bench/runs", (req: Request, res: Response) => {
+    onlyParams(req, ["suite", "limit"]);
     const suite = typeof req.query.suite === "string" ? req.query.suite : undefined;
     const limitText = typeof req.query.limit === "string" ? req.query.limit : "50";
     if (suite !== undefined && !SUITE.test(suite)) {
@@ -52,6 +55,7 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
   });
 
   router.get("/bench/runs/:id", (req: Request, res: Response) => {
+    onlyParams(req, []);
     const id = String(req.params.id);
     const run = RUN_ID.test(id) ? store.getRun(id) : null;
     if (!run) {
@@ -62,6 +66,7 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
   });
 
   router.get("/bench/runs/:id/export", (req: Request, res: Response) => {
+    onlyParams(req, ["format"]);
     const id = String(req.params.id);
     const format = typeof req.query.format === "string" ? req.query.format : "json";
     const run = RUN_ID.test(id) ? store.getRun(id) : null;
@@ -79,7 +84,8 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
     else res.type("application/json").send(exportJson(run, rows));
   });
 
-  router.get("/bench/schedules", (_req: Request, res: Response) => {
+  router.get("/bench/schedules", (req: Request, res: Response) => {
+    onlyParams(req, []);
     const empty: BenchSchedulesData = { schedules: [], missed: [] };
     res.json(deps.scheduler ? deps.scheduler.status() : empty);
   });

@@ -1,10 +1,12 @@
 /** GET /api/overview, /api/metrics, /api/logs, /api/costs, /api/budgets, /api/usage: parse, call the dashboard, respond. */
-import { type Response, Router } from "express";
+import { type Request, type Response, Router } from "express";
 import type { SpendLedger } from "../../cache/spend.ts";
 import type { Config } from "../../config.ts";
 import type { Panel, UsageData } from "../contract.ts";
 import { budgetsCsv, costsCsv, logsCsv, metricsCsv, usageCsv } from "../csv.ts";
 import type { Dashboard } from "../dashboard.ts";
+import { type PanelEncoder, sendEncoded } from "../encode.ts";
+import { ApiError } from "../errors.ts";
 import { overview } from "../overview.ts";
 import { onlyParams, parseDataQuery, parseFormat } from "../params.ts";
 
@@ -13,29 +15,7 @@ export interface DataRouteDeps {
   dashboard: Dashboard;
   spend: SpendLedger;
   now: () => Date;
-}
-
-function send<T>(
-  res: Response,
-  panel: Panel<T>,
-  format: "json" | "csv",
-  csv: (data: T) => string,
-  name: string,
-): void {
-  res.setHeader("Cache-Control", "no-store");
-  if (format === "csv") {
-    if (!panel.data) {
-      res.status(503).json({
-        error: { code: panel.error?.code ?? "NoData", message: panel.error?.message ?? "No data yet." },
-      });
-      return;
-    }
-    res.setHeader("Content-Type", "text/csv; charset=utf-8");
-    res.setHeader("Content-Disposition", `attachment; filename="bedrock-ops-${name}.csv"`);
-    res.send(csv(panel.data));
-    return;
-  }
-  res.json(panel);
+  encoder: PanelEncoder;
 }
 
 export function usagePanel(spend: SpendLedger, now: Date): Panel<UsageData> {
@@ -43,32 +23,52 @@ export function usagePanel(spend: SpendLedger, now: Date): Panel<UsageData> {
 }
 
 export function dataRoutes(deps: DataRouteDeps): Router {
-  const { config, dashboard } = deps;
+  const { config, dashboard, encoder } = deps;
+
+  function send<T>(
+    req: Request,
+    res: Response,
+    panel: Panel<T>,
+    format: "json" | "csv",
+    csv: (data: T) => string,
+    name: string,
+  ): void {
+    if (format === "csv") {
+      res.setHeader("Cache-Control", "no-store");
+      if (!panel.data)
+        throw new ApiError(503, panel.error?.code ?? "NoData", panel.error?.message ?? "No data yet.");
+      res.setHeader("Content-Type", "text/csv; charset=utf-8");
+      res.setHeader("Content-Disposition", `attachment; filename="bedrock-ops-${name}.csv"`);
+      res.send(csv(panel.data));
+      return;
+    }
+    sendEncoded(req, res, encoder.encode({ ...panel }));
+  }
+
   const router = Router();
   router.get("/overview", async (req, res) => {
     const q = parseDataQuery(req, config, deps.now(), false);
-    res.setHeader("Cache-Control", "no-store");
-    res.json(await overview(dashboard, config, q));
+    sendEncoded(req, res, encoder.encode({ ...(await overview(dashboard, config, q)) }));
   });
   router.get("/metrics", async (req, res) => {
     const q = parseDataQuery(req, config, deps.now(), true);
-    send(res, await dashboard.metrics(q), q.format, metricsCsv, "metrics");
+    send(req, res, await dashboard.metrics(q), q.format, metricsCsv, "metrics");
   });
   router.get("/logs", async (req, res) => {
     const q = parseDataQuery(req, config, deps.now(), true);
-    send(res, await dashboard.logsPanel(q), q.format, logsCsv, "logs");
+    send(req, res, await dashboard.logsPanel(q), q.format, logsCsv, "logs");
   });
   router.get("/costs", async (req, res) => {
     const q = parseDataQuery(req, config, deps.now(), true);
-    send(res, await dashboard.costsPanel(q), q.format, costsCsv, "costs");
+    send(req, res, await dashboard.costsPanel(q), q.format, costsCsv, "costs");
   });
   router.get("/budgets", async (req, res) => {
     onlyParams(req, ["format"]);
-    send(res, await dashboard.budgetsPanel(), parseFormat(req, true), budgetsCsv, "budgets");
+    send(req, res, await dashboard.budgetsPanel(), parseFormat(req, true), budgetsCsv, "budgets");
   });
   router.get("/usage", (req, res) => {
     onlyParams(req, ["format"]);
-    send(res, usagePanel(deps.spend, deps.now()), parseFormat(req, true), usageCsv, "usage");
+    send(req, res, usagePanel(deps.spend, deps.now()), parseFormat(req, true), usageCsv, "usage");
   });
   return router;
 }

@@ -6,6 +6,7 @@ import { costOf } from "../../pricing/prices.ts";
 import type { Series } from "../contract.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { headline } from "../overview.ts";
+import { onlyParams } from "../params.ts";
 
 type Labels = Record<string, string>;
 
@@ -39,7 +40,8 @@ const sum = (s: Series | undefined) => (s?.points ?? []).reduce((n, [, v]) => n 
 
 export function prometheusRoute(deps: { config: Config; dashboard: Dashboard; spend: SpendLedger }): Router {
   const router = Router();
-  router.get("/", async (_req, res) => {
+  router.get("/", async (req, res) => {
+    onlyParams(req, []);
     const q = { range: { kind: "preset" as const, preset: "24h" as const }, functions: [], models: [] };
     const [metrics, costs, budgets] = await Promise.all([
       deps.dashboard.metrics(q),
