@@ -26,11 +26,25 @@ describe("PriceBook", () => {
     assert.equal(book.price("eu.amazon.nova-lite-v1:0", "us-east-1")!.output, 0.24);
   });
 
-  test("Claude 3 and Llama 3 are priced; an unknown model is not; an unlisted region falls back and says so", () => {
+  test("Claude 3 and Llama 3 are priced; an unknown model is not; a Region without a table is unpriced, never US", () => {
     assert.equal(book.price("anthropic.claude-3-haiku-20240307-v1:0", "us-west-2")!.output, 1.25);
     assert.equal(book.price("meta.llama3-70b-instruct-v1:0", "us-east-1")!.input, 2.65);
     assert.equal(book.price("mistral.mistral-large-2402-v1:0", "us-east-1"), null);
-    assert.equal(book.price("amazon.nova-lite-v1:0", "eu-west-1")!.regionFallback, true);
+    assert.equal(book.price("amazon.nova-lite-v1:0", "ap-south-2"), null);
+    assert.deepEqual(book.lookup("amazon.nova-lite-v1:0", "ap-south-2"), {
+      ok: false,
+      reason: "no price table for Region ap-south-2",
+    });
+    assert.equal(book.price("amazon.nova-lite-v1:0", "eu-west-1")!.input, 0.069);
+  });
+
+  test("tiers and routing: batch halves, priority 175 %, Claude 4.5 regional +10 % over global", () => {
+    assert.equal(book.price("amazon.nova-lite-v1:0", "us-east-1", { tier: "batch" })!.output, 0.12);
+    assert.equal(book.price("amazon.nova-pro-v1:0", "us-east-1", { tier: "priority" })!.input, 1.4);
+    const haiku = "anthropic.claude-haiku-4-5-20251001-v1:0";
+    assert.equal(book.price(`global.${haiku}`, "us-east-1", { routing: "global" })!.input, 1);
+    assert.equal(book.price(`us.${haiku}`, "us-east-1")!.output, 5.5);
+    assert.equal(book.price("amazon.nova-micro-v1:0", "us-east-1", { tier: "latency-optimized" }), null);
   });
 
   test("config overrides win, by model ID or family", () => {
@@ -71,7 +85,7 @@ describe("reconcile", () => {
       { date: "2026-11-15", family: "nova-lite", amountUsd: 0.1 },
       { date: "2026-11-15", family: "nova-lite", amountUsd: 0.2 },
       { date: "2026-11-15", family: "nova-pro", amountUsd: 0.3 },
-      { date: "2026-11-15", family: "claude-3-haiku", amountUsd: 0.5 },
+      { date: "2026-11-15", family: "claude-haiku-3", amountUsd: 0.5 },
     ],
     today,
   );
@@ -115,9 +129,9 @@ describe("reconcile", () => {
 
   test("a model without a price is flagged, and billed usage without metrics is named", () => {
     assert.equal(row("2026-11-15", "mistral-large-2402").cause, CAUSES.unpriced);
-    assert.deepEqual(row("2026-11-15", "claude-3-haiku"), {
+    assert.deepEqual(row("2026-11-15", "claude-haiku-3"), {
       date: "2026-11-15",
-      model: "claude-3-haiku",
+      model: "claude-haiku-3",
       estimatedUsd: 0,
       billedUsd: 0.5,
       gapUsd: 0.5,

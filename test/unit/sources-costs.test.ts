@@ -136,31 +136,25 @@ describe("CostsSource", () => {
     assert.equal(firstOfNextMonth("2026-12-31"), "2027-01-01");
   });
 
-  test("AWS's Bedrock usage-type patterns parse into a family and a token kind", () => {
-    assert.deepEqual(parseUsageType("USE1-NovaLite-input-tokens"), {
-      region: "USE1",
+  test("AWS's Bedrock usage-type patterns parse into a family, a token kind and a Region", () => {
+    const pick = (u: string) => {
+      const p = parseUsageType(u);
+      return p && { region: p.region, family: p.family, kind: p.kind };
+    };
+    assert.deepEqual(pick("USE1-NovaLite-input-tokens"), {
+      region: "us-east-1",
       family: "nova-lite",
       kind: "input",
     });
-    assert.deepEqual(parseUsageType("USW2-Claude3Haiku-output-tokens"), {
-      region: "USW2",
-      family: "claude-3-haiku",
+    assert.deepEqual(pick("USW2-Claude3Haiku-output-tokens"), {
+      region: "us-west-2",
+      family: "claude-haiku-3",
       kind: "output",
     });
-    assert.deepEqual(parseUsageType("USE1-NovaMicro-cache-read-input-token-count"), {
-      region: "USE1",
-      family: "nova-micro",
-      kind: "cacheRead",
-    });
-    assert.deepEqual(parseUsageType("EUC1-NovaPro-cache-write-input-token-count"), {
-      region: "EUC1",
+    assert.deepEqual(pick("EUC1-NovaPro-cache-write-input-token-count"), {
+      region: "eu-central-1",
       family: "nova-pro",
       kind: "cacheWrite",
-    });
-    assert.deepEqual(parseUsageType("USE1-NovaPremier-output-tokens-cross-region"), {
-      region: "USE1",
-      family: "nova-premier",
-      kind: "output",
     });
     assert.equal(parseUsageType("USE1-DataTransfer-Out-Bytes"), null);
   });
@@ -168,7 +162,7 @@ describe("CostsSource", () => {
   test("model IDs, with or without an inference-profile prefix, map to the same family", () => {
     assert.equal(familyFromModelId("us.amazon.nova-lite-v1:0"), "nova-lite");
     assert.equal(familyFromModelId("eu.amazon.nova-micro-v1:0"), "nova-micro");
-    assert.equal(familyFromModelId("anthropic.claude-3-haiku-20240307-v1:0"), "claude-3-haiku");
+    assert.equal(familyFromModelId("anthropic.claude-3-haiku-20240307-v1:0"), "claude-haiku-3");
     assert.equal(familyFromModelId("meta.llama3-70b-instruct-v1:0"), "llama3-70b");
     assert.equal(baseModelId("apac.amazon.nova-pro-v1:0"), "amazon.nova-pro-v1:0");
   });
