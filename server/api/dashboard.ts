@@ -6,11 +6,11 @@
 import type { AwsClients } from "../aws/clients.ts";
 import { cacheKey } from "../cache/keys.ts";
 import type { CachedError, CacheResult, SwrCache } from "../cache/swr-cache.ts";
-import { bedrockRegion, type Config } from "../config.ts";
+import type { Config } from "../config.ts";
 import { PriceBook } from "../pricing/prices.ts";
-import { type DailyTokens, estimateDaily, reconcile } from "../pricing/reconcile.ts";
+import type { DailyTokens } from "../pricing/reconcile.ts";
 import { AccountId, BudgetsSource } from "../sources/budgets.ts";
-import { type CostsResult, CostsSource, type CostWindow } from "../sources/costs.ts";
+import type { CostWindow } from "../sources/costs.ts";
 import { SourceError } from "../sources/errors.ts";
 import { LOGS_QUERY_CONCURRENCY, LogsSource } from "../sources/logs.ts";
 import { QueryQueue } from "../sources/logs-insights.ts";
@@ -18,6 +18,7 @@ import { fetchedRange, fetchMetrics } from "../sources/metrics.ts";
 import { addDays, explicitRange, isoDay, presetRange, type TimeRange } from "../sources/range.ts";
 import { fetchDailyTokens } from "../sources/tokens.ts";
 import type { BudgetsData, CostsData, LogsData, MetricsData, Panel } from "./contract.ts";
+import { CostsPanel } from "./costs-panel.ts";
 import type { DataQuery, RangeQuery } from "./params.ts";
 
 /** How long the per-day token counts (the cost estimate's input) stay fresh. */
@@ -62,14 +63,21 @@ function rangeKey(range: RangeQuery): Record<string, string> {
 export class Dashboard {
   readonly prices: PriceBook;
   private readonly logs: LogsSource;
-  private readonly costs: CostsSource;
+  private readonly costs: CostsPanel;
   private readonly budgets: BudgetsSource;
 
   constructor(private readonly deps: DashboardDeps) {
     const { config, clients } = deps;
     this.prices = PriceBook.fromConfig(config);
     this.logs = new LogsSource(clients, config, deps.logsQueue ?? new QueryQueue(LOGS_QUERY_CONCURRENCY));
-    this.costs = new CostsSource(clients.costExplorer(), config.costs.services);
+    this.costs = new CostsPanel({
+      config,
+      clients,
+      cache: deps.cache,
+      prices: this.prices,
+      now: deps.now,
+      dailyTokens: (window, force) => this.dailyTokens(window, [], force),
+    });
     const names = config.budgets.names ?? undefined;
     this.budgets = new BudgetsSource(
       clients.budgets(),
@@ -166,34 +174,7 @@ export class Dashboard {
 
   async costsPanel(q: Pick<DataQuery, "range" | "models">, force = false): Promise<Panel<CostsData>> {
     const window = this.costWindow(q.range);
-    const today = isoDay(this.deps.now());
-    const ceKey = cacheKey("costs", { ...window, today, services: [...this.deps.config.costs.services] });
-    const [ce, tokens] = await Promise.all([
-      this.deps.cache.get<CostsResult>(ceKey, this.ttl("costs"), () => this.costs.fetch(window, today), {
-        force,
-      }),
-      this.dailyTokens(window, q.models, force),
-    ]);
-    const panel = toPanel(ce);
-    if (!ce.value) return { ...panel, data: null };
-    const estimates = estimateDaily(tokens.value ?? [], this.prices, bedrockRegion(this.deps.config));
-    const billed = ce.value.usage.map((u) => ({ date: u.date, family: u.family, amountUsd: u.amountUsd }));
-    const range = this.resolve(q.range);
-    const data: CostsData = {
-      range: {
-        start: `${window.start}T00:00:00.000Z`,
-        end: `${window.end}T00:00:00.000Z`,
-        preset: range.preset,
-        periodSeconds: 86_400,
-      },
-      byService: ce.value.byService,
-      bedrockByModel: ce.value.bedrockByModel,
-      monthToDate: ce.value.monthToDate,
-      forecast: ce.value.forecast,
-      reconciliation: tokens.value ? reconcile(estimates, billed, today) : [],
-      currency: "USD",
-    };
-    return { ...panel, data, stale: panel.stale || tokens.stale, error: panel.error ?? tokens.error };
+    return this.costs.panel(window, isoDay(this.deps.now()), this.resolve(q.range).preset, force);
   }
 
   /** CloudWatch token counts per model per day (the estimate's input), cached like the metrics. */

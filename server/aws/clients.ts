@@ -2,6 +2,7 @@
  * The only place that constructs AWS SDK clients. Everything else receives them injected.
  * Real AWS and the sandbox differ only by `endpoint` and `credentials`.
  */
+import { BedrockClient } from "@aws-sdk/client-bedrock";
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { BudgetsClient } from "@aws-sdk/client-budgets";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
@@ -36,6 +37,8 @@ export interface AwsClients {
   costExplorer(options?: ClientOptions): CostExplorerClient;
   budgets(options?: ClientOptions): BudgetsClient;
   bedrock(options?: ClientOptions): BedrockRuntimeClient;
+  /** The Bedrock control plane (GetInferenceProfile, ListInferenceProfiles). */
+  bedrockControl(options?: ClientOptions): BedrockClient;
   sts(options?: ClientOptions): STSClient;
   destroy(): void;
 }
@@ -106,6 +109,7 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
     costExplorer: (o = {}) => memo("ce", o, (c) => new CostExplorerClient(c), BILLING_REGION),
     budgets: (o = {}) => memo("budgets", o, (c) => new BudgetsClient(c), BILLING_REGION),
     bedrock: (o = {}) => memo("bedrock", o, (c) => new BedrockRuntimeClient(c)),
+    bedrockControl: (o = {}) => memo("bedrock-control", o, (c) => new BedrockClient(c)),
     sts: (o = {}) => memo("sts", o, (c) => new STSClient(c)),
     destroy() {
       for (const client of cache.values()) client.destroy();
