@@ -216,10 +216,12 @@ export const configSchema = z
     sandbox: z
       .object({
         seed: z.number().int().default(42),
+        /** How the sandbox account bills: "realistic" (a 2026 account) or "simple" (Nova on demand only). */
+        scenario: z.enum(["simple", "realistic"]).default("realistic"),
         faults: z.array(faultSchema).default([]),
       })
       .strict()
-      .default({ seed: 42, faults: [] }),
+      .default({ seed: 42, scenario: "realistic", faults: [] }),
   })
   .strict();
 
