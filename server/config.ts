@@ -22,11 +22,17 @@ const region = z.string().regex(REGION, {
 const positiveInt = z.number().int().positive();
 const emailList = z.array(z.email({ message: "must be an e-mail address such as ops@example.com" }));
 
+/** An application inference profile ARN, which CloudWatch reports as the ModelId (issue #12). */
+const APPLICATION_PROFILE_ARN =
+  /^arn:aws(-[a-z]+)*:bedrock:[a-z0-9-]+:\d{12}:application-inference-profile\/[a-z0-9]+$/;
+
 const modelSchema = z
   .object({
     id: z
       .string()
-      .regex(BASE_MODEL_ID, { message: MODEL_ID_MESSAGE })
+      .refine((id) => APPLICATION_PROFILE_ARN.test(id) || BASE_MODEL_ID.test(id), {
+        message: MODEL_ID_MESSAGE,
+      })
       .refine((id) => !PROFILE_PREFIX_RE.test(id), { message: MODEL_ID_MESSAGE }),
     label: z.string().min(1).optional(),
     profile: z.enum(PROFILE_PREFIXES).optional(),
@@ -184,13 +190,16 @@ export const configSchema = z
       }),
     costs: z
       .object({
-        services: z.array(z.string().min(1)).default(["Amazon Bedrock"]),
+        /** Cost Explorer SERVICE values to show; absent: every service whose name contains "Bedrock" (discovered daily). */
+        services: z.array(z.string().min(1)).min(1).optional(),
         lookbackDays: z.number().int().min(1).max(365).default(7),
+        /** Cost Explorer breakdown queries a day (AWS refreshes its data up to 3 times a day). */
+        refreshesPerDay: z.number().int().min(1).max(3).default(2),
         /** Ceiling on Cost Explorer requests per hour ($0.01 each), whatever viewers ask for. */
         maxRequestsPerHour: z.number().int().min(1).max(1000).default(20),
       })
       .strict()
-      .default({ services: ["Amazon Bedrock"], lookbackDays: 7, maxRequestsPerHour: 20 }),
+      .default({ lookbackDays: 7, refreshesPerDay: 2, maxRequestsPerHour: 20 }),
     budgets: z
       .object({
         names: z.array(z.string().min(1)).optional(),
@@ -260,10 +269,12 @@ export const configSchema = z
     sandbox: z
       .object({
         seed: z.number().int().default(42),
+        /** How the sandbox account bills: "realistic" (a 2026 account) or "simple" (Nova on demand only). */
+        scenario: z.enum(["simple", "realistic"]).default("realistic"),
         faults: z.array(faultSchema).default([]),
       })
       .strict()
-      .default({ seed: 42, faults: [] }),
+      .default({ seed: 42, scenario: "realistic", faults: [] }),
   })
   .strict();
 

@@ -98,8 +98,46 @@ export interface ReconciliationRow {
   estimatedUsd: number;
   billedUsd: number | null;
   gapUsd: number | null;
-  /** e.g. "Cost Explorer lag", "unpriced model", "price change", "match". */
+  /** e.g. "Cost Explorer lag", "unpriced model or Region", "price change", "match". */
   cause: string;
+  /** What the cause rests on, in words (amounts, usage types, the missing price). */
+  detail?: string;
+}
+
+/** A Bedrock usage type the product cannot attribute to a model, with its spend in the window. */
+export interface UnrecognisedUsage {
+  service: string;
+  usageType: string;
+  amountUsd: number;
+  /** Days in the window with this line. */
+  days: number;
+}
+
+/** Prompt caching per model over the window (CloudWatch cache token counts x the price table). */
+export interface CacheEconomics {
+  model: string;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Dollars cache reads saved against paying the full input price for the same tokens. */
+  savedUsd: number;
+  cacheWriteUsd: number;
+  /** Cache-write spend on tokens never read back (writes beyond reads). */
+  unreadWriteUsd: number;
+  /** Days on which the model wrote to the cache and read (almost) nothing back. */
+  writeOnlyDays: string[];
+}
+
+/** What the estimate's price table covers, and what it does not. */
+export interface PriceCoverage {
+  /** The Region the estimate prices (the Bedrock Region of the config). */
+  region: string;
+  regions: string[];
+  asOf: string;
+  source: string;
+  /** Models (as CloudWatch names them) without a price here, with why. */
+  unpriced: Array<{ model: string; reason: string }>;
+  /** Application inference profiles and the model each resolves to. */
+  profiles: Array<{ id: string; model: string | null; error?: string }>;
 }
 
 export interface CostsData {
@@ -110,6 +148,14 @@ export interface CostsData {
   forecast: { mean: number; low: number; high: number; end: string } | null;
   reconciliation: ReconciliationRow[];
   currency: "USD";
+  /** The Cost Explorer services counted as Bedrock (discovered, or narrowed by config). */
+  bedrockServices?: string[];
+  /** Bedrock spend whose usage type is not a known per-token model line (also in bedrockByModel). */
+  unrecognised?: UnrecognisedUsage[];
+  /** The near-real-time estimate per model family per day (all four token types). */
+  estimateByModel?: DailyCost[];
+  cacheEconomics?: CacheEconomics[];
+  prices?: PriceCoverage;
 }
 
 export interface BudgetView {
@@ -146,6 +192,15 @@ export interface OverviewData {
   monthToDateUsd: number | null;
   forecastUsd: number | null;
   budgetUsd: number | null;
+  /** The budget the card compares against, with its own actual and forecast spend (its own scope). */
+  budget?: {
+    name: string;
+    limit: number;
+    actual: number;
+    forecast: number | null;
+    /** "Bedrock services" or "all services" (from the budget's cost filters). */
+    scope: string;
+  } | null;
   /** Bedrock input + output tokens since 00:00 UTC today (CloudWatch). */
   tokensToday?: number | null;
   /** Estimated Bedrock cost since 00:00 UTC today (tokens x price table). */

@@ -7,11 +7,11 @@ import type { AwsClients } from "../aws/clients.ts";
 import { cacheKey } from "../cache/keys.ts";
 import { HourlyCap } from "../cache/rate-limit.ts";
 import type { CachedError, CacheResult, SwrCache } from "../cache/swr-cache.ts";
-import { bedrockRegion, type Config } from "../config.ts";
+import type { Config } from "../config.ts";
 import { PriceBook } from "../pricing/prices.ts";
-import { type DailyTokens, estimateDaily, reconcile } from "../pricing/reconcile.ts";
+import type { DailyTokens } from "../pricing/reconcile.ts";
 import { AccountId, BudgetsSource } from "../sources/budgets.ts";
-import { type CostsResult, CostsSource, type CostWindow } from "../sources/costs.ts";
+import type { CostWindow } from "../sources/costs.ts";
 import { SourceError } from "../sources/errors.ts";
 import { LOGS_QUERY_CONCURRENCY, LogsSource } from "../sources/logs.ts";
 import { QueryQueue } from "../sources/logs-insights.ts";
@@ -19,6 +19,7 @@ import { fetchedRange, fetchMetrics } from "../sources/metrics.ts";
 import { addDays, explicitRange, isoDay, presetRange, type TimeRange } from "../sources/range.ts";
 import { fetchDailyTokens } from "../sources/tokens.ts";
 import type { BudgetsData, CostsData, LogsData, MetricsData, OverviewData, Panel } from "./contract.ts";
+import { CostsPanel } from "./costs-panel.ts";
 import { Memo } from "./memo.ts";
 import type { DataQuery, RangeQuery } from "./params.ts";
 
@@ -72,11 +73,10 @@ const inWindow = (window: CostWindow) => (row: { date: string }) =>
 export class Dashboard {
   readonly prices: PriceBook;
   private readonly logs: LogsSource;
-  private readonly costs: CostsSource;
+  private readonly costs: CostsPanel;
   private readonly budgets: BudgetsSource;
   /** Cost Explorer requests ($0.01 each) in the last hour, capped by costs.maxRequestsPerHour. */
   private readonly costCap: HourlyCap;
-  private readonly costsData = new Memo<CostsData>();
   /** The overview's KPIs, per combination of the panels they come from (server/api/overview.ts). */
   readonly overviewData = new Memo<OverviewData>();
 
@@ -84,7 +84,16 @@ export class Dashboard {
     const { config, clients } = deps;
     this.prices = PriceBook.fromConfig(config);
     this.logs = new LogsSource(clients, config, deps.logsQueue ?? new QueryQueue(LOGS_QUERY_CONCURRENCY));
-    this.costs = new CostsSource(clients.costExplorer(), config.costs.services);
+    this.costs = new CostsPanel({
+      config,
+      clients,
+      cache: deps.cache,
+      prices: this.prices,
+      now: deps.now,
+      dailyTokens: (window, force) => this.dailyTokens(window, [], force),
+      fetchWindow: (window) => this.fetchWindow(window),
+      capped: (call) => this.capped(call),
+    });
     const names = config.budgets.names ?? undefined;
     this.budgets = new BudgetsSource(
       clients.budgets(),
@@ -202,8 +211,8 @@ export class Dashboard {
     return { start: monthStart(window.start), end: end < tomorrow ? end : tomorrow };
   }
 
-  /** One Cost Explorer fetch, refused (stale data or an error shown) past the hourly cap. */
-  private async costExplorer(window: CostWindow, today: string): Promise<CostsResult> {
+  /** One Cost Explorer call, refused (stale data or an error shown) past the hourly cap. */
+  private async capped<T extends { requests: number }>(call: () => Promise<T>): Promise<T> {
     const wait = this.costCap.wait();
     if (wait > 0) {
       throw new SourceError(
@@ -212,55 +221,14 @@ export class Dashboard {
         `Cost Explorer was asked ${this.deps.config.costs.maxRequestsPerHour} times in the last hour (costs.maxRequestsPerHour, $0.01 a request); the next request is allowed in ${Math.ceil(wait / 60_000)} min.`,
       );
     }
-    const result = await this.costs.fetch(window, today);
+    const result = await call();
     this.costCap.record(result.requests);
     return result;
   }
 
   async costsPanel(q: Pick<DataQuery, "range" | "models">, force = false): Promise<Panel<CostsData>> {
     const window = this.costWindow(q.range);
-    const fetched = this.fetchWindow(window);
-    const today = isoDay(this.deps.now());
-    const ceKey = cacheKey("costs", { ...fetched, today, services: [...this.deps.config.costs.services] });
-    const [ce, tokens] = await Promise.all([
-      this.deps.cache.get<CostsResult>(ceKey, this.ttl("costs"), () => this.costExplorer(fetched, today), {
-        force,
-      }),
-      this.dailyTokens(fetched, q.models, force),
-    ]);
-    const panel = toPanel(ce);
-    if (!ce.value) return { ...panel, data: null };
-    const ceValue = ce.value;
-    const range = this.resolve(q.range);
-    const data = this.costsData.get(
-      [ceValue, tokens.value, window.start, window.end, today, range.preset],
-      (): CostsData => {
-        const shown = inWindow(window);
-        const estimates = estimateDaily(
-          (tokens.value ?? []).filter(shown),
-          this.prices,
-          bedrockRegion(this.deps.config),
-        );
-        const billed = ceValue.usage
-          .filter(shown)
-          .map((u) => ({ date: u.date, family: u.family, amountUsd: u.amountUsd }));
-        return {
-          range: {
-            start: `${window.start}T00:00:00.000Z`,
-            end: `${window.end}T00:00:00.000Z`,
-            preset: range.preset,
-            periodSeconds: 86_400,
-          },
-          byService: ceValue.byService.filter(shown),
-          bedrockByModel: ceValue.bedrockByModel.filter(shown),
-          monthToDate: ceValue.monthToDate,
-          forecast: ceValue.forecast,
-          reconciliation: tokens.value ? reconcile(estimates, billed, today) : [],
-          currency: "USD",
-        };
-      },
-    );
-    return { ...panel, data, stale: panel.stale || tokens.stale, error: panel.error ?? tokens.error };
+    return this.costs.panel(window, isoDay(this.deps.now()), this.resolve(q.range).preset, force);
   }
 
   /** CloudWatch token counts per model per day (the estimate's input), cached like the metrics. */

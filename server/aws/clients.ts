@@ -2,6 +2,7 @@
  * The only place that constructs AWS SDK clients. Everything else receives them injected.
  * Real AWS and the sandbox differ only by `endpoint` and `credentials`.
  */
+import { BedrockClient } from "@aws-sdk/client-bedrock";
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { BudgetsClient } from "@aws-sdk/client-budgets";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
@@ -46,6 +47,8 @@ export interface AwsClients {
   costExplorer(options?: ClientOptions): CostExplorerClient;
   budgets(options?: ClientOptions): BudgetsClient;
   bedrock(options?: ClientOptions): BedrockRuntimeClient;
+  /** The Bedrock control plane (GetInferenceProfile, ListInferenceProfiles). */
+  bedrockControl(options?: ClientOptions): BedrockClient;
   sts(options?: ClientOptions): STSClient;
   sns(options?: ClientOptions): SNSClient;
   destroy(): void;
@@ -142,6 +145,7 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
             requestHandler: new NodeHttp2Handler({ requestTimeout, sessionTimeout: requestTimeout }),
           }),
       ),
+    bedrockControl: (o = {}) => memo("bedrock-control", o, (c) => new BedrockClient(c)),
     sts: (o = {}) => memo("sts", o, (c) => new STSClient(c)),
     sns: (o = {}) => memo("sns", o, (c) => new SNSClient(c)),
     destroy() {

@@ -55,6 +55,7 @@ export function sandboxOptionsFromConfig(
     functions: config.lambda.functions.map((f) => f.name),
     models: config.bedrock.models.map(invokeModelId),
     faults: config.sandbox.faults,
+    scenario: config.sandbox.scenario,
     settings: { budgets },
   };
 }

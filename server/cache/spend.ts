@@ -192,6 +192,7 @@ export function instrumentClients(clients: AwsClients, ledger: SpendLedger): Aws
     costExplorer: wrap((o?: ClientOptions) => clients.costExplorer(o)),
     budgets: wrap((o?: ClientOptions) => clients.budgets(o)),
     bedrock: wrap((o?: ClientOptions) => clients.bedrock(o)),
+    bedrockControl: wrap((o?: ClientOptions) => clients.bedrockControl(o)),
     sts: wrap((o?: ClientOptions) => clients.sts(o)),
     sns: wrap((o?: ClientOptions) => clients.sns(o)),
     destroy: () => clients.destroy(),

@@ -47,6 +47,7 @@ export const command: CommandSpec = {
         ? DEFAULT_MODELS
         : config.bedrock.models.map((m) => (m.profile ? `${m.profile}.${m.id}` : m.id)),
       faults: config.sandbox.faults,
+      scenario: config.sandbox.scenario,
     });
     io.stdout.write(
       `bedrock-ops sandbox listening on ${sandbox.url} (seed ${sandbox.workload.seed}, region ${sandbox.context.defaultRegion})\n`,

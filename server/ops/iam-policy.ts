@@ -35,6 +35,7 @@ export function partitionOf(region: string): string {
 
 /** Foundation-model ARNs in every region the model can be served from, plus the inference-profile ARN. */
 export function modelArns(modelId: string, region: string, accountId: string): string[] {
+  if (modelId.startsWith("arn:")) return [modelId];
   const { prefix, baseId } = splitModelId(modelId);
   const p = partitionOf(region);
   if (!prefix) return [`arn:${p}:bedrock:${region}::foundation-model/${baseId}`];
@@ -87,6 +88,13 @@ function resources(
     case "BudgetsViewManaged":
     case "BudgetsModifyManaged":
       return { Resource: config.budgets.managed.map((b) => budgetArn(account, b.name)) };
+    case "BedrockReadInferenceProfiles":
+      return {
+        Resource: [
+          `arn:${partitionOf(bedrockRegion(config))}:bedrock:*:${account}:application-inference-profile/*`,
+          `arn:${partitionOf(bedrockRegion(config))}:bedrock:*:${account}:inference-profile/*`,
+        ],
+      };
     case "BedrockInvokeConfiguredModels": {
       const r = bedrockRegion(config);
       return {

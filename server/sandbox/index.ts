@@ -14,6 +14,7 @@ import { credentialScope } from "./core/sigv4.ts";
 import type { SandboxContext, SandboxRequest, SandboxResponse } from "./core/types.ts";
 import { createProviders } from "./providers/index.ts";
 import { Workload } from "./workload/model.ts";
+import { attachScenario, type ScenarioName, scenarioByName } from "./workload/scenario.ts";
 
 export const SANDBOX_ACCOUNT_ID = "123456789012";
 /** Credentials the product uses against the sandbox; they sign requests but grant nothing. */
@@ -33,6 +34,8 @@ export interface SandboxOptions {
   peakPerMinute?: number;
   faults?: readonly FaultConfig[];
   settings?: ProviderSettings;
+  /** How the account bills (server/sandbox/workload/scenario.ts); `simple` when absent. */
+  scenario?: ScenarioName;
   /** Injectable clock for tests (epoch ms). */
   now?: () => number;
 }
@@ -55,15 +58,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const seed = options.seed ?? 42;
   const region = options.region ?? "us-east-1";
   const now = options.now ?? Date.now;
+  const scenario = scenarioByName(options.scenario);
+  const models = options.models ?? DEFAULT_MODELS;
+  const extra = scenario.extraModels(region, SANDBOX_ACCOUNT_ID).filter((m) => !models.includes(m));
   const workload = new Workload({
     seed,
     region,
     functions: options.functions ?? DEFAULT_FUNCTIONS,
-    models: options.models ?? DEFAULT_MODELS,
+    models: [...models, ...extra],
     historyDays: options.historyDays ?? 30,
     peakPerMinute: options.peakPerMinute ?? 4,
     now,
+    shapeCall: scenario.shapeCall,
   });
+  attachScenario(workload, scenario);
   const ledger = new Ledger();
   const initialFaults = options.faults ?? [];
   const faults = new Faults(initialFaults, seed);

@@ -1,7 +1,13 @@
 /**
- * Cost Explorer: daily cost by service, Bedrock cost per model from USAGE_TYPE groups, month to
- * date (one GetCostAndUsage shape) and the forecast to month end (GetCostForecast). The client is always us-east-1 (the factory sees to it).
- * Each request (each page) costs $0.01, so the cache in front of this module matters.
+ * Cost Explorer: which SERVICE values carry Bedrock spend (GetDimensionValues, once a day), the
+ * daily cost by service and every Bedrock dollar by usage type (one GetCostAndUsage shape), and
+ * the forecast to month end (GetCostForecast, once a day). The client is always us-east-1.
+ * Each request (each page) costs $0.01: the dashboard caches each call on Cost Explorer's own
+ * cadence (see costCadence in server/api/costs-panel.ts).
+ *
+ * Every Bedrock dollar is kept: a usage type the parser reads goes to its model family, anything
+ * else goes to the UNRECOGNISED group with its string and amount, so each day's per-model sum
+ * equals the Bedrock total.
  */
 import type {
   CostExplorerClient,
@@ -9,11 +15,20 @@ import type {
   GetCostAndUsageCommandInput,
   ResultByTime,
 } from "@aws-sdk/client-cost-explorer";
-import { GetCostAndUsageCommand, GetCostForecastCommand } from "@aws-sdk/client-cost-explorer";
-import type { DailyCost } from "../api/contract.ts";
-import { parseUsageType, type TokenKind } from "../pricing/usage-types.ts";
+import {
+  GetCostAndUsageCommand,
+  GetCostForecastCommand,
+  GetDimensionValuesCommand,
+} from "@aws-sdk/client-cost-explorer";
+import type { DailyCost, UnrecognisedUsage } from "../api/contract.ts";
+import { isBedrockService, type ParsedUsageType, parseUsageType } from "../pricing/usage-types.ts";
 import { awsCall, SourceError } from "./errors.ts";
 import { addDays } from "./range.ts";
+
+/** The per-model group that holds Bedrock dollars whose usage type the parser does not know. */
+export const UNRECOGNISED = "unrecognised usage types";
+/** Used when Cost Explorer knows no Bedrock service yet (a new account). */
+export const DEFAULT_BEDROCK_SERVICE = "Amazon Bedrock";
 
 export interface CostWindow {
   /** First day, inclusive (YYYY-MM-DD). */
@@ -24,23 +39,31 @@ export interface CostWindow {
 
 export interface UsageRow {
   date: string;
+  service: string;
   usageType: string;
-  family: string;
-  kind: TokenKind;
   amountUsd: number;
-  /** Usage quantity as billed (tokens, or thousands of tokens for some usage types). */
+  /** UsageQuantity as billed: thousands of tokens for first-party lines, tokens for Marketplace lines. */
   quantity: number;
   estimated: boolean;
+  /** null: not a per-token model line the parser knows (listed as unrecognised). */
+  parsed: ParsedUsageType | null;
 }
 
-export interface CostsResult {
+export interface Breakdown {
   byService: DailyCost[];
-  bedrockByModel: DailyCost[];
+  /** Every Bedrock usage-type line in the window (recognised or not). */
   usage: UsageRow[];
   monthToDate: number;
-  forecast: { mean: number; low: number; high: number; end: string } | null;
-  /** Cost Explorer requests made, pages included. */
+  /** The Bedrock services the query covered. */
+  bedrockServices: string[];
   requests: number;
+}
+
+export interface Forecast {
+  mean: number;
+  low: number;
+  high: number;
+  end: string;
 }
 
 export function serviceFilter(services: readonly string[]): Expression | undefined {
@@ -50,53 +73,87 @@ export function serviceFilter(services: readonly string[]): Expression | undefin
 const amountOf = (metrics: ResultByTime["Total"], name = "UnblendedCost"): number =>
   Number(metrics?.[name]?.Amount ?? 0);
 
+/**
+ * Which services a query covers: the configured list narrows; with none configured, the
+ * discovered Bedrock services. Bedrock services are those named in the list, else the discovered ones.
+ */
+export function resolveServices(
+  configured: readonly string[] | undefined,
+  discovered: readonly string[],
+): { shown: string[]; bedrock: string[] } {
+  const found = discovered.length > 0 ? [...discovered] : [DEFAULT_BEDROCK_SERVICE];
+  if (!configured || configured.length === 0) return { shown: found, bedrock: found };
+  const named = configured.filter(isBedrockService);
+  const bedrock = named.length > 0 ? named : found;
+  return { shown: [...new Set([...configured, ...bedrock])], bedrock };
+}
+
 export class CostsSource {
-  private requests = 0;
-  constructor(
-    private readonly client: CostExplorerClient,
-    /** Services to show (Cost Explorer SERVICE dimension values), e.g. ["Amazon Bedrock"]. */
-    private readonly services: readonly string[],
-  ) {}
+  constructor(private readonly client: CostExplorerClient) {}
+
+  /**
+   * The SERVICE values whose name contains "Bedrock" with cost since `since` (GetDimensionValues,
+   * SearchString "Bedrock"): Amazon Bedrock, Amazon Bedrock Service, and one Marketplace service per
+   * third-party model ("Claude Haiku 4.5 (Amazon Bedrock Edition)").
+   */
+  async discoverServices(since: string, today: string): Promise<{ services: string[]; requests: number }> {
+    const values = new Set<string>();
+    let token: string | undefined;
+    let requests = 0;
+    do {
+      const page = await awsCall("GetDimensionValues", () =>
+        this.client.send(
+          new GetDimensionValuesCommand({
+            TimePeriod: { Start: since, End: addDays(today, 1) },
+            Dimension: "SERVICE",
+            SearchString: "Bedrock",
+            Context: "COST_AND_USAGE",
+            ...(token ? { NextPageToken: token } : {}),
+          }),
+        ),
+      );
+      requests += 1;
+      for (const v of page.DimensionValues ?? [])
+        if (v.Value && isBedrockService(v.Value)) values.add(v.Value);
+      token = page.NextPageToken;
+    } while (token);
+    return { services: [...values].sort(), requests };
+  }
 
   /** All pages of one GetCostAndUsage query. */
-  private async costAndUsage(input: GetCostAndUsageCommandInput): Promise<ResultByTime[]> {
-    const out: ResultByTime[] = [];
+  private async costAndUsage(
+    input: GetCostAndUsageCommandInput,
+  ): Promise<{ results: ResultByTime[]; pages: number }> {
+    const results: ResultByTime[] = [];
     let token: string | undefined;
+    let pages = 0;
     do {
       const page = await awsCall("GetCostAndUsage", () =>
         this.client.send(
           new GetCostAndUsageCommand({ ...input, ...(token ? { NextPageToken: token } : {}) }),
         ),
       );
-      this.requests += 1;
-      out.push(...(page.ResultsByTime ?? []));
+      pages += 1;
+      results.push(...(page.ResultsByTime ?? []));
       token = page.NextPageToken;
     } while (token);
-    return out;
-  }
-
-  private filter(): Expression | undefined {
-    return serviceFilter(this.services);
+    return { results, pages };
   }
 
   /**
    * One daily query grouped by SERVICE and USAGE_TYPE, from the 1st of the month (or the window's
-   * start, if earlier) to tomorrow (or the window's end): the daily cost by service, the Bedrock
-   * usage per model and the month to date all come from it, so a refresh buys one query shape
-   * (its pages) instead of three.
+   * start, if earlier) to tomorrow: the daily cost by service, every Bedrock usage line and the
+   * month to date all come from it.
    */
   async breakdown(
     window: CostWindow,
     today: string,
-  ): Promise<{ byService: DailyCost[]; usage: UsageRow[]; monthToDate: number }> {
+    services: { shown: readonly string[]; bedrock: readonly string[] },
+  ): Promise<Breakdown> {
     const monthStart = `${today.slice(0, 7)}-01`;
     const tomorrow = addDays(today, 1);
-    const configured = this.services;
-    const named = configured.filter((x) => /bedrock/i.test(x));
-    const bedrock = named.length > 0 ? named : ["Amazon Bedrock"];
-    const filter =
-      configured.length > 0 ? serviceFilter([...new Set([...configured, ...bedrock])]) : undefined;
-    const results = await this.costAndUsage({
+    const filter = serviceFilter(services.shown);
+    const { results, pages } = await this.costAndUsage({
       TimePeriod: { Start: [window.start, monthStart].sort()[0]!, End: [window.end, tomorrow].sort()[1]! },
       Granularity: "DAILY",
       Metrics: ["UnblendedCost", "UsageQuantity"],
@@ -106,7 +163,8 @@ export class CostsSource {
       ],
       ...(filter ? { Filter: filter } : {}),
     });
-    const shown = (service: string) => configured.length === 0 || configured.includes(service);
+    const shown = (service: string) => services.shown.includes(service);
+    const bedrock = (service: string) => services.bedrock.includes(service);
     const inWindow = (date: string) => date >= window.start && date < window.end;
     const days = new Map<string, DailyCost>();
     const usage: UsageRow[] = [];
@@ -118,25 +176,23 @@ export class CostsSource {
       for (const g of r.Groups ?? []) {
         const [service = "Other", usageType = ""] = g.Keys ?? [];
         const amount = amountOf(g.Metrics);
-        if (shown(service)) {
-          if (date >= monthStart && date < tomorrow) monthToDate += amount;
-          const day = days.get(date);
-          if (day) {
-            day.groups[service] = (day.groups[service] ?? 0) + amount;
-            day.total += amount;
-            day.estimated = day.estimated || estimated;
-          }
+        if (!shown(service)) continue;
+        if (date >= monthStart && date < tomorrow && bedrock(service)) monthToDate += amount;
+        const day = days.get(date);
+        if (day) {
+          day.groups[service] = (day.groups[service] ?? 0) + amount;
+          day.total += amount;
+          day.estimated = day.estimated || estimated;
         }
-        const parsed = bedrock.includes(service) && inWindow(date) ? parseUsageType(usageType) : null;
-        if (parsed) {
+        if (bedrock(service) && inWindow(date)) {
           usage.push({
             date,
+            service,
             usageType,
-            family: parsed.family,
-            kind: parsed.kind,
             amountUsd: amount,
             quantity: amountOf(g.Metrics, "UsageQuantity"),
             estimated,
+            parsed: parseUsageType(usageType, service),
           });
         }
       }
@@ -148,13 +204,22 @@ export class CostsSource {
         groups: Object.fromEntries(Object.entries(d.groups).map(([k, v]) => [k, round(v)])),
       }))
       .sort((a, b) => a.date.localeCompare(b.date));
-    return { byService, usage, monthToDate: round(monthToDate) };
+    return {
+      byService,
+      usage,
+      monthToDate: round(monthToDate),
+      bedrockServices: [...services.bedrock],
+      requests: pages,
+    };
   }
 
-  /** Forecast from today to the end of the month; null when AWS has too little history. */
-  async forecast(today: string): Promise<CostsResult["forecast"]> {
+  /** Forecast of the Bedrock services from today to the end of the month; null when AWS has too little history. */
+  async forecast(
+    today: string,
+    bedrockServices: readonly string[],
+  ): Promise<{ forecast: Forecast | null; requests: number }> {
     const end = firstOfNextMonth(today);
-    const filter = this.filter();
+    const filter = serviceFilter(bedrockServices);
     try {
       const out = await awsCall("GetCostForecast", () =>
         this.client.send(
@@ -167,50 +232,60 @@ export class CostsSource {
           }),
         ),
       );
-      this.requests += 1;
       const first = out.ForecastResultsByTime?.[0];
       const mean = Number(out.Total?.Amount ?? first?.MeanValue ?? 0);
       return {
-        mean: round(mean),
-        low: round(Number(first?.PredictionIntervalLowerBound ?? mean)),
-        high: round(Number(first?.PredictionIntervalUpperBound ?? mean)),
-        end,
+        forecast: {
+          mean: round(mean),
+          low: round(Number(first?.PredictionIntervalLowerBound ?? mean)),
+          high: round(Number(first?.PredictionIntervalUpperBound ?? mean)),
+          end,
+        },
+        requests: 1,
       };
     } catch (err) {
-      this.requests += 1;
-      if (err instanceof SourceError && err.code === "DataUnavailableException") return null;
+      if (err instanceof SourceError && err.code === "DataUnavailableException")
+        return { forecast: null, requests: 1 };
       throw err;
     }
   }
-
-  async fetch(window: CostWindow, today: string): Promise<CostsResult> {
-    this.requests = 0;
-    const [{ byService, usage, monthToDate }, forecast] = await Promise.all([
-      this.breakdown(window, today),
-      this.forecast(today),
-    ]);
-    return {
-      byService,
-      bedrockByModel: byModel(usage),
-      usage,
-      monthToDate,
-      forecast,
-      requests: this.requests,
-    };
-  }
 }
 
-/** Bedrock cost per day per model family, from parsed usage rows. */
+/** Bedrock cost per day per model family, the unrecognised lines in their own group; totals equal the Bedrock total. */
 export function byModel(usage: readonly UsageRow[]): DailyCost[] {
   const days = new Map<string, DailyCost>();
   for (const row of usage) {
     const day = days.get(row.date) ?? { date: row.date, groups: {}, total: 0, estimated: row.estimated };
-    day.groups[row.family] = round((day.groups[row.family] ?? 0) + row.amountUsd);
-    day.total = round(day.total + row.amountUsd);
+    const key = row.parsed?.family ?? UNRECOGNISED;
+    day.groups[key] = (day.groups[key] ?? 0) + row.amountUsd;
+    day.total += row.amountUsd;
     day.estimated = day.estimated || row.estimated;
     days.set(row.date, day);
   }
-  return [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
+  return [...days.values()]
+    .map((d) => ({
+      ...d,
+      total: round(d.total),
+      groups: Object.fromEntries(Object.entries(d.groups).map(([k, v]) => [k, round(v)])),
+    }))
+    .sort((a, b) => a.date.localeCompare(b.date));
+}
+
+/** The unrecognised usage types with their amounts over the window (largest first). */
+export function unrecognised(usage: readonly UsageRow[]): UnrecognisedUsage[] {
+  const map = new Map<string, UnrecognisedUsage>();
+  for (const row of usage) {
+    if (row.parsed) continue;
+    const key = `${row.service}|${row.usageType}`;
+    const entry = map.get(key) ?? { service: row.service, usageType: row.usageType, amountUsd: 0, days: 0 };
+    entry.amountUsd += row.amountUsd;
+    entry.days += 1;
+    map.set(key, entry);
+  }
+  return [...map.values()]
+    .map((e) => ({ ...e, amountUsd: round(e.amountUsd) }))
+    .filter((e) => e.amountUsd !== 0)
+    .sort((a, b) => b.amountUsd - a.amountUsd);
 }
 
 export function firstOfNextMonth(day: string): string {

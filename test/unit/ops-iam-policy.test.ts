@@ -15,6 +15,7 @@ const IAM_PREFIX: Record<string, string> = {
   "@aws-sdk/client-cost-explorer": "ce",
   "@aws-sdk/client-budgets": "budgets",
   "@aws-sdk/client-bedrock-runtime": "bedrock",
+  "@aws-sdk/client-bedrock": "bedrock",
   "@aws-sdk/client-sts": "sts",
 };
 
@@ -137,6 +138,7 @@ describe("iam-policy", () => {
     assert.deepEqual(wildcard, [
       "ce:GetCostAndUsage",
       "ce:GetCostForecast",
+      "ce:GetDimensionValues",
       "cloudwatch:GetMetricData",
       "cloudwatch:GetMetricStatistics",
       "cloudwatch:ListDashboards",

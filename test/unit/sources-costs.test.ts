@@ -17,7 +17,14 @@ import type { CostExplorerClient, GetCostAndUsageCommandInput } from "@aws-sdk/c
 import type { STSClient } from "@aws-sdk/client-sts";
 import { baseModelId, familyFromModelId, parseUsageType } from "../../server/pricing/usage-types.ts";
 import { AccountId, BudgetsSource, toView } from "../../server/sources/budgets.ts";
-import { CostsSource, firstOfNextMonth } from "../../server/sources/costs.ts";
+import {
+  byModel,
+  CostsSource,
+  firstOfNextMonth,
+  resolveServices,
+  UNRECOGNISED,
+  unrecognised,
+} from "../../server/sources/costs.ts";
 
 const usd = (amount: string) => ({ Amount: amount, Unit: "USD" });
 
@@ -81,11 +88,14 @@ function fakeCe() {
 }
 
 describe("CostsSource", () => {
+  const bedrockOnly = { shown: ["Amazon Bedrock"], bedrock: ["Amazon Bedrock"] };
+
   test("one GetCostAndUsage shape gives cost by service per day, following NextPageToken, each page paid", async () => {
     const { client, inputs } = fakeCe();
-    const out = await new CostsSource(client, ["Amazon Bedrock"]).fetch(
+    const out = await new CostsSource(client).breakdown(
       { start: "2026-11-16", end: "2026-11-18" },
       "2026-11-18",
+      bedrockOnly,
     );
     assert.deepEqual(
       out.byService.map((d) => [d.date, d.total, d.estimated]),
@@ -94,13 +104,7 @@ describe("CostsSource", () => {
         ["2026-11-17", 1.5, true],
       ],
     );
-    // Two pages of the one query, and the forecast.
-    assert.equal(out.requests, 3);
-    assert.deepEqual(inputs.map((i) => i.op).sort(), [
-      "GetCostAndUsage",
-      "GetCostAndUsage",
-      "GetCostForecast",
-    ]);
+    assert.equal(out.requests, 2);
     const query = inputs.find((i) => i.op === "GetCostAndUsage")!.input;
     assert.deepEqual(query.Filter, { Dimensions: { Key: "SERVICE", Values: ["Amazon Bedrock"] } });
     assert.deepEqual(query.GroupBy, [
@@ -111,56 +115,79 @@ describe("CostsSource", () => {
     assert.deepEqual(query.TimePeriod, { Start: "2026-11-01", End: "2026-11-19" });
   });
 
-  test("Bedrock cost per model family from USAGE_TYPE groups; other usage types are ignored", async () => {
+  test("every Bedrock dollar per model: an unknown usage type is its own group, so models add up to the total", async () => {
     const { client } = fakeCe();
-    const out = await new CostsSource(client, ["Amazon Bedrock"]).fetch(
+    const out = await new CostsSource(client).breakdown(
       { start: "2026-11-16", end: "2026-11-17" },
       "2026-11-18",
+      bedrockOnly,
     );
-    assert.deepEqual(out.bedrockByModel, [
-      { date: "2026-11-16", groups: { "nova-lite": 0.36, "nova-pro": 0.89 }, total: 1.25, estimated: false },
+    assert.deepEqual(byModel(out.usage), [
+      {
+        date: "2026-11-16",
+        groups: { "nova-lite": 0.36, "nova-pro": 0.89, [UNRECOGNISED]: 0.01 },
+        total: 1.26,
+        estimated: false,
+      },
     ]);
-    assert.equal(out.usage.length, 3);
+    assert.deepEqual(unrecognised(out.usage), [
+      { service: "Amazon Bedrock", usageType: "USE1-DataTransfer-Out-Bytes", amountUsd: 0.01, days: 1 },
+    ]);
   });
 
   test("month to date sums the month's days of the same query; the forecast runs from today to the 1st of next month", async () => {
     const { client, inputs } = fakeCe();
-    const out = await new CostsSource(client, ["Amazon Bedrock"]).fetch(
-      { start: "2026-11-16", end: "2026-11-17" },
-      "2026-11-18",
-    );
+    const source = new CostsSource(client);
+    const out = await source.breakdown({ start: "2026-11-16", end: "2026-11-17" }, "2026-11-18", bedrockOnly);
     assert.equal(out.monthToDate, 2.76);
-    assert.deepEqual(out.forecast, { mean: 12.5, low: 10, high: 15, end: "2026-12-01" });
-    const forecast = inputs.find((i) => i.op === "GetCostForecast")!.input;
-    assert.deepEqual(forecast.TimePeriod, { Start: "2026-11-18", End: "2026-12-01" });
+    const { forecast } = await source.forecast("2026-11-18", ["Amazon Bedrock", "Amazon Bedrock Service"]);
+    assert.deepEqual(forecast, { mean: 12.5, low: 10, high: 15, end: "2026-12-01" });
+    const input = inputs.find((i) => i.op === "GetCostForecast")!.input as {
+      TimePeriod: unknown;
+      Filter: unknown;
+    };
+    assert.deepEqual(input.TimePeriod, { Start: "2026-11-18", End: "2026-12-01" });
+    assert.deepEqual(input.Filter, {
+      Dimensions: { Key: "SERVICE", Values: ["Amazon Bedrock", "Amazon Bedrock Service"] },
+    });
     assert.equal(firstOfNextMonth("2026-12-31"), "2027-01-01");
   });
 
-  test("AWS's Bedrock usage-type patterns parse into a family and a token kind", () => {
-    assert.deepEqual(parseUsageType("USE1-NovaLite-input-tokens"), {
-      region: "USE1",
+  test("services: discovered Bedrock services are the default; config narrows them", () => {
+    const found = ["Amazon Bedrock", "Amazon Bedrock Service", "Claude Haiku 4.5 (Amazon Bedrock Edition)"];
+    assert.deepEqual(resolveServices(undefined, found), { shown: found, bedrock: found });
+    assert.deepEqual(resolveServices(["Amazon Bedrock"], found), {
+      shown: ["Amazon Bedrock"],
+      bedrock: ["Amazon Bedrock"],
+    });
+    assert.deepEqual(resolveServices(["AWS Lambda"], found), {
+      shown: ["AWS Lambda", ...found],
+      bedrock: found,
+    });
+    assert.deepEqual(resolveServices(undefined, []), {
+      shown: ["Amazon Bedrock"],
+      bedrock: ["Amazon Bedrock"],
+    });
+  });
+  test("AWS's Bedrock usage-type patterns parse into a family, a token kind and a Region", () => {
+    const pick = (u: string) => {
+      const p = parseUsageType(u);
+      return p && { region: p.region, family: p.family, kind: p.kind };
+    };
+    assert.deepEqual(pick("USE1-NovaLite-input-tokens"), {
+      region: "us-east-1",
       family: "nova-lite",
       kind: "input",
     });
-    assert.deepEqual(parseUsageType("USW2-Claude3Haiku-output-tokens"), {
-      region: "USW2",
-      family: "claude-3-haiku",
+    assert.deepEqual(pick("USW2-Claude3Haiku-output-tokens"), {
+      region: "us-west-2",
+      family: "claude-haiku-3",
       kind: "output",
     });
-    assert.deepEqual(parseUsageType("USE1-NovaMicro-cache-read-input-token-count"), {
-      region: "USE1",
-      family: "nova-micro",
-      kind: "cacheRead",
-    });
-    assert.deepEqual(parseUsageType("EUC1-NovaPro-cache-write-input-token-count"), {
-      region: "EUC1",
+    assert.deepEqual(pick("EUC1-NovaPro-cache-write-input-token-count"), {
+      region: "eu-central-1",
       family: "nova-pro",
       kind: "cacheWrite",
-    });
-    assert.deepEqual(parseUsageType("USE1-NovaPremier-output-tokens-cross-region"), {
-      region: "USE1",
-      family: "nova-premier",
-      kind: "output",
     });
     assert.equal(parseUsageType("USE1-DataTransfer-Out-Bytes"), null);
   });
@@ -168,7 +195,7 @@ describe("CostsSource", () => {
   test("model IDs, with or without an inference-profile prefix, map to the same family", () => {
     assert.equal(familyFromModelId("us.amazon.nova-lite-v1:0"), "nova-lite");
     assert.equal(familyFromModelId("eu.amazon.nova-micro-v1:0"), "nova-micro");
-    assert.equal(familyFromModelId("anthropic.claude-3-haiku-20240307-v1:0"), "claude-3-haiku");
+    assert.equal(familyFromModelId("anthropic.claude-3-haiku-20240307-v1:0"), "claude-haiku-3");
     assert.equal(familyFromModelId("meta.llama3-70b-instruct-v1:0"), "llama3-70b");
     assert.equal(baseModelId("apac.amazon.nova-pro-v1:0"), "amazon.nova-pro-v1:0");
   });

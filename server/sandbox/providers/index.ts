@@ -1,6 +1,7 @@
 /** Every service the sandbox emulates, registered by how AWS clients address it. */
 import type { Provider, SandboxContext } from "../core/types.ts";
 import { createBedrockProvider } from "./bedrock/index.ts";
+import { createBedrockControlProvider } from "./bedrock-control/index.ts";
 import { createBudgetsProvider } from "./budgets/index.ts";
 import { createCloudWatchProvider } from "./cloudwatch/index.ts";
 import { createCostExplorerProvider } from "./costexplorer/index.ts";
@@ -15,6 +16,7 @@ export function createProviders(ctx: SandboxContext): Provider[] {
     createCostExplorerProvider(ctx),
     createBudgetsProvider(ctx),
     createBedrockProvider(ctx),
+    createBedrockControlProvider(ctx),
     createStsProvider(ctx),
     createSnsProvider(ctx),
   ];

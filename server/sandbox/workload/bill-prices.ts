@@ -17,6 +17,8 @@ export interface TokenPrice {
   output: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /** In-Region and geographic-profile calls cost this much more than the listed (global) price. */
+  regionalPremium?: number;
 }
 
 /** ModelName (as it appears in usage types) -> price per 1M tokens. */
@@ -25,6 +27,8 @@ export const BEDROCK_PRICES: Readonly<Record<string, TokenPrice>> = {
   NovaLite: { input: 0.06, output: 0.24, cacheRead: 0.015 },
   NovaPro: { input: 0.8, output: 3.2, cacheRead: 0.2 },
   NovaPremier: { input: 2.5, output: 12.5 },
+  "Nova2.0Lite": { input: 0.3, output: 2.5, cacheRead: 0.075, cacheWrite: 0 },
+  "Claude4.5Haiku": { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25, regionalPremium: 1.1 },
   Claude3Haiku: { input: 0.25, output: 1.25 },
   Claude3Sonnet: { input: 3, output: 15 },
 };
@@ -35,6 +39,8 @@ const MODEL_NAMES: ReadonlyArray<[prefix: string, name: string]> = [
   ["amazon.nova-lite-", "NovaLite"],
   ["amazon.nova-pro-", "NovaPro"],
   ["amazon.nova-premier-", "NovaPremier"],
+  ["amazon.nova-2-lite-", "Nova2.0Lite"],
+  ["anthropic.claude-haiku-4-5-", "Claude4.5Haiku"],
   ["anthropic.claude-3-haiku-", "Claude3Haiku"],
   ["anthropic.claude-3-sonnet-", "Claude3Sonnet"],
 ];
@@ -66,6 +72,32 @@ export function baseModelId(modelId: string): string {
 export function modelName(modelId: string): string | undefined {
   const base = baseModelId(modelId);
   return MODEL_NAMES.find(([prefix]) => base.startsWith(prefix))?.[1];
+}
+
+/** Regions that price Nova above us-east-1 (eu-west-1: +15 %, as a real eu-west-1 bill shows). */
+const REGION_FACTORS: Readonly<Record<string, number>> = { "eu-west-1": 1.15 };
+
+/**
+ * What AWS charges per 1M tokens for a model name in a Region, routed in-Region (base ID or a
+ * geographic profile, billed at the source Region) or globally (`global.` profiles).
+ */
+export function priceFor(
+  region: string,
+  name: string,
+  routing: "in-region" | "global",
+): TokenPrice | undefined {
+  const listed = BEDROCK_PRICES[name];
+  if (!listed) return undefined;
+  const f =
+    (name.startsWith("Nova") ? (REGION_FACTORS[region] ?? 1) : 1) *
+    (routing === "in-region" ? (listed.regionalPremium ?? 1) : 1);
+  const r = (x: number) => Math.round(x * f * 1e9) / 1e9;
+  return {
+    input: r(listed.input),
+    output: r(listed.output),
+    ...(listed.cacheRead !== undefined ? { cacheRead: r(listed.cacheRead) } : {}),
+    ...(listed.cacheWrite !== undefined ? { cacheWrite: r(listed.cacheWrite) } : {}),
+  };
 }
 
 export type TokenKind =

@@ -6,15 +6,9 @@
  * Finished days are cached (the workload is deterministic); live Bedrock calls are added on top
  * at read time, so a benchmark run shows in the bill at once.
  */
-import {
-  BEDROCK_PRICES,
-  bedrockUsageType,
-  modelName,
-  SERVICE_RATES as R,
-  regionCode,
-  SERVICES,
-} from "./bill-prices.ts";
+import { modelName, priceFor, SERVICE_RATES as R, regionCode, SERVICES } from "./bill-prices.ts";
 import { type BedrockCall, DAY, type Workload } from "./model.ts";
+import { type Scenario, scenarioByName, scenarioOf } from "./scenario.ts";
 
 export interface BillLine {
   service: string;
@@ -81,10 +75,12 @@ export class Bill {
   private compute(from: number, to: number): BillLine[] {
     const w = this.workload;
     const lines: BillLine[] = [];
+    const scenario = scenarioOf(w);
     for (const modelId of w.models) {
       const calls = w.bedrockCalls(modelId, from, to).filter((c) => c.source === "workload");
-      lines.push(...bedrockLines(modelId, calls));
+      lines.push(...bedrockLines(modelId, calls, scenario));
     }
+    lines.push(...scenario.extraLines(w, from, to));
     let requests = 0;
     let gbSeconds = 0;
     for (const fn of w.functions) {
@@ -105,39 +101,87 @@ export class Bill {
       list.push(call);
       byModel.set(call.modelId, list);
     }
-    return [...byModel].flatMap(([modelId, calls]) => bedrockLines(modelId, calls));
+    const scenario = scenarioOf(this.workload);
+    return [...byModel].flatMap(([modelId, calls]) => bedrockLines(modelId, calls, scenario));
   }
 }
 
-/** Token lines of one model: one per (region, token kind); unpriced models are not billed. */
-export function bedrockLines(modelId: string, calls: readonly BedrockCall[]): BillLine[] {
-  const name = modelName(modelId);
-  const price = name ? BEDROCK_PRICES[name] : undefined;
-  if (!name || !price) return [];
-  const byRegion = new Map<string, { input: number; output: number }>();
+/** The model an invoked ID bills as: application inference profiles bill as the model they route to. */
+function billedModel(modelId: string, scenario: Scenario): string {
+  const id = /:application-inference-profile\/([a-z0-9]+)$/.exec(modelId)?.[1];
+  if (!id) return modelId;
+  return scenario.applicationProfiles("", "").find((p) => p.id === id)?.modelId ?? modelId;
+}
+
+const TOKEN_TYPES = [
+  ["input", "input-tokens", "InputTokenCount"],
+  ["output", "output-tokens", "OutputTokenCount"],
+  ["cacheRead", "cache-read-input-token-count", "CacheReadInputTokenCount"],
+  ["cacheWrite", "cache-write-input-token-count", "CacheWriteInputTokenCount"],
+] as const;
+
+/**
+ * Token lines of one model: one per (region, token type); unpriced models are not billed.
+ * Simple scenario: "Amazon Bedrock", quantities in tokens. Realistic: quantities in 1K tokens,
+ * `global.` profiles under "Amazon Bedrock Service" with `-cross-region-global`, Claude Haiku 4.5
+ * as the Marketplace service "Claude Haiku 4.5 (Amazon Bedrock Edition)" with `MP:` usage types
+ * in tokens.
+ */
+export function bedrockLines(
+  modelId: string,
+  calls: readonly BedrockCall[],
+  scenario: Scenario = scenarioByName("simple"),
+): BillLine[] {
+  const name = modelName(billedModel(modelId, scenario));
+  if (!name) return [];
+  const global = modelId.startsWith("global.");
+  const byRegion = new Map<string, Record<(typeof TOKEN_TYPES)[number][0], number>>();
   for (const c of calls) {
-    const t = byRegion.get(c.region) ?? { input: 0, output: 0 };
+    const t = byRegion.get(c.region) ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
     t.input += c.inputTokens;
     t.output += c.outputTokens;
+    t.cacheRead += c.cacheReadTokens ?? 0;
+    t.cacheWrite += c.cacheWriteTokens ?? 0;
     byRegion.set(c.region, t);
   }
+  const marketplace = scenario.thousands && name === "Claude4.5Haiku";
   const out: BillLine[] = [];
   for (const [region, t] of byRegion) {
-    const base = { service: SERVICES.bedrock, region, operation: "InvokeModelInference", unit: "Tokens" };
-    if (t.input > 0)
+    const price = priceFor(region, name, global ? "global" : "in-region");
+    if (!price) continue;
+    const rc = regionCode(region);
+    for (const [kind, suffix, mp] of TOKEN_TYPES) {
+      const tokens = t[kind];
+      if (tokens <= 0) continue;
+      const rate =
+        kind === "cacheRead"
+          ? (price.cacheRead ?? price.input)
+          : kind === "cacheWrite"
+            ? (price.cacheWrite ?? price.input)
+            : price[kind];
+      const cost = (tokens * rate) / 1e6;
+      if (marketplace) {
+        out.push({
+          service: "Claude Haiku 4.5 (Amazon Bedrock Edition)",
+          usageType: `${rc}-MP:${rc}_${mp}${global ? "_Global" : ""}-Units`,
+          region,
+          operation: "Usage",
+          unit: "Units",
+          usage: tokens,
+          cost,
+        });
+        continue;
+      }
       out.push({
-        ...base,
-        usageType: bedrockUsageType(region, name, "input-tokens"),
-        usage: t.input,
-        cost: (t.input * price.input) / 1e6,
+        service: scenario.thousands && global ? "Amazon Bedrock Service" : SERVICES.bedrock,
+        usageType: `${rc}-${name}-${suffix}${global ? "-cross-region-global" : ""}`,
+        region,
+        operation: "InvokeModelInference",
+        unit: scenario.thousands ? "1K tokens" : "Tokens",
+        usage: scenario.thousands ? tokens / 1000 : tokens,
+        cost,
       });
-    if (t.output > 0)
-      out.push({
-        ...base,
-        usageType: bedrockUsageType(region, name, "output-tokens"),
-        usage: t.output,
-        cost: (t.output * price.output) / 1e6,
-      });
+    }
   }
   return out;
 }

@@ -25,6 +25,9 @@ export interface BedrockCall {
   /** Region the call was served in (the bill's usage type names it). */
   region: string;
   source: "workload" | "live";
+  /** Prompt-cache tokens (CacheReadInputTokenCount / CacheWriteInputTokenCount); absent means 0. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
 }
 
 export interface LambdaError {
@@ -66,6 +69,8 @@ export interface WorkloadOptions {
   peakPerMinute?: number;
   memorySizeMb?: number;
   now?: () => number;
+  /** Shapes each generated Bedrock call (the billing scenario adds cache tokens); identity by default. */
+  shapeCall?: (call: BedrockCall, seed: number) => BedrockCall;
 }
 
 const APP_ERRORS: ReadonlyArray<{ type: string; message: string; frames: string[] }> = [
@@ -107,8 +112,10 @@ export class Workload {
   private readonly minuteCache = new Map<string, MinuteSlice>();
   private readonly live = new Map<string, BedrockCall[]>();
   private readonly weights: number[];
+  private readonly shapeCall: (call: BedrockCall, seed: number) => BedrockCall;
 
   constructor(options: WorkloadOptions) {
+    this.shapeCall = options.shapeCall ?? ((call) => call);
     this.seed = options.seed;
     this.functions = [...options.functions];
     this.models = [...options.models];
@@ -254,7 +261,7 @@ export class Workload {
     const ttftMs = round2(logNormal(profile.ttftMs, profile.ttftSigma, s, fnHash, idx, i, 25) * slow);
     const genMs = (outputTokens / logNormal(profile.tokensPerSecond, 0.12, s, fnHash, idx, i, 26)) * 1000;
     const ok = status === "ok";
-    return {
+    const call: BedrockCall = {
       modelId,
       time,
       operation: "Converse",
@@ -266,6 +273,7 @@ export class Workload {
       region: this.region,
       source: "workload",
     };
+    return this.shapeCall(call, s);
   }
 
   /** Invocations of a function that started in [from, to), up to now, in time order. */

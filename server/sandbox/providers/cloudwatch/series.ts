@@ -77,6 +77,8 @@ export const BEDROCK_METRICS: Record<string, BedrockDef> = {
     add: (r, s) => countOf(s, r.serverErrors, r.accepted - r.serverErrors),
   },
   TimeToFirstToken: { unit: "Milliseconds", add: (r, s) => each(s, r.ttft) },
+  CacheReadInputTokenCount: { unit: "Count", add: (r, s) => each(s, r.cacheReadTokens) },
+  CacheWriteInputTokenCount: { unit: "Count", add: (r, s) => each(s, r.cacheWriteTokens) },
 };
 
 function minutes(from: number, to: number, visit: (m: number) => void): void {
@@ -108,6 +110,8 @@ function combineBedrock(records: BedrockMinute[]): BedrockMinute {
     out.inputTokens.push(...r.inputTokens);
     out.outputTokens.push(...r.outputTokens);
     out.ttft.push(...r.ttft);
+    out.cacheReadTokens.push(...r.cacheReadTokens);
+    out.cacheWriteTokens.push(...r.cacheWriteTokens);
   }
   return out;
 }

@@ -27,6 +27,9 @@ export interface BedrockMinute {
   outputTokens: number[];
   /** TimeToFirstToken of successful ConverseStream calls, ms. */
   ttft: number[];
+  /** Prompt-cache tokens of successful calls (CacheReadInputTokenCount / CacheWriteInputTokenCount). */
+  cacheReadTokens: number[];
+  cacheWriteTokens: number[];
 }
 
 const CACHE_LIMIT = 600_000;
@@ -74,6 +77,8 @@ export function emptyBedrock(): BedrockMinute {
     inputTokens: [],
     outputTokens: [],
     ttft: [],
+    cacheReadTokens: [],
+    cacheWriteTokens: [],
   };
 }
 
@@ -90,6 +95,8 @@ export function addBedrockCall(target: BedrockMinute, call: BedrockCall): void {
     target.inputTokens.push(call.inputTokens);
     target.outputTokens.push(call.outputTokens);
     if (call.operation === "ConverseStream") target.ttft.push(call.ttftMs);
+    if (call.cacheReadTokens !== undefined) target.cacheReadTokens.push(call.cacheReadTokens);
+    if (call.cacheWriteTokens !== undefined) target.cacheWriteTokens.push(call.cacheWriteTokens);
   }
 }
 
@@ -145,6 +152,8 @@ export class WorkloadMinutes {
       inputTokens: [...base.inputTokens],
       outputTokens: [...base.outputTokens],
       ttft: [...base.ttft],
+      cacheReadTokens: [...base.cacheReadTokens],
+      cacheWriteTokens: [...base.cacheWriteTokens],
     };
     for (const call of extra) addBedrockCall(merged, call);
     return merged;

@@ -1,0 +1,221 @@
+/**
+ * The costs panel: Cost Explorer on AWS's cadence, the estimate over all four token types, the
+ * per-model bill with its unrecognised group, the reconciliation with causes, cache economics and
+ * the price table's coverage.
+ *
+ * Cadence (Cost Explorer refreshes its data up to three times a day and bills $0.01 a request):
+ * the breakdown query at most once per refresh slot (config costs.refreshesPerDay, default 2),
+ * the forecast and the Bedrock service discovery once per UTC day. Defaults: 2 + 1 + 1 = 4
+ * requests a day for one range. A manual refresh re-runs the breakdown only (rate limited by the
+ * refresh route).
+ */
+import type { AwsClients } from "../aws/clients.ts";
+import { cacheKey } from "../cache/keys.ts";
+import type { CacheResult, SwrCache } from "../cache/swr-cache.ts";
+import { bedrockRegion, type Config } from "../config.ts";
+import type { PriceBook } from "../pricing/prices.ts";
+import {
+  cacheEconomics,
+  type DailyEstimate,
+  type DailyTokens,
+  estimateDaily,
+  reconcile,
+} from "../pricing/reconcile.ts";
+import { isApplicationProfile } from "../pricing/usage-types.ts";
+import {
+  type Breakdown,
+  byModel,
+  CostsSource,
+  type CostWindow,
+  type Forecast,
+  resolveServices,
+  round,
+  unrecognised,
+} from "../sources/costs.ts";
+import { InferenceProfiles, type ResolvedProfile } from "../sources/inference-profiles.ts";
+import type { CostsData, DailyCost, Panel, PriceCoverage } from "./contract.ts";
+import { Memo } from "./memo.ts";
+
+const DAY_MS = 86_400_000;
+const PROFILE_TTL_MS = 6 * 3_600_000;
+const NO_PROFILES: ResolvedProfile[] = [];
+
+/** Milliseconds for which a value fetched in the current slot stays fresh (slots of 24 h / perDay, from 00:00 UTC). */
+export function slotTtl(now: number, perDay: number): number {
+  const slot = DAY_MS / perDay;
+  return now - Math.floor(now / slot) * slot + 1;
+}
+
+export interface CostsPanelDeps {
+  config: Config;
+  clients: AwsClients;
+  cache: SwrCache;
+  prices: PriceBook;
+  now: () => Date;
+  dailyTokens: (window: CostWindow, force: boolean) => Promise<CacheResult<DailyTokens[]>>;
+  /** The window Cost Explorer is asked for (whole months, so day windows share cache keys). */
+  fetchWindow: (window: CostWindow) => CostWindow;
+  /** Runs one paid Cost Explorer call under the hourly cap. */
+  capped: <T extends { requests: number }>(call: () => Promise<T>) => Promise<T>;
+}
+
+export class CostsPanel {
+  private readonly source: CostsSource;
+  private readonly profiles: InferenceProfiles;
+  /** Panel data per combination of its inputs: same inputs, same object (and so same bytes and ETag). */
+  private readonly memo = new Memo<CostsData>();
+
+  constructor(private readonly deps: CostsPanelDeps) {
+    this.source = new CostsSource(deps.clients.costExplorer());
+    this.profiles = new InferenceProfiles(deps.clients, bedrockRegion(deps.config));
+  }
+
+  private perDay(): number {
+    const c = this.deps.config.costs;
+    return Math.max(
+      1,
+      Math.min(c.refreshesPerDay, Math.floor(86_400 / this.deps.config.cache.ttlSeconds.costs)),
+    );
+  }
+
+  /** The Bedrock services (discovered once a day unless config lists them). */
+  private async services(today: string, since: string): Promise<CacheResult<string[]>> {
+    const now = this.deps.now().getTime();
+    return this.deps.cache.get<string[]>(
+      cacheKey("ce-services", { today, since }),
+      slotTtl(now, 1),
+      async () => (await this.deps.capped(() => this.source.discoverServices(since, today))).services,
+    );
+  }
+
+  async panel(
+    window: CostWindow,
+    today: string,
+    preset: string | null,
+    force: boolean,
+  ): Promise<Panel<CostsData>> {
+    const { config, cache, now } = this.deps;
+    const t = now().getTime();
+    const fetched = this.deps.fetchWindow(window);
+    const monthStart = `${today.slice(0, 7)}-01`;
+    const since = [window.start, monthStart].sort()[0]!;
+    const configured = config.costs.services;
+    const discovered =
+      configured && configured.some((s) => /bedrock/i.test(s)) ? null : await this.services(today, since);
+    const services = resolveServices(configured, discovered?.value ?? []);
+    const [ce, forecast, tokens] = await Promise.all([
+      cache.get<Breakdown>(
+        cacheKey("costs", { ...fetched, today, shown: services.shown, bedrock: services.bedrock }),
+        slotTtl(t, this.perDay()),
+        () => this.deps.capped(() => this.source.breakdown(fetched, today, services)),
+        { force },
+      ),
+      cache.get<{ forecast: Forecast | null }>(
+        cacheKey("ce-forecast", { today, bedrock: services.bedrock }),
+        slotTtl(t, 1),
+        () => this.deps.capped(() => this.source.forecast(today, services.bedrock)),
+      ),
+      this.deps.dailyTokens(fetched, force),
+    ]);
+    const panel: Panel<CostsData> = {
+      data: null,
+      asOf: ce.fetchedAt === null ? null : new Date(ce.fetchedAt).toISOString(),
+      stale: ce.stale || tokens.stale || forecast.stale,
+      error: ce.error ?? discovered?.error ?? forecast.error ?? tokens.error,
+    };
+    const breakdown = ce.value;
+    if (!breakdown) return panel;
+    const profiles = await this.resolveProfiles(tokens.value ?? []);
+    const data = this.memo.get(
+      [breakdown, tokens.value, forecast.value, profiles, window.start, window.end, today, preset],
+      () => this.data(window, today, preset, breakdown, tokens.value, forecast.value?.forecast ?? null, profiles),
+    );
+    return { ...panel, data };
+  }
+
+  /** The panel's data for the shown window, from the fetched (month-aligned) Cost Explorer rows. */
+  private data(
+    window: CostWindow,
+    today: string,
+    preset: string | null,
+    breakdown: Breakdown,
+    tokenRows: DailyTokens[] | null,
+    forecast: Forecast | null,
+    resolved: readonly ResolvedProfile[],
+  ): CostsData {
+    const region = bedrockRegion(this.deps.config);
+    const shown = (row: { date: string }) => row.date >= window.start && row.date < window.end;
+    const rows = (tokenRows ?? []).filter(shown);
+    const usage = breakdown.usage.filter(shown);
+    const profiles = new Map(resolved.map((p) => [p.id, p]));
+    const resolve = (id: string) => profiles.get(id)?.model ?? null;
+    const estimates = estimateDaily(rows, this.deps.prices, region, resolve);
+    return {
+      range: {
+        start: `${window.start}T00:00:00.000Z`,
+        end: `${window.end}T00:00:00.000Z`,
+        preset,
+        periodSeconds: 86_400,
+      },
+      byService: breakdown.byService.filter(shown),
+      bedrockByModel: byModel(usage),
+      monthToDate: breakdown.monthToDate,
+      forecast,
+      reconciliation: tokenRows ? reconcile(estimates, usage, today, this.deps.prices, region) : [],
+      currency: "USD",
+      bedrockServices: breakdown.bedrockServices,
+      unrecognised: unrecognised(usage),
+      estimateByModel: estimateByModel(estimates),
+      cacheEconomics: cacheEconomics(estimates, this.deps.prices, region, resolve),
+      prices: coverage(this.deps.prices, region, estimates, profiles),
+    };
+  }
+
+  /** Resolve every application inference profile among the model IDs (cached for hours). */
+  private async resolveProfiles(rows: readonly DailyTokens[]): Promise<ResolvedProfile[]> {
+    const ids = [...new Set(rows.map((r) => r.modelId).filter(isApplicationProfile))].sort();
+    if (ids.length === 0) return NO_PROFILES;
+    const result = await this.deps.cache.get<ResolvedProfile[]>(
+      cacheKey("inference-profiles", { ids }),
+      PROFILE_TTL_MS,
+      () => this.profiles.resolve(ids),
+    );
+    return result.value ?? NO_PROFILES;
+  }
+}
+
+/** The estimate per family per day (priced rows only). */
+export function estimateByModel(estimates: readonly DailyEstimate[]): DailyCost[] {
+  const days = new Map<string, DailyCost>();
+  for (const e of estimates) {
+    if (e.estimatedUsd === null) continue;
+    const day = days.get(e.date) ?? { date: e.date, groups: {}, total: 0, estimated: true };
+    day.groups[e.family] = round((day.groups[e.family] ?? 0) + e.estimatedUsd);
+    day.total = round(day.total + e.estimatedUsd);
+    days.set(e.date, day);
+  }
+  return [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
+}
+
+function coverage(
+  prices: PriceBook,
+  region: string,
+  estimates: readonly DailyEstimate[],
+  profiles: ReadonlyMap<string, ResolvedProfile>,
+): PriceCoverage {
+  const unpriced = new Map<string, string>();
+  for (const e of estimates) if (e.estimatedUsd === null) unpriced.set(e.modelId, e.unpriced ?? "no price");
+  const c = prices.coverage();
+  return {
+    region,
+    regions: c.regions,
+    asOf: c.asOf,
+    source: c.source,
+    unpriced: [...unpriced].map(([model, reason]) => ({ model, reason })),
+    profiles: [...profiles.values()].map((p) => ({
+      id: p.id,
+      model: p.model,
+      ...(p.error ? { error: p.error } : {}),
+    })),
+  };
+}
