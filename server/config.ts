@@ -42,6 +42,10 @@ const functionSchema = z
       .string()
       .startsWith("/", { message: "must be a log group name such as /aws/lambda/twin-api" })
       .optional(),
+    /** The function's LoggingConfig.LogFormat; read with lambda:GetFunctionConfiguration when absent. */
+    logFormat: z
+      .enum(["Text", "JSON"], { message: 'must be "Text" or "JSON" (the function\'s log format)' })
+      .optional(),
   })
   .strict();
 
@@ -182,9 +186,14 @@ export const configSchema = z
           })
           .strict()
           .default({ metrics: 60, logs: 300, costs: 21600, budgets: 3600 }),
+        /** Logs Insights bins closed longer than this are final (late delivery settled) and never re-queried. */
+        logsSettleSeconds: z.number().int().min(0).max(3600).default(180),
       })
       .strict()
-      .default({ ttlSeconds: { metrics: 60, logs: 300, costs: 21600, budgets: 3600 } }),
+      .default({
+        ttlSeconds: { metrics: 60, logs: 300, costs: 21600, budgets: 3600 },
+        logsSettleSeconds: 180,
+      }),
     pricing: z
       .object({ overrides: z.record(z.string(), priceSchema).default({}) })
       .strict()
@@ -208,11 +217,25 @@ export const configSchema = z
       .object({
         seed: z.number().int().default(42),
         faults: z.array(faultSchema).default([]),
+        workload: z
+          .object({
+            /** Multiplies the app's traffic and log volume (metrics, logs and bill stay in agreement). */
+            scale: z
+              .number()
+              .positive({ message: "must be a positive number such as 1, 10 or 100" })
+              .max(1000, { message: "must be at most 1000" })
+              .default(1),
+          })
+          .strict()
+          .default({ scale: 1 }),
       })
       .strict()
-      .default({ seed: 42, faults: [] }),
+      .default({ seed: 42, faults: [], workload: { scale: 1 } }),
   })
   .strict();
+
+/** Functions of the sandbox's default account (no config.json): twin-api (Text) and twin-api-json (JSON). */
+export const SANDBOX_DEFAULT_FUNCTIONS = ["twin-api", "twin-api-json"] as const;
 
 export type ConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
@@ -321,7 +344,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
   } else if (explicit) {
     throw new ConfigError([`(file): ${path} does not exist; create it from config.example.json`], path);
   } else {
-    raw = { mode: "sandbox" };
+    // The sandbox's default account: the seeds' text-format twin-api and one JSON-format function.
+    raw = { mode: "sandbox", lambda: { functions: SANDBOX_DEFAULT_FUNCTIONS.map((name) => ({ name })) } };
   }
   return parseConfig(applyEnv(raw, env, options.overrides), source);
 }

@@ -4,6 +4,7 @@ import { createBedrockProvider } from "./bedrock/index.ts";
 import { createBudgetsProvider } from "./budgets/index.ts";
 import { createCloudWatchProvider } from "./cloudwatch/index.ts";
 import { createCostExplorerProvider } from "./costexplorer/index.ts";
+import { createLambdaProvider } from "./lambda/index.ts";
 import { createLogsProvider } from "./logs/index.ts";
 import { createStsProvider } from "./sts/index.ts";
 
@@ -15,5 +16,6 @@ export function createProviders(ctx: SandboxContext): Provider[] {
     createBudgetsProvider(ctx),
     createBedrockProvider(ctx),
     createStsProvider(ctx),
+    createLambdaProvider(ctx),
   ];
 }
