@@ -48,6 +48,10 @@ const functionSchema = z
       .string()
       .startsWith("/", { message: "must be a log group name such as /aws/lambda/twin-api" })
       .optional(),
+    /** The function's LoggingConfig.LogFormat; read with lambda:GetFunctionConfiguration when absent. */
+    logFormat: z
+      .enum(["Text", "JSON"], { message: 'must be "Text" or "JSON" (the function\'s log format)' })
+      .optional(),
   })
   .strict();
 
@@ -237,6 +241,8 @@ export const configSchema = z
         maxStoredMB: z.number().positive().max(65_536).default(256),
         /** How long a viewer waits for AWS when a panel has nothing cached yet; then an error, not a hang. */
         waitSeconds: z.number().positive().max(300).default(10),
+        /** Logs Insights bins closed longer than this are final (late delivery settled) and never re-queried. */
+        logsSettleSeconds: z.number().int().min(0).max(3600).default(180),
       })
       .strict()
       .default({
@@ -244,6 +250,7 @@ export const configSchema = z
         maxMemoryMB: 64,
         maxStoredMB: 256,
         waitSeconds: 10,
+        logsSettleSeconds: 180,
       }),
     pricing: z
       .object({ overrides: z.record(z.string(), priceSchema).default({}) })
@@ -272,11 +279,25 @@ export const configSchema = z
         /** How the sandbox account bills: "realistic" (a 2026 account) or "simple" (Nova on demand only). */
         scenario: z.enum(["simple", "realistic"]).default("realistic"),
         faults: z.array(faultSchema).default([]),
+        workload: z
+          .object({
+            /** Multiplies the app's traffic and log volume (metrics, logs and bill stay in agreement). */
+            scale: z
+              .number()
+              .positive({ message: "must be a positive number such as 1, 10 or 100" })
+              .max(1000, { message: "must be at most 1000" })
+              .default(1),
+          })
+          .strict()
+          .default({ scale: 1 }),
       })
       .strict()
-      .default({ seed: 42, scenario: "realistic", faults: [] }),
+      .default({ seed: 42, scenario: "realistic", faults: [], workload: { scale: 1 } }),
   })
   .strict();
+
+/** Functions of the sandbox's default account (no config.json): twin-api (Text) and twin-api-json (JSON). */
+export const SANDBOX_DEFAULT_FUNCTIONS = ["twin-api", "twin-api-json"] as const;
 
 export type ConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
@@ -385,7 +406,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
   } else if (explicit) {
     throw new ConfigError([`(file): ${path} does not exist; create it from config.example.json`], path);
   } else {
-    raw = { mode: "sandbox" };
+    // The sandbox's default account: the seeds' text-format twin-api and one JSON-format function.
+    raw = { mode: "sandbox", lambda: { functions: SANDBOX_DEFAULT_FUNCTIONS.map((name) => ({ name })) } };
   }
   return parseConfig(applyEnv(raw, env, options.overrides), source);
 }

@@ -53,6 +53,10 @@ export function sandboxOptionsFromConfig(
     seed: config.sandbox.seed,
     region: config.aws.region,
     functions: config.lambda.functions.map((f) => f.name),
+    logFormats: Object.fromEntries(
+      config.lambda.functions.flatMap((f) => (f.logFormat ? [[f.name, f.logFormat]] : [])),
+    ),
+    scale: config.sandbox.workload.scale,
     models: config.bedrock.models.map(invokeModelId),
     faults: config.sandbox.faults,
     scenario: config.sandbox.scenario,

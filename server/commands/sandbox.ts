@@ -1,5 +1,5 @@
 import { loadConfig } from "../config.ts";
-import { DEFAULT_FUNCTIONS, DEFAULT_MODELS, startSandbox } from "../sandbox/index.ts";
+import { DEFAULT_MODELS, startSandbox } from "../sandbox/index.ts";
 import { CONFIG_OPTION, type CommandSpec } from "./types.ts";
 
 export const command: CommandSpec = {
@@ -40,9 +40,11 @@ export const command: CommandSpec = {
       host: typeof options.host === "string" ? options.host : "127.0.0.1",
       seed: seedText !== undefined ? Number(seedText) : config.sandbox.seed,
       region: config.aws.region,
-      functions: config.source.startsWith("defaults")
-        ? DEFAULT_FUNCTIONS
-        : config.lambda.functions.map((f) => f.name),
+      functions: config.lambda.functions.map((f) => f.name),
+      logFormats: Object.fromEntries(
+        config.lambda.functions.flatMap((f) => (f.logFormat ? [[f.name, f.logFormat]] : [])),
+      ),
+      scale: config.sandbox.workload.scale,
       models: config.source.startsWith("defaults")
         ? DEFAULT_MODELS
         : config.bedrock.models.map((m) => (m.profile ? `${m.profile}.${m.id}` : m.id)),

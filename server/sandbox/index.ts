@@ -13,6 +13,7 @@ import type { ProviderSettings } from "./core/settings.ts";
 import { credentialScope } from "./core/sigv4.ts";
 import type { SandboxContext, SandboxRequest, SandboxResponse } from "./core/types.ts";
 import { createProviders } from "./providers/index.ts";
+import { defaultSpec, type LogFormat } from "./workload/functions.ts";
 import { Workload } from "./workload/model.ts";
 import { attachScenario, type ScenarioName, scenarioByName } from "./workload/scenario.ts";
 
@@ -32,6 +33,10 @@ export interface SandboxOptions {
   models?: readonly string[];
   historyDays?: number;
   peakPerMinute?: number;
+  /** Traffic multiplier (config sandbox.workload.scale). */
+  scale?: number;
+  /** Functions' log formats where the config states them (others: see workload/functions.ts). */
+  logFormats?: Readonly<Record<string, LogFormat>>;
   faults?: readonly FaultConfig[];
   settings?: ProviderSettings;
   /** How the account bills (server/sandbox/workload/scenario.ts); `simple` when absent. */
@@ -68,6 +73,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     models: [...models, ...extra],
     historyDays: options.historyDays ?? 30,
     peakPerMinute: options.peakPerMinute ?? 4,
+    scale: options.scale ?? 1,
+    functionSpecs: Object.entries(options.logFormats ?? {}).map(([name, format]) =>
+      defaultSpec(name, 512, format),
+    ),
     now,
     shapeCall: scenario.shapeCall,
   });

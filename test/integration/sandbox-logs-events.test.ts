@@ -112,10 +112,17 @@ describe("sandbox CloudWatch Logs groups, streams and events", () => {
     for (const r of reports) assert.match(r.message ?? "", REPORT);
     const inv = expected[0]!;
     const own = events.filter((e) => e.message?.includes(inv.requestId));
+    // twin-api has active tracing: an XRAY line comes with REPORT (same timestamp).
+    const reportEvent = own.find((e) => e.message?.startsWith("REPORT"));
+    const xray = events.find((e) => e.message?.startsWith("XRAY") && e.timestamp === reportEvent?.timestamp);
+    assert.match(xray?.message ?? "", /^XRAY TraceId: 1-[0-9a-f]{8}-[0-9a-f]{24}\tSegmentId: [0-9a-f]{16}\tSampled: true\t\n$/);
+    const status = inv.status ? `Status: ${inv.status}\t${inv.errorType ? `Error Type: ${inv.errorType}\t` : ""}` : "";
     assert.equal(
-      own[own.length - 1]?.message,
-      `REPORT RequestId: ${inv.requestId}\tDuration: ${inv.durationMs.toFixed(2)} ms\tBilled Duration: ${inv.billedMs} ms\tMemory Size: 512 MB\tMax Memory Used: ${inv.maxMemoryMb} MB\t${inv.initMs === undefined ? "" : `Init Duration: ${inv.initMs.toFixed(2)} ms\t`}\n`,
+      own.find((e) => e.message?.startsWith("REPORT"))?.message,
+      `REPORT RequestId: ${inv.requestId}\tDuration: ${inv.durationMs.toFixed(2)} ms\tBilled Duration: ${inv.billedMs} ms\tMemory Size: 512 MB\tMax Memory Used: ${inv.maxMemoryMb} MB\t${inv.initMs === undefined ? "" : `Init Duration: ${inv.initMs.toFixed(2)} ms\t`}${status}\n`,
     );
+    // INIT is billed since 2025-08-01: Billed Duration covers Init Duration too.
+    assert.equal(inv.billedMs, Math.ceil(inv.durationMs + (inv.initMs ?? 0)));
     if (inv.bedrock?.status === "ok") {
       assert.ok(
         own.some((e) =>

@@ -74,21 +74,21 @@ describe("Logs Insights evaluator", () => {
     assert.deepEqual(out.results, [
       [
         { field: "bin(5m)", value: "2026-11-18 15:10:00.000" },
-        { field: "avg_duration", value: "500" },
-        { field: "min_duration", value: "500" },
-        { field: "max_duration", value: "500" },
+        { field: "avg_duration", value: "500.0" },
+        { field: "min_duration", value: "500.0" },
+        { field: "max_duration", value: "500.0" },
       ],
       [
         { field: "bin(5m)", value: "2026-11-18 15:05:00.000" },
-        { field: "avg_duration", value: "300" },
-        { field: "min_duration", value: "300" },
-        { field: "max_duration", value: "300" },
+        { field: "avg_duration", value: "300.0" },
+        { field: "min_duration", value: "300.0" },
+        { field: "max_duration", value: "300.0" },
       ],
       [
         { field: "bin(5m)", value: "2026-11-18 15:00:00.000" },
-        { field: "avg_duration", value: "150" },
-        { field: "min_duration", value: "100" },
-        { field: "max_duration", value: "200" },
+        { field: "avg_duration", value: "150.0" },
+        { field: "min_duration", value: "100.0" },
+        { field: "max_duration", value: "200.0" },
       ],
     ]);
     assert.equal(out.recordsScanned, 8);
@@ -100,10 +100,10 @@ describe("Logs Insights evaluator", () => {
       'filter @type = "REPORT" | stats count(*) as n, sum(@duration) as total, pct(@duration, 50) as p50, pct(@duration, 75) as p75, stddev(@duration) as sd, count_distinct(@logStream) as streams, count(@initDuration) as cold',
     ).results;
     assert.equal(col(row, "n"), "4");
-    assert.equal(col(row, "total"), "1100");
+    assert.equal(col(row, "total"), "1100.0");
     // Nearest rank over [100, 200, 300, 500]: p50 -> 2nd value, p75 -> 3rd value.
-    assert.equal(col(row, "p50"), "200");
-    assert.equal(col(row, "p75"), "300");
+    assert.equal(col(row, "p50"), "200.0");
+    assert.equal(col(row, "p75"), "300.0");
     // Mean 275; squared deviations 30625 + 5625 + 625 + 50625 = 87500; / 3 = 29166.67; sqrt = 170.78
     assert.ok(Math.abs(Number(col(row, "sd")) - Math.sqrt(87_500 / 3)) < 1e-9);
     assert.equal(col(row, "streams"), "1");
@@ -114,17 +114,17 @@ describe("Logs Insights evaluator", () => {
     const [row] = run(
       'filter @type = "REPORT" | stats max(@memorySize / 1000 / 1000) as provisonedMemoryMB, avg(@maxMemoryUsed / 1000 / 1000) as avgMemoryUsedMB, max(@maxMemoryUsed / 1000 / 1000) as maxMemoryUsedMB, provisonedMemoryMB - maxMemoryUsedMB as overProvisionedMB',
     ).results;
-    assert.equal(col(row, "provisonedMemoryMB"), "512");
-    assert.equal(col(row, "avgMemoryUsedMB"), "105");
-    assert.equal(col(row, "maxMemoryUsedMB"), "120");
-    assert.equal(col(row, "overProvisionedMB"), "392");
+    assert.equal(col(row, "provisonedMemoryMB"), "512.0");
+    assert.equal(col(row, "avgMemoryUsedMB"), "105.0");
+    assert.equal(col(row, "maxMemoryUsedMB"), "120.0");
+    assert.equal(col(row, "overProvisionedMB"), "392.0");
   });
 
   it("computes the cold-start percentage sample", () => {
     const [row] = run(
       'filter @type = "REPORT" | stats sum(strcontains(@message, "Init Duration")) / count(*) * 100 as coldStartPct',
     ).results;
-    assert.equal(col(row, "coldStartPct"), "25");
+    assert.equal(col(row, "coldStartPct"), "25.0");
   });
 
   it("filters with like /regex/, like string, in, =~ and not", () => {
@@ -163,14 +163,14 @@ describe("Logs Insights evaluator", () => {
     assert.deepEqual(
       glob.map((r) => [col(r, "model"), col(r, "tokens")]),
       [
-        ["amazon.nova-lite-v1:0", "1000"],
-        ["amazon.nova-pro-v1:0", "2000"],
+        ["amazon.nova-lite-v1:0", "1000.0"],
+        ["amazon.nova-pro-v1:0", "2000.0"],
       ],
     );
     const regex = run(
       "parse @message /latencyMs=(?<latency>\\d+)/ | filter ispresent(latency) | stats avg(latency) as mean",
     ).results;
-    assert.equal(col(regex[0], "mean"), "1850");
+    assert.equal(col(regex[0], "mean"), "1850.0");
   });
 
   it("dedups on a field keeping the first row", () => {

@@ -5,6 +5,7 @@ import { createBedrockControlProvider } from "./bedrock-control/index.ts";
 import { createBudgetsProvider } from "./budgets/index.ts";
 import { createCloudWatchProvider } from "./cloudwatch/index.ts";
 import { createCostExplorerProvider } from "./costexplorer/index.ts";
+import { createLambdaProvider } from "./lambda/index.ts";
 import { createLogsProvider } from "./logs/index.ts";
 import { createSnsProvider } from "./sns/index.ts";
 import { createStsProvider } from "./sts/index.ts";
@@ -19,5 +20,6 @@ export function createProviders(ctx: SandboxContext): Provider[] {
     createBedrockControlProvider(ctx),
     createStsProvider(ctx),
     createSnsProvider(ctx),
+    createLambdaProvider(ctx),
   ];
 }

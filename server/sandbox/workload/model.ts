@@ -4,6 +4,8 @@
  * all derived, so they agree with each other. Calls answered live by the sandbox's Bedrock
  * Runtime are added to the same story.
  */
+import { defaultSpec, type FunctionSpec } from "./functions.ts";
+import { INIT_ERROR_TYPE, initFailed, invocationOutcome } from "./outcomes.ts";
 import { latencyProfile } from "./profiles.ts";
 import { hash32, hashString, logNormal, poisson, uniform } from "./random.ts";
 
@@ -46,6 +48,12 @@ export interface Invocation {
   initMs?: number;
   memorySizeMb: number;
   maxMemoryMb: number;
+  /** How the runtime ended the invocation when not successfully (REPORT `Status`, JSON `record.status`). */
+  status?: "timeout" | "error";
+  /** With status "error": the REPORT line's `Error Type`, e.g. Runtime.OutOfMemory. */
+  errorType?: string;
+  /** A cold start whose first init failed (INIT_REPORT `Status: error`), then succeeded in the invoke phase. */
+  initError?: string;
   error?: LambdaError;
   bedrock?: BedrockCall;
 }
@@ -68,6 +76,10 @@ export interface WorkloadOptions {
   /** Peak invocations per minute of each function. */
   peakPerMinute?: number;
   memorySizeMb?: number;
+  /** Traffic multiplier (config sandbox.workload.scale): invocations, logs, metrics and bill all grow with it. */
+  scale?: number;
+  /** Per-function configuration (log format, timeout, tracing); defaults per name when absent. */
+  functionSpecs?: readonly FunctionSpec[];
   now?: () => number;
   /** Shapes each generated Bedrock call (the billing scenario adds cache tokens); identity by default. */
   shapeCall?: (call: BedrockCall, seed: number) => BedrockCall;
@@ -107,6 +119,8 @@ export class Workload {
   readonly region: string;
   readonly historyDays: number;
   readonly memorySizeMb: number;
+  readonly scale: number;
+  private readonly specs = new Map<string, FunctionSpec>();
   private readonly peak: number;
   private readonly clock: () => number;
   private readonly minuteCache = new Map<string, MinuteSlice>();
@@ -123,6 +137,8 @@ export class Workload {
     this.historyDays = options.historyDays ?? 30;
     this.peak = options.peakPerMinute ?? 4;
     this.memorySizeMb = options.memorySizeMb ?? 512;
+    this.scale = options.scale ?? 1;
+    for (const spec of options.functionSpecs ?? []) this.specs.set(spec.name, spec);
     this.clock = options.now ?? Date.now;
     const raw = this.models.map((m) => latencyProfile(m).trafficWeight);
     const total = raw.reduce((a, b) => a + b, 0) || 1;
@@ -131,6 +147,16 @@ export class Workload {
 
   now(): number {
     return this.clock();
+  }
+
+  /** A function's configuration (log format, timeout, tracing), as GetFunctionConfiguration reports it. */
+  spec(fn: string): FunctionSpec {
+    let spec = this.specs.get(fn);
+    if (!spec) {
+      spec = defaultSpec(fn, this.memorySizeMb);
+      this.specs.set(fn, spec);
+    }
+    return spec;
   }
 
   /** The first millisecond with data: history starts `historyDays` before now, on a minute. */
@@ -145,7 +171,7 @@ export class Workload {
     const weekday = new Date(t).getUTCDay();
     const weekly = weekday === 0 || weekday === 6 ? 0.55 : 1;
     const fnScale = 0.6 + 0.8 * uniform(this.seed, hashString(fn), 0x5ca1e);
-    return this.peak * daily * weekly * fnScale;
+    return this.peak * this.scale * daily * weekly * fnScale;
   }
 
   /** Everything one function did in one epoch minute (deterministic; cached). */
@@ -214,18 +240,31 @@ export class Workload {
         };
       }
     }
-    const durationMs = round2(overheadMs + (bedrock && bedrock.status === "ok" ? bedrock.latencyMs : 0));
-    const maxMemoryMb = Math.round(88 + 40 * uniform(s, fnHash, idx, i, 11) + (cold ? 12 : 0));
+    const spec = this.spec(fn);
+    const outcome = invocationOutcome(uniform(s, fnHash, idx, i, 12), spec);
+    const durationMs =
+      outcome?.durationMs ??
+      round2(overheadMs + (bedrock && bedrock.status === "ok" ? bedrock.latencyMs : 0));
+    const maxMemoryMb =
+      outcome?.status === "error"
+        ? spec.memorySizeMb
+        : Math.round(88 + 40 * uniform(s, fnHash, idx, i, 11) + (cold ? 12 : 0));
     const inv: Invocation = {
       fn,
       requestId,
       start,
       durationMs,
-      billedMs: Math.ceil(durationMs),
-      memorySizeMb: this.memorySizeMb,
+      // Since 2025-08-01 the INIT phase is billed: Billed Duration includes Init Duration on cold starts.
+      billedMs: Math.ceil(durationMs + (initMs ?? 0)),
+      memorySizeMb: spec.memorySizeMb,
       maxMemoryMb,
     };
+    if (outcome) {
+      inv.status = outcome.status;
+      if (outcome.errorType) inv.errorType = outcome.errorType;
+    }
     if (initMs !== undefined) inv.initMs = initMs;
+    if (initMs !== undefined && initFailed(uniform(s, fnHash, idx, i, 13))) inv.initError = INIT_ERROR_TYPE;
     if (error) inv.error = error;
     if (bedrock) inv.bedrock = bedrock;
     return inv;

@@ -130,7 +130,8 @@ export class WorkloadMinutes {
         const end = endTime(inv);
         if (end < m || end >= m + MINUTE || end > now) continue;
         record.invocations++;
-        if (inv.error) record.errors++;
+        // AWS/Lambda Errors counts function errors, timeouts and out-of-memory alike.
+        if (inv.error || inv.status) record.errors++;
         record.durations.push(inv.durationMs);
       }
     }

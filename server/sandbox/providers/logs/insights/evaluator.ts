@@ -8,7 +8,7 @@
 import { type Accumulator, createAccumulator } from "./aggregates.ts";
 import { AGGREGATES, type Command, type Expr, type Query } from "./ast.ts";
 import { type AggregateResults, evalExpr } from "./functions.ts";
-import { formatValue, type Row, sortCompare, Timestamp, toText, truthy, type Value } from "./values.ts";
+import { formatValue, javaDouble, type Row, sortCompare, Timestamp, toText, truthy, type Value } from "./values.ts";
 
 /** One log event as Logs Insights sees it. */
 export interface LogRecord {
@@ -116,7 +116,8 @@ export function runQuery(
     columns = projectionOf([command], columns);
   }
   const cap = Math.min(options.limit ?? MAX_RESULT_ROWS, MAX_RESULT_ROWS);
-  return { ...stats, results: rows.slice(0, cap).map((row) => toResult(row, columns)) };
+  const computed = computedColumns(commands);
+  return { ...stats, results: rows.slice(0, cap).map((row) => toResult(row, columns, computed)) };
 }
 
 /** Run filter / fields / parse / display on one row; undefined when a filter drops it. */
@@ -127,6 +128,7 @@ function applyStreaming(commands: Command[], row: Row): Row | undefined {
         if (!truthy(evalExpr(command.expr, row))) return undefined;
         break;
       case "fields":
+      case "display":
         for (const item of command.items) {
           if (item.expr.kind === "field" && item.expr.name === item.name) continue;
           row.set(item.name, evalExpr(item.expr, row));
@@ -200,12 +202,35 @@ function projectionOf(commands: Command[], before: string[] | undefined): string
   return columns;
 }
 
-function toResult(row: Row, columns: string[] | undefined): Array<{ field: string; value: string }> {
+/**
+ * Columns whose numbers Logs Insights computes (aggregates other than counts, arithmetic): AWS
+ * prints them as Java doubles ("15.0", "1.28E8"). Raw field values keep their text ("119000000").
+ */
+function computedColumns(commands: Command[]): Set<string> {
+  const out = new Set<string>();
+  for (const command of commands) {
+    if (command.kind !== "stats" && command.kind !== "fields" && command.kind !== "display") continue;
+    for (const item of command.items) {
+      const e = item.expr;
+      const counting = e.kind === "call" && (e.name === "count" || e.name === "count_distinct");
+      if (e.kind === "field" || counting) out.delete(item.name);
+      else out.add(item.name);
+    }
+  }
+  return out;
+}
+
+function toResult(
+  row: Row,
+  columns: string[] | undefined,
+  computed: ReadonlySet<string> = new Set(),
+): Array<{ field: string; value: string }> {
   const names = columns ? [...columns] : [...row.keys()].filter((k) => k !== "@ptr");
   if (row.has("@ptr") && !names.includes("@ptr")) names.push("@ptr");
   const out: Array<{ field: string; value: string }> = [];
   for (const field of names) {
-    const value = formatValue(row.get(field));
+    const raw = row.get(field);
+    const value = typeof raw === "number" && computed.has(field) ? javaDouble(raw) : formatValue(raw);
     if (value !== undefined) out.push({ field, value });
   }
   return out;

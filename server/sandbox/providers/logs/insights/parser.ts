@@ -49,7 +49,8 @@ class Parser extends ExpressionParser {
       case "fields":
         return { kind: "fields", items: this.namedList(true) };
       case "display":
-        return { kind: "display", items: this.namedList(false) };
+        // AWS's own parse sample: display loggingMessage, loggingType = "ERROR" as isError
+        return { kind: "display", items: this.namedList(true) };
       case "filter":
         return { kind: "filter", expr: this.expr() };
       case "stats":

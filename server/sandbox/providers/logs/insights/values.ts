@@ -27,6 +27,24 @@ export function formatValue(value: Value): string | undefined {
   return String(value);
 }
 
+/**
+ * A computed number as Logs Insights prints it: Java's Double.toString. Plain decimal with at
+ * least one digit after the point for 0.001 <= |x| < 10^7 ("15.0", "102.25"), otherwise
+ * scientific with a capital E ("1.28E8", "1.0E-4"); the digits are the shortest that round-trip.
+ */
+export function javaDouble(x: number): string | undefined {
+  if (!Number.isFinite(x)) return x > 0 ? "Infinity" : x < 0 ? "-Infinity" : "NaN";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const abs = Math.abs(x);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const text = String(x);
+    return text.includes(".") ? text : `${text}.0`;
+  }
+  const [mantissa, exponent] = x.toExponential().split("e") as [string, string];
+  const m = mantissa.includes(".") ? mantissa : `${mantissa}.0`;
+  return `${m}E${Number(exponent)}`;
+}
+
 /** Numeric view of a value: numbers, timestamps (ms), numeric strings and booleans (1/0). */
 export function toNumber(value: Value): number | undefined {
   if (value === undefined) return undefined;
