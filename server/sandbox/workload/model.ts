@@ -4,6 +4,7 @@
  * all derived, so they agree with each other. Calls answered live by the sandbox's Bedrock
  * Runtime are added to the same story.
  */
+import { busyCallsBetween } from "./busy-afternoon.ts";
 import { latencyProfile } from "./profiles.ts";
 import { hash32, hashString, logNormal, poisson, uniform } from "./random.ts";
 
@@ -257,7 +258,8 @@ export class Workload {
     return {
       modelId,
       time,
-      operation: "Converse",
+      // Seed 001's chat streams most answers (ConverseStream: the calls with a TimeToFirstToken).
+      operation: uniform(s, fnHash, idx, i, 27) < 0.7 ? "ConverseStream" : "Converse",
       status,
       latencyMs: ok ? Math.round(ttftMs + genMs) : Math.round(40 + 30 * roll),
       ttftMs,
@@ -298,6 +300,16 @@ export class Workload {
         }
       }
     }
+    if (this.models.includes(modelId))
+      out.push(
+        ...busyCallsBetween(
+          this.seed,
+          modelId,
+          this.region,
+          Math.max(from, this.historyStart()),
+          Math.min(to, this.now() + 1),
+        ),
+      );
     for (const call of this.live.get(modelId) ?? []) if (call.time >= from && call.time < to) out.push(call);
     return out.sort((a, b) => a.time - b.time);
   }

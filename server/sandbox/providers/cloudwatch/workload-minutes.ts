@@ -4,8 +4,10 @@
  * so a 30-day query at a 1-hour period touches every invocation once, not once per query.
  * Calls answered live by the sandbox's Bedrock Runtime are added on top, never cached.
  */
+import { busyCalls } from "../../workload/busy-afternoon.ts";
 import type { BedrockCall, Workload } from "../../workload/model.ts";
 import { invocationEnd as endTime, MINUTE } from "../../workload/model.ts";
+import { estimatedQuotaTokens, isLegacyModel } from "../bedrock/burndown.ts";
 
 export interface LambdaMinute {
   invocations: number;
@@ -27,6 +29,10 @@ export interface BedrockMinute {
   outputTokens: number[];
   /** TimeToFirstToken of successful ConverseStream calls, ms. */
   ttft: number[];
+  /** EstimatedTPMQuotaUsage of each successful call (tokens counted against the TPM quota). */
+  quotaTokens: number[];
+  /** Accepted calls to models their provider marked Legacy (LegacyModelInvocations). */
+  legacy: number;
 }
 
 const CACHE_LIMIT = 600_000;
@@ -74,6 +80,8 @@ export function emptyBedrock(): BedrockMinute {
     inputTokens: [],
     outputTokens: [],
     ttft: [],
+    quotaTokens: [],
+    legacy: 0,
   };
 }
 
@@ -83,6 +91,7 @@ export function addBedrockCall(target: BedrockMinute, call: BedrockCall): void {
     return;
   }
   target.accepted++;
+  if (isLegacyModel(call.modelId)) target.legacy++;
   if (call.status === "client_error") target.clientErrors++;
   else if (call.status === "server_error") target.serverErrors++;
   else {
@@ -90,6 +99,7 @@ export function addBedrockCall(target: BedrockMinute, call: BedrockCall): void {
     target.inputTokens.push(call.inputTokens);
     target.outputTokens.push(call.outputTokens);
     if (call.operation === "ConverseStream") target.ttft.push(call.ttftMs);
+    target.quotaTokens.push(estimatedQuotaTokens(call.modelId, call));
   }
 }
 
@@ -145,6 +155,7 @@ export class WorkloadMinutes {
       inputTokens: [...base.inputTokens],
       outputTokens: [...base.outputTokens],
       ttft: [...base.ttft],
+      quotaTokens: [...base.quotaTokens],
     };
     for (const call of extra) addBedrockCall(merged, call);
     return merged;
@@ -181,6 +192,8 @@ export class WorkloadMinutes {
         }
       }
     }
+    for (const call of busyCalls(this.workload.seed, modelId, this.workload.region, m))
+      if (call.time <= now) addBedrockCall(record, call);
     if (m + 2 * MINUTE <= now) this.bedrockCache.set(modelId, m, record);
     return record;
   }
