@@ -18,6 +18,7 @@ import { OPENAPI } from "./openapi.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { dataRoutes } from "./routes/data.ts";
 import { prometheusRoute } from "./routes/prometheus.ts";
+import { quotaRoutes } from "./routes/quotas.ts";
 import { REFRESH_INTERVAL_S, refreshRoutes } from "./routes/refresh.ts";
 import { isLoopback, loopbackHostOnly, requireToken, securityHeaders } from "./security.ts";
 import { staticRoutes } from "./static.ts";
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(OPENAPI);
   });
   api.use(dataRoutes({ config, dashboard, spend, now }));
+  api.use(quotaRoutes({ config, dashboard, clients, cache, now }));
   api.use(refreshRoutes({ config, dashboard, limiter, now }));
   for (const extra of deps.routers ?? []) api.use(extra.path, extra.router);
   api.use(notFound);

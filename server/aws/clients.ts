@@ -7,6 +7,8 @@ import { BudgetsClient } from "@aws-sdk/client-budgets";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { Config } from "../config.ts";
@@ -37,6 +39,8 @@ export interface AwsClients {
   budgets(options?: ClientOptions): BudgetsClient;
   bedrock(options?: ClientOptions): BedrockRuntimeClient;
   sts(options?: ClientOptions): STSClient;
+  serviceQuotas(options?: ClientOptions): ServiceQuotasClient;
+  sns(options?: ClientOptions): SNSClient;
   destroy(): void;
 }
 
@@ -107,6 +111,8 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
     budgets: (o = {}) => memo("budgets", o, (c) => new BudgetsClient(c), BILLING_REGION),
     bedrock: (o = {}) => memo("bedrock", o, (c) => new BedrockRuntimeClient(c)),
     sts: (o = {}) => memo("sts", o, (c) => new STSClient(c)),
+    serviceQuotas: (o = {}) => memo("servicequotas", o, (c) => new ServiceQuotasClient(c)),
+    sns: (o = {}) => memo("sns", o, (c) => new SNSClient(c)),
     destroy() {
       for (const client of cache.values()) client.destroy();
       cache.clear();

@@ -193,6 +193,8 @@ export function instrumentClients(clients: AwsClients, ledger: SpendLedger): Aws
     budgets: wrap((o?: ClientOptions) => clients.budgets(o)),
     bedrock: wrap((o?: ClientOptions) => clients.bedrock(o)),
     sts: wrap((o?: ClientOptions) => clients.sts(o)),
+    serviceQuotas: wrap((o?: ClientOptions) => clients.serviceQuotas(o)),
+    sns: wrap((o?: ClientOptions) => clients.sns(o)),
     destroy: () => clients.destroy(),
   };
 }

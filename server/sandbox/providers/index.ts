@@ -5,6 +5,7 @@ import { createBudgetsProvider } from "./budgets/index.ts";
 import { createCloudWatchProvider } from "./cloudwatch/index.ts";
 import { createCostExplorerProvider } from "./costexplorer/index.ts";
 import { createLogsProvider } from "./logs/index.ts";
+import { createServiceQuotasProvider } from "./service-quotas/index.ts";
 import { createStsProvider } from "./sts/index.ts";
 
 export function createProviders(ctx: SandboxContext): Provider[] {
@@ -15,5 +16,6 @@ export function createProviders(ctx: SandboxContext): Provider[] {
     createBudgetsProvider(ctx),
     createBedrockProvider(ctx),
     createStsProvider(ctx),
+    createServiceQuotasProvider(ctx),
   ];
 }
