@@ -229,7 +229,9 @@ export const configSchema = z
         /** SNS topic the alarms notify (created when absent), and its e-mail subscribers. */
         topicName: z
           .string()
-          .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: "must be an SNS topic name (letters, digits, - and _)" })
+          .regex(/^[A-Za-z0-9_-]{1,256}$/, {
+            message: "must be an SNS topic name (letters, digits, - and _)",
+          })
           .default("bedrock-ops-alarms"),
         emails: emailList.default([]),
         /** An existing topic (Slack via Chatbot, PagerDuty, ...) used instead of creating one. */
