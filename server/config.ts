@@ -273,6 +273,53 @@ export const configSchema = z
       })
       .strict()
       .default({ slo: { p90EndToEndMs: 2000, minQualityPassRate: 0.9 }, schedules: [], maxCostUsd: 1 }),
+    quotas: z
+      .object({
+        /** Applied quotas rarely change: Service Quotas is read at most this often. */
+        ttlSeconds: positiveInt.default(21_600),
+        /** A minute counts as "hot" above this share of the applied quota (percent). */
+        hotPercent: z.number().positive().max(100).default(80),
+      })
+      .strict()
+      .default({ ttlSeconds: 21_600, hotPercent: 80 }),
+    alarms: z
+      .object({
+        /** Prefix of every alarm name `alarms setup` manages (it never touches other alarms). */
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: "must be letters, digits, _ . - (at most 64)" })
+          .default("bedrock-ops"),
+        /** Alarm when a model's EstimatedTPMQuotaUsage passes this share of its applied TPM quota (percent). */
+        tpmPercent: z.number().positive().max(100).default(80),
+        /** Bedrock InvocationLatency p90 SLO, ms. */
+        latencyP90Ms: positiveInt.default(4000),
+        /** Lambda Duration p90 limit, ms. */
+        durationP90Ms: positiveInt.default(10_000),
+        /** SNS topic the alarms notify (created when absent), and its e-mail subscribers. */
+        topicName: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,256}$/, {
+            message: "must be an SNS topic name (letters, digits, - and _)",
+          })
+          .default("bedrock-ops-alarms"),
+        emails: emailList.default([]),
+        /** An existing topic (Slack via Chatbot, PagerDuty, ...) used instead of creating one. */
+        topicArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, {
+            message: "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:ops",
+          })
+          .optional(),
+      })
+      .strict()
+      .default({
+        prefix: "bedrock-ops",
+        tpmPercent: 80,
+        latencyP90Ms: 4000,
+        durationP90Ms: 10_000,
+        topicName: "bedrock-ops-alarms",
+        emails: [],
+      }),
     sandbox: z
       .object({
         seed: z.number().int().default(42),
@@ -305,6 +352,7 @@ export type ModelConfig = Parsed["bedrock"]["models"][number];
 export type FunctionConfig = Parsed["lambda"]["functions"][number];
 export type ManagedBudget = Parsed["budgets"]["managed"][number];
 export type FaultConfig = Parsed["sandbox"]["faults"][number];
+export type AlarmsConfig = Parsed["alarms"];
 
 export interface Config extends Parsed {
   /** Where the settings came from: a file path, or "defaults" when no config file exists. */

@@ -20,6 +20,7 @@ import { onlyParams } from "./params.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { dataRoutes } from "./routes/data.ts";
 import { prometheusRoute } from "./routes/prometheus.ts";
+import { quotaRoutes } from "./routes/quotas.ts";
 import { REFRESH_INTERVAL_S, refreshRoutes } from "./routes/refresh.ts";
 import { isLoopback, loopbackHostOnly, requireToken, sameSiteOnly, securityHeaders } from "./security.ts";
 import { LoginThrottle, SessionStore } from "./sessions.ts";
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(OPENAPI);
   });
   api.use(dataRoutes({ config, dashboard, spend, now, encoder }));
+  api.use(quotaRoutes({ config, dashboard, clients, cache, now }));
   api.use(refreshRoutes({ config, dashboard, limiter, now }));
   for (const extra of deps.routers ?? []) api.use(extra.path, extra.router);
   api.use(notFound);

@@ -59,6 +59,11 @@ export interface MetricsData {
   range: RangeInfo;
   lambda: Series[];
   bedrock: Series[];
+  /**
+   * Per model, EstimatedTPMQuotaUsage and Invocations at `periodSeconds` (60 s for ranges up to
+   * 24 h: per-minute values, comparable with the per-minute quotas), from the same call.
+   */
+  quota?: { periodSeconds: number; series: Series[] };
   /** How many GetMetricData calls this refresh took (pages included). */
   calls: number;
 }
@@ -172,6 +177,69 @@ export interface BudgetView {
 
 export interface BudgetsData {
   budgets: BudgetView[];
+}
+
+/** An applied quota and where the figure came from (Service Quotas code and name). */
+export interface QuotaLimit {
+  value: number;
+  defaultValue: number | null;
+  code: string;
+  name: string;
+  adjustable: boolean;
+  source: "applied" | "default";
+  /** Service Quotas console page of the quota (request an increase there). */
+  consoleUrl: string;
+}
+
+export interface QuotaUse {
+  /** Highest and 95th-percentile per-minute value over the range. */
+  peak: number;
+  peakAt: string | null;
+  p95: number;
+  /** Peak and p95 as a share of the applied quota (percent); null without a quota. */
+  peakPercent: number | null;
+  p95Percent: number | null;
+  /** 100 - peakPercent: what was left in the busiest minute. */
+  headroomPercent: number | null;
+  /** Minutes above the hot share (quotas.hotPercent) of the quota. */
+  minutesAbove: number;
+}
+
+export interface ModelQuotaUsage {
+  /** The model ID as invoked (ModelId dimension). */
+  modelId: string;
+  label: string;
+  endpoint: "on-demand" | "cross-region" | "global";
+  tpm: QuotaLimit | null;
+  rpm: QuotaLimit | null;
+  tokens: QuotaUse;
+  requests: QuotaUse;
+  throttles: number;
+  /** Throttles in the minutes above the hot share of either quota. */
+  throttlesInHotMinutes: number;
+  /** Per period: EstimatedTPMQuotaUsage (tokens), Invocations, InvocationThrottles. */
+  series: {
+    tokens: Array<[number, number]>;
+    requests: Array<[number, number]>;
+    throttles: Array<[number, number]>;
+  };
+  /** One plain sentence: the peak against the quota, throttles, and where to ask for more. */
+  sentence: string;
+  note?: string;
+}
+
+export interface QuotasData {
+  range: RangeInfo;
+  /** Period of the usage series: 60 s (per minute) for ranges up to 24 h. */
+  periodSeconds: number;
+  /** False when the period is longer than a minute: values are averages per minute of each period. */
+  perMinute: boolean;
+  hotPercent: number;
+  region: string;
+  models: ModelQuotaUsage[];
+  /** When the quotas were read (they are cached for hours), and why they are missing if they are. */
+  quotasAsOf: string | null;
+  quotasError: { code: string; message: string; permission?: string } | null;
 }
 
 export interface KpiValue {

@@ -128,6 +128,13 @@ export const OPENAPI = {
       [...rangeParams, format],
       true,
     ),
+    "/api/quotas": get(
+      "Per model: applied TPM/RPM quotas (Service Quotas code and name), per-minute usage, peak, p95, headroom, throttles",
+      "QuotasData",
+      [...rangeParams, format],
+      true,
+    ),
+    "/api/quotas/metrics": get("Quota usage as Prometheus gauges", "text/plain", rangeParams),
     "/api/budgets": get(
       "Budgets with limit, actual, forecast, percent used and thresholds",
       "BudgetsData",

@@ -8,6 +8,7 @@ import { BudgetsClient } from "@aws-sdk/client-budgets";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
@@ -50,6 +51,7 @@ export interface AwsClients {
   /** The Bedrock control plane (GetInferenceProfile, ListInferenceProfiles). */
   bedrockControl(options?: ClientOptions): BedrockClient;
   sts(options?: ClientOptions): STSClient;
+  serviceQuotas(options?: ClientOptions): ServiceQuotasClient;
   sns(options?: ClientOptions): SNSClient;
   destroy(): void;
 }
@@ -147,6 +149,7 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
       ),
     bedrockControl: (o = {}) => memo("bedrock-control", o, (c) => new BedrockClient(c)),
     sts: (o = {}) => memo("sts", o, (c) => new STSClient(c)),
+    serviceQuotas: (o = {}) => memo("servicequotas", o, (c) => new ServiceQuotasClient(c)),
     sns: (o = {}) => memo("sns", o, (c) => new SNSClient(c)),
     destroy() {
       for (const client of cache.values()) client.destroy();

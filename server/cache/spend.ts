@@ -194,6 +194,7 @@ export function instrumentClients(clients: AwsClients, ledger: SpendLedger): Aws
     bedrock: wrap((o?: ClientOptions) => clients.bedrock(o)),
     bedrockControl: wrap((o?: ClientOptions) => clients.bedrockControl(o)),
     sts: wrap((o?: ClientOptions) => clients.sts(o)),
+    serviceQuotas: wrap((o?: ClientOptions) => clients.serviceQuotas(o)),
     sns: wrap((o?: ClientOptions) => clients.sns(o)),
     destroy: () => clients.destroy(),
   };

@@ -14,6 +14,10 @@ export const PERMISSIONS: Readonly<Record<string, string>> = {
   DescribeBudgets: "budgets:ViewBudget",
   DescribeNotificationsForBudget: "budgets:ViewBudget",
   GetCallerIdentity: "sts:GetCallerIdentity",
+  ListServiceQuotas: "servicequotas:ListServiceQuotas",
+  ListAWSDefaultServiceQuotas: "servicequotas:ListAWSDefaultServiceQuotas",
+  DescribeAlarms: "cloudwatch:DescribeAlarms",
+  DescribeAlarmHistory: "cloudwatch:DescribeAlarmHistory",
 };
 
 const ACCESS_DENIED = new Set([

@@ -19,6 +19,8 @@ export interface MetricRequest {
   dimensions: Record<string, string>;
   /** Sum, Average, Maximum, Minimum, SampleCount, or a percentile such as p90. */
   stat: Statistic | `p${number}`;
+  /** This series' own period (e.g. 60 s for quota usage), else the call's. */
+  periodSeconds?: number;
 }
 
 export interface MetricFetch {
@@ -67,7 +69,7 @@ export async function getMetricData(
               MetricName: r.metricName,
               Dimensions: Object.entries(r.dimensions).map(([Name, Value]) => ({ Name, Value })),
             },
-            Period: periodSeconds,
+            Period: r.periodSeconds ?? periodSeconds,
             Stat: r.stat,
           },
         };

@@ -39,7 +39,31 @@ export const BEDROCK_STATS: readonly StatSpec[] = [
   { metric: "InvocationThrottles", stat: "Sum", unit: "Count", label: "Throttles" },
   { metric: "InvocationClientErrors", stat: "Sum", unit: "Count", label: "Client errors" },
   { metric: "InvocationServerErrors", stat: "Sum", unit: "Count", label: "Server errors" },
+  // Server-side time to first token (streaming calls only; AWS/Bedrock since March 2026).
+  { metric: "TimeToFirstToken", stat: "p50", unit: "Milliseconds", label: "TTFT p50" },
+  { metric: "TimeToFirstToken", stat: "p90", unit: "Milliseconds", label: "TTFT p90" },
 ];
+
+/**
+ * Quota usage per model at one minute: EstimatedTPMQuotaUsage is the absolute number of tokens
+ * counted against the TPM quota (input + cache writes + output x burndown), not a percentage.
+ */
+export const QUOTA_STATS: readonly StatSpec[] = [
+  { metric: "EstimatedTPMQuotaUsage", stat: "Sum", unit: "Tokens", label: "TPM quota usage" },
+  { metric: "Invocations", stat: "Sum", unit: "Count", label: "Requests" },
+  { metric: "InvocationThrottles", stat: "Sum", unit: "Count", label: "Throttles" },
+];
+
+/** Quotas are per minute: ranges up to 24 h get 60 s quota series (1,440 points at most). */
+export const QUOTA_MINUTE_RANGE_S = 86_400;
+
+/** The period of the quota series for a fetched range: 60 s up to 24 h (retention permitting), else the range's. */
+export function quotaPeriod(range: TimeRange, now: Date, maxPoints = DEFAULT_MAX_POINTS): number {
+  const span = (range.end.getTime() - range.start.getTime()) / 1000;
+  const ageDays = (now.getTime() - range.start.getTime()) / 86_400_000;
+  const fits = span <= QUOTA_MINUTE_RANGE_S && span / 60 <= maxPoints;
+  return fits && ageDays <= 15 ? 60 : range.periodSeconds;
+}
 
 export interface MetricsFilter {
   /** Lambda function names to include (all configured when empty). */
@@ -49,7 +73,7 @@ export interface MetricsFilter {
 }
 
 interface Planned extends MetricRequest {
-  kind: "lambda" | "bedrock";
+  kind: "lambda" | "bedrock" | "quota";
   resource: string;
   spec: StatSpec;
 }
@@ -99,6 +123,21 @@ export function planSeries(config: Config, filter: MetricsFilter = {}): Planned[
       });
     }
   }
+  for (const modelId of selectedModels(config, filter)) {
+    for (const spec of QUOTA_STATS) {
+      out.push({
+        key: `quota:${modelId}:${spec.metric}:${spec.stat}`,
+        kind: "quota",
+        resource: modelId,
+        spec,
+        region: bedrockRegion(config),
+        namespace: "AWS/Bedrock",
+        metricName: spec.metric,
+        dimensions: { ModelId: modelId },
+        stat: spec.stat,
+      });
+    }
+  }
   return out;
 }
 
@@ -125,8 +164,11 @@ export async function fetchMetrics(
   now: Date,
   filter: MetricsFilter = {},
 ): Promise<MetricsData> {
-  const planned = planSeries(config, filter);
   const range = fetchedRange(config, requested, now, filter);
+  const qPeriod = quotaPeriod(range, now, maxPointsFor(planSeries(config, filter).length));
+  const planned = planSeries(config, filter).map((p) =>
+    p.kind === "quota" ? { ...p, periodSeconds: qPeriod } : p,
+  );
   const fetched =
     planned.length === 0
       ? { points: new Map<string, Array<[number, number]>>(), calls: 0, partial: [] }
@@ -139,13 +181,14 @@ export async function fetchMetrics(
         );
   const toSeries = (p: Planned): Series => {
     const raw = fetched.points.get(p.key) ?? [];
+    const period = p.periodSeconds ?? range.periodSeconds;
     return {
       id: p.key,
       label: p.spec.label,
       unit: p.spec.unit,
       resource: p.resource,
       stat: p.stat,
-      points: p.stat === "Sum" ? zeroFill(raw, range.start, range.end, range.periodSeconds) : raw,
+      points: p.stat === "Sum" ? zeroFill(raw, range.start, range.end, period) : raw,
     };
   };
   const lambda = planned.filter((p) => p.kind === "lambda").map(toSeries);
@@ -159,6 +202,7 @@ export async function fetchMetrics(
     },
     lambda,
     bedrock: planned.filter((p) => p.kind === "bedrock").map(toSeries),
+    quota: { periodSeconds: qPeriod, series: planned.filter((p) => p.kind === "quota").map(toSeries) },
     calls: fetched.calls,
   };
 }

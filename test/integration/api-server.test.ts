@@ -83,7 +83,9 @@ describe("dashboard API against the sandbox", () => {
     assert.equal(sum("lambda:twin-api:Errors:Sum"), expected.filter((i) => i.error).length);
     assert.equal(data.range.periodSeconds, 60);
     assert.equal(data.lambda.length, 10);
-    assert.equal(data.bedrock.length, 30);
+    assert.equal(data.bedrock.length, 36);
+    assert.equal(data.quota?.series.length, 9);
+    assert.equal(data.quota?.periodSeconds, 60);
     assert.equal(data.calls, 1);
     assert.equal(calls(server, seq, "cloudwatch", "GetMetricData"), 1);
   });
@@ -302,7 +304,7 @@ describe("dashboard API against the sandbox", () => {
 });
 
 describe("GetMetricData batching", () => {
-  test("559 series take exactly ceil(559 / 500) = 2 calls", async () => {
+  test("834 series (9 Lambda, 55 x 15 Bedrock) take exactly ceil(834 / 500) = 2 calls", async () => {
     const models = Array.from({ length: 55 }, (_, i) => ({ id: `amazon.nova-lite-v1:${i}` }));
     const server = await startServer(parseConfig({ mode: "sandbox", bedrock: { models } }), {
       port: 0,
@@ -312,7 +314,8 @@ describe("GetMetricData batching", () => {
     try {
       const { body } = await getJson<Panel<MetricsData>>(server.url, "/api/metrics?range=1h");
       assert.equal(body.error, null);
-      assert.equal(body.data!.lambda.length + body.data!.bedrock.length, 9 + 1 + 550);
+      assert.equal(body.data!.lambda.length + body.data!.bedrock.length, 9 + 1 + 55 * 12);
+      assert.equal(body.data!.quota?.series.length, 55 * 3);
       assert.equal(body.data!.calls, 2);
       assert.equal(calls(server, 0, "cloudwatch", "GetMetricData"), 2);
     } finally {

@@ -122,7 +122,7 @@ describe("getMetricData", () => {
 });
 
 describe("planSeries", () => {
-  test("9 Lambda series per function and 10 Bedrock series per model, Lambda in its region and Bedrock in its own", () => {
+  test("9 Lambda series per function, 12 Bedrock and 3 quota series per model, Lambda in its region and Bedrock in its own", () => {
     const config = parseConfig({
       aws: { region: "us-east-1" },
       lambda: { region: "eu-west-1", functions: [{ name: "twin-api" }] },
@@ -132,7 +132,13 @@ describe("planSeries", () => {
       },
     });
     const plan = planSeries(config);
-    assert.equal(plan.length, 9 + 20);
+    assert.equal(plan.length, 9 + 2 * 12 + 2 * 3);
+    assert.deepEqual(
+      plan
+        .filter((p) => p.kind === "quota" && p.resource === "amazon.nova-pro-v1:0")
+        .map((p) => p.metricName),
+      ["EstimatedTPMQuotaUsage", "Invocations", "InvocationThrottles"],
+    );
     assert.ok(plan.filter((p) => p.kind === "lambda").every((p) => p.region === "eu-west-1"));
     assert.ok(plan.filter((p) => p.kind === "bedrock").every((p) => p.region === "us-west-2"));
     assert.deepEqual(
@@ -141,7 +147,7 @@ describe("planSeries", () => {
     );
     assert.deepEqual(
       planSeries(config, { models: ["amazon.nova-pro-v1:0"], functions: ["none"] }).length,
-      10,
+      15,
     );
   });
 });

@@ -14,7 +14,7 @@ function escapeLabel(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
-class Exposition {
+export class Exposition {
   private readonly lines: string[] = [];
   metric(
     name: string,

@@ -8,6 +8,7 @@ import { createCostExplorerProvider } from "./costexplorer/index.ts";
 import { createLambdaProvider } from "./lambda/index.ts";
 import { createLogsProvider } from "./logs/index.ts";
 import { createSnsProvider } from "./sns/index.ts";
+import { createServiceQuotasProvider } from "./service-quotas/index.ts";
 import { createStsProvider } from "./sts/index.ts";
 
 export function createProviders(ctx: SandboxContext): Provider[] {
@@ -21,5 +22,6 @@ export function createProviders(ctx: SandboxContext): Provider[] {
     createStsProvider(ctx),
     createSnsProvider(ctx),
     createLambdaProvider(ctx),
+    createServiceQuotasProvider(ctx),
   ];
 }

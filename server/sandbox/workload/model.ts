@@ -6,6 +6,7 @@
  */
 import { defaultSpec, type FunctionSpec } from "./functions.ts";
 import { INIT_ERROR_TYPE, initFailed, invocationOutcome } from "./outcomes.ts";
+import { busyCallsBetween } from "./busy-afternoon.ts";
 import { latencyProfile } from "./profiles.ts";
 import { hash32, hashString, logNormal, poisson, uniform } from "./random.ts";
 
@@ -303,7 +304,8 @@ export class Workload {
     const call: BedrockCall = {
       modelId,
       time,
-      operation: "Converse",
+      // Seed 001's chat streams most answers (ConverseStream: the calls with a TimeToFirstToken).
+      operation: uniform(s, fnHash, idx, i, 27) < 0.7 ? "ConverseStream" : "Converse",
       status,
       latencyMs: ok ? Math.round(ttftMs + genMs) : Math.round(40 + 30 * roll),
       ttftMs,
@@ -345,6 +347,16 @@ export class Workload {
         }
       }
     }
+    if (this.models.includes(modelId))
+      out.push(
+        ...busyCallsBetween(
+          this.seed,
+          modelId,
+          this.region,
+          Math.max(from, this.historyStart()),
+          Math.min(to, this.now() + 1),
+        ),
+      );
     for (const call of this.live.get(modelId) ?? []) if (call.time >= from && call.time < to) out.push(call);
     return out.sort((a, b) => a.time - b.time);
   }

@@ -9,6 +9,7 @@
 import * as sdk from "@aws-sdk/client-cloudwatch";
 import { ServiceModel } from "../../core/service-model.ts";
 import type { JsonProvider, SandboxContext } from "../../core/types.ts";
+import { Alarms } from "./alarms.ts";
 import { CustomMetrics } from "./custom-metrics.ts";
 import { Dashboards } from "./dashboards.ts";
 import { getMetricData, type MetricsBackend } from "./get-metric-data.ts";
@@ -31,6 +32,7 @@ export function createCloudWatchProvider(ctx: SandboxContext): JsonProvider {
         : custom.find(metric),
     now: () => ctx.now(),
   };
+  const alarms = new Alarms(backend, ctx.accountId);
   return {
     kind: "json",
     service: "cloudwatch",
@@ -58,10 +60,17 @@ export function createCloudWatchProvider(ctx: SandboxContext): JsonProvider {
       GetDashboard: (input) => dashboards.get(input),
       ListDashboards: (input) => dashboards.list(input),
       DeleteDashboards: (input) => dashboards.delete(input),
+      PutMetricAlarm: (input, req) => alarms.put(input, req.region),
+      DescribeAlarms: (input) => alarms.describe(input),
+      DescribeAlarmsForMetric: (input) => alarms.forMetric(input),
+      DescribeAlarmHistory: (input) => alarms.historyOf(input),
+      DeleteAlarms: (input) => alarms.delete(input),
+      SetAlarmState: (input) => alarms.setState(input),
     },
     reset() {
       custom.clear();
       dashboards.clear();
+      alarms.clear();
     },
   };
 }

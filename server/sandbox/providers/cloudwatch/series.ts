@@ -8,6 +8,7 @@
  */
 import type { Workload } from "../../workload/model.ts";
 import { MINUTE } from "../../workload/model.ts";
+import { isLegacyModel } from "../bedrock/burndown.ts";
 import type { Samples } from "./stats.ts";
 import {
   type BedrockMinute,
@@ -79,6 +80,8 @@ export const BEDROCK_METRICS: Record<string, BedrockDef> = {
   TimeToFirstToken: { unit: "Milliseconds", add: (r, s) => each(s, r.ttft) },
   CacheReadInputTokenCount: { unit: "Count", add: (r, s) => each(s, r.cacheReadTokens) },
   CacheWriteInputTokenCount: { unit: "Count", add: (r, s) => each(s, r.cacheWriteTokens) },
+  EstimatedTPMQuotaUsage: { unit: "Count", add: (r, s) => each(s, r.quotaTokens) },
+  LegacyModelInvocations: { unit: "Count", add: (r, s) => (r.legacy > 0 ? s.add(1, r.legacy) : undefined) },
 };
 
 function minutes(from: number, to: number, visit: (m: number) => void): void {
@@ -112,6 +115,8 @@ function combineBedrock(records: BedrockMinute[]): BedrockMinute {
     out.ttft.push(...r.ttft);
     out.cacheReadTokens.push(...r.cacheReadTokens);
     out.cacheWriteTokens.push(...r.cacheWriteTokens);
+    out.quotaTokens.push(...r.quotaTokens);
+    out.legacy += r.legacy;
   }
   return out;
 }
@@ -191,14 +196,19 @@ export function workloadCatalog(workload: Workload): MetricId[] {
       });
     out.push({ Namespace: "AWS/Lambda", MetricName: name, Dimensions: [] });
   }
-  const streamed = new Set(
-    workload
+  // The workload's own calls stream (seed 001), so every configured model has TimeToFirstToken.
+  const streamed = new Set([
+    ...workload.models,
+    ...workload
       .liveCalls()
       .filter((c) => c.operation === "ConverseStream")
       .map((c) => c.modelId),
-  );
+  ]);
   for (const name of Object.keys(BEDROCK_METRICS)) {
-    const models = workload.modelIds().filter((id) => name !== "TimeToFirstToken" || streamed.has(id));
+    const models = workload
+      .modelIds()
+      .filter((id) => name !== "TimeToFirstToken" || streamed.has(id))
+      .filter((id) => name !== "LegacyModelInvocations" || isLegacyModel(id));
     for (const id of models)
       out.push({ Namespace: "AWS/Bedrock", MetricName: name, Dimensions: [{ Name: "ModelId", Value: id }] });
     if (models.length > 0) out.push({ Namespace: "AWS/Bedrock", MetricName: name, Dimensions: [] });

@@ -4,8 +4,10 @@
  * so a 30-day query at a 1-hour period touches every invocation once, not once per query.
  * Calls answered live by the sandbox's Bedrock Runtime are added on top, never cached.
  */
+import { busyCalls } from "../../workload/busy-afternoon.ts";
 import type { BedrockCall, Workload } from "../../workload/model.ts";
 import { invocationEnd as endTime, MINUTE } from "../../workload/model.ts";
+import { estimatedQuotaTokens, isLegacyModel } from "../bedrock/burndown.ts";
 
 export interface LambdaMinute {
   invocations: number;
@@ -30,6 +32,10 @@ export interface BedrockMinute {
   /** Prompt-cache tokens of successful calls (CacheReadInputTokenCount / CacheWriteInputTokenCount). */
   cacheReadTokens: number[];
   cacheWriteTokens: number[];
+  /** EstimatedTPMQuotaUsage of each successful call (tokens counted against the TPM quota). */
+  quotaTokens: number[];
+  /** Accepted calls to models their provider marked Legacy (LegacyModelInvocations). */
+  legacy: number;
 }
 
 const CACHE_LIMIT = 600_000;
@@ -79,6 +85,8 @@ export function emptyBedrock(): BedrockMinute {
     ttft: [],
     cacheReadTokens: [],
     cacheWriteTokens: [],
+    quotaTokens: [],
+    legacy: 0,
   };
 }
 
@@ -88,6 +96,7 @@ export function addBedrockCall(target: BedrockMinute, call: BedrockCall): void {
     return;
   }
   target.accepted++;
+  if (isLegacyModel(call.modelId)) target.legacy++;
   if (call.status === "client_error") target.clientErrors++;
   else if (call.status === "server_error") target.serverErrors++;
   else {
@@ -97,6 +106,7 @@ export function addBedrockCall(target: BedrockMinute, call: BedrockCall): void {
     if (call.operation === "ConverseStream") target.ttft.push(call.ttftMs);
     if (call.cacheReadTokens !== undefined) target.cacheReadTokens.push(call.cacheReadTokens);
     if (call.cacheWriteTokens !== undefined) target.cacheWriteTokens.push(call.cacheWriteTokens);
+    target.quotaTokens.push(estimatedQuotaTokens(call.modelId, call));
   }
 }
 
@@ -155,6 +165,7 @@ export class WorkloadMinutes {
       ttft: [...base.ttft],
       cacheReadTokens: [...base.cacheReadTokens],
       cacheWriteTokens: [...base.cacheWriteTokens],
+      quotaTokens: [...base.quotaTokens],
     };
     for (const call of extra) addBedrockCall(merged, call);
     return merged;
@@ -191,6 +202,8 @@ export class WorkloadMinutes {
         }
       }
     }
+    for (const call of busyCalls(this.workload.seed, modelId, this.workload.region, m))
+      if (call.time <= now) addBedrockCall(record, call);
     if (m + 2 * MINUTE <= now) this.bedrockCache.set(modelId, m, record);
     return record;
   }

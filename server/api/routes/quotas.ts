@@ -1,0 +1,82 @@
+/** GET /api/quotas (JSON or CSV) and /api/quotas/metrics (Prometheus gauges): usage against the applied Bedrock quotas. */
+import { Router } from "express";
+import type { Config } from "../../config.ts";
+import { onlyParams, parseDataQuery, parseModels, parseRange } from "../params.ts";
+import { type QuotasDeps, quotasCsv, quotasPanel } from "../quotas.ts";
+import { Exposition } from "./prometheus.ts";
+
+export function quotaRoutes(deps: QuotasDeps & { now: () => Date; config: Config }): Router {
+  const router = Router();
+  router.get("/quotas", async (req, res) => {
+    const q = parseDataQuery(req, deps.config, deps.now(), true);
+    const panel = await quotasPanel(deps, q);
+    res.setHeader("Cache-Control", "no-store");
+    if (q.format === "csv") {
+      if (!panel.data) {
+        res.status(503).json({
+          error: { code: panel.error?.code ?? "NoData", message: panel.error?.message ?? "No data yet." },
+        });
+        return;
+      }
+      res.setHeader("Content-Type", "text/csv; charset=utf-8");
+      res.setHeader("Content-Disposition", 'attachment; filename="bedrock-ops-quotas.csv"');
+      res.send(quotasCsv(panel.data));
+      return;
+    }
+    res.json(panel);
+  });
+  router.get("/quotas/metrics", async (req, res) => {
+    onlyParams(req, ["range", "model"]);
+    const q = {
+      range: parseRange(req, deps.now(), "1h"),
+      functions: [],
+      models: parseModels(req, deps.config),
+    };
+    const panel = await quotasPanel(deps, q);
+    const out = new Exposition();
+    const models = panel.data?.models ?? [];
+    out.metric(
+      "bedrock_ops_quota_tpm",
+      "Applied tokens-per-minute quota per model (Service Quotas).",
+      "gauge",
+      models.map((m) => [{ model: m.modelId, quota_code: m.tpm?.code ?? "" }, m.tpm?.value ?? null]),
+    );
+    out.metric(
+      "bedrock_ops_quota_rpm",
+      "Applied requests-per-minute quota per model (Service Quotas).",
+      "gauge",
+      models.map((m) => [{ model: m.modelId, quota_code: m.rpm?.code ?? "" }, m.rpm?.value ?? null]),
+    );
+    out.metric(
+      "bedrock_ops_quota_peak_tokens_per_minute",
+      "Highest per-minute EstimatedTPMQuotaUsage in the range (tokens, not a percentage).",
+      "gauge",
+      models.map((m) => [{ model: m.modelId }, m.tokens.peak]),
+    );
+    out.metric(
+      "bedrock_ops_quota_peak_tpm_ratio",
+      "Highest per-minute EstimatedTPMQuotaUsage divided by the applied TPM quota (0-1).",
+      "gauge",
+      models.map((m) => [
+        { model: m.modelId },
+        m.tokens.peakPercent === null ? null : m.tokens.peakPercent / 100,
+      ]),
+    );
+    out.metric(
+      "bedrock_ops_quota_minutes_above_hot",
+      "Minutes in the range above the hot share of the TPM quota.",
+      "gauge",
+      models.map((m) => [{ model: m.modelId }, m.tokens.minutesAbove]),
+    );
+    out.metric(
+      "bedrock_ops_quota_throttles",
+      "InvocationThrottles in the range.",
+      "gauge",
+      models.map((m) => [{ model: m.modelId }, m.throttles]),
+    );
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    res.send(out.text());
+  });
+  return router;
+}
