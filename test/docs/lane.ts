@@ -64,7 +64,12 @@ export async function openLane(root: string): Promise<Lane> {
         const ready = /bedrock-ops dashboard: (http:\/\/[^\s/]+)/;
         const url = server
           .waitFor((o) => ready.test(o), 120_000)
-          .then(() => ready.exec(server.output())?.[1] ?? "");
+          .then(
+            () => ready.exec(server.output())?.[1] ?? "",
+            (err: Error) => {
+              throw new Error(`the test's dashboard (npx bedrock-ops serve) did not start: ${err.message}`);
+            },
+          );
         dashboard = { server, url };
       }
       return dashboard.url;

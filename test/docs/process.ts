@@ -19,6 +19,34 @@ export interface RunOptions {
   timeoutMs: number;
 }
 
+/** Process groups started here and not yet ended: killed if this process ends first. */
+const live = new Set<number>();
+function killLive(): void {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+process.once("exit", killLive);
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    killLive();
+    process.exit(128 + (signal === "SIGTERM" ? 15 : 2));
+  });
+}
+
+function track(child: ChildProcess): ChildProcess {
+  const pid = child.pid;
+  if (pid !== undefined) {
+    live.add(pid);
+    child.once("close", () => live.delete(pid));
+  }
+  return child;
+}
+
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -31,7 +59,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 /** Run `file args` (no shell) to completion, or kill it after `timeoutMs`. */
 export function run(file: string, args: string[], options: RunOptions): Promise<Finished> {
   return finish(
-    spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true }),
+    track(spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true })),
     options.timeoutMs,
   );
 }
@@ -81,11 +109,9 @@ export interface LongRunning {
 
 /** Start a long-running shell line (a server) in its own process group. */
 export function start(line: string, options: Omit<RunOptions, "timeoutMs">): LongRunning {
-  const child = spawn("bash", ["-c", line], {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    detached: true,
-  });
+  const child = track(
+    spawn("bash", ["-c", line], { cwd: options.cwd, env: options.env ?? process.env, detached: true }),
+  );
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   let text = "";

@@ -129,7 +129,17 @@ class BlockRun {
     return out;
   }
 
+  /** Run one documented command; anything that goes wrong is recorded as its failure. */
   async command(cmd: DocCommand): Promise<void> {
+    const t0 = performance.now();
+    try {
+      await this.commandSteps(cmd);
+    } catch (err) {
+      this.record(cmd, null, `could not be run: ${(err as Error).message.slice(0, 2000)}`, t0);
+    }
+  }
+
+  private async commandSteps(cmd: DocCommand): Promise<void> {
     const segments = splitAnd(cmd.line);
     const kinds = segments.map(classify);
     if (kinds.every((k) => k.kind === "run")) {
@@ -209,7 +219,6 @@ class BlockRun {
     else if (what === "dashboard") env.PORT = String(port);
     else line = line.startsWith("npm ") ? `${line} -- --port ${port}` : `${line} --port ${port}`;
     const server = start(line, { cwd: this.ctx.dir, env });
-    this.servers.push({ line: cmd.line, where: cmd.where, server });
     const ready =
       what === "dashboard" ? /bedrock-ops dashboard: (http:\/\/[^\s/]+)/ : /listening on (http:\/\/[^\s/]+)/;
     try {
@@ -218,8 +227,10 @@ class BlockRun {
         READY_TIMEOUT_MS,
       );
     } catch (err) {
+      await server.stop(2_000);
       return `did not start: ${(err as Error).message.slice(0, 2000)}`;
     }
+    this.servers.push({ line: cmd.line, where: cmd.where, server });
     const url = ready.exec(server.output())?.[1] ?? "";
     const health = `${url}${what === "dashboard" ? "/api/health" : "/_sandbox/health"}`;
     const res = await fetch(health).catch((e: Error) => e);
