@@ -82,6 +82,8 @@ export function splitAnd(line: string): string[] {
 type Kind =
   | { kind: "skip"; reason: string }
   | { kind: "install" }
+  /** Would change the checkout's node_modules (the copy links to it): not run, reported as a failure. */
+  | { kind: "refused" }
   | { kind: "server"; what: "dashboard" | "sandbox" }
   | { kind: "run" };
 
@@ -89,6 +91,7 @@ export function classify(segment: string): Kind {
   const s = segment.replace(/\s+#.*$/, "").trim();
   if (/^npm (test|t)(\s|$)/.test(s)) return { kind: "skip", reason: "is this suite (npm test)" };
   if (/^npm (install|i|ci)$/.test(s)) return { kind: "install" };
+  if (/^npm (install|i|ci|link|uninstall|update)\s/.test(s)) return { kind: "refused" };
   if (/^npm (start|run start)(\s|$)/.test(s) || /^npx bedrock-ops serve(\s|$)/.test(s)) {
     return { kind: "server", what: "dashboard" };
   }
@@ -157,11 +160,13 @@ class BlockRun {
       }
       const t0 = performance.now();
       const failure =
-        kind.kind === "install"
-          ? await this.install(segment)
-          : kind.kind === "server"
-            ? await this.server(part, kind.what)
-            : await this.run(segment, expect);
+        kind.kind === "refused"
+          ? "changes node_modules, which the copy shares with the checkout: not run; move it to a block marked skip"
+          : kind.kind === "install"
+            ? await this.install(segment)
+            : kind.kind === "server"
+              ? await this.server(part, kind.what)
+              : await this.run(segment, expect);
       this.record(part, null, failure, t0);
       if (failure) return; // `&&`: the rest does not run
     }
