@@ -1,6 +1,7 @@
 /**
  * bedrock-ops: one entry point, commands declared once (summary here, options in each module),
- * each command imported only when it runs.
+ * each command imported only when it runs. This module only exports `main`; the executable
+ * (`server/bin.js`) calls it and turns its result into the exit code.
  */
 import { parseArgs } from "node:util";
 import type { CommandIO, CommandSpec, OptionSpec, ParsedOptions } from "./commands/types.ts";
@@ -54,7 +55,14 @@ export function mainHelp(): string {
     "Commands:",
     ...lines,
     "",
-    "Run `bedrock-ops <command> --help` for a command's options.",
+    "Options:",
+    "  -h, --help     show this help (or a command's: bedrock-ops <command> --help)",
+    "  -v, --version  print the version",
+    "",
+    "Examples:",
+    "  bedrock-ops serve                     # dashboard on http://127.0.0.1:3000",
+    "  bedrock-ops bench --suite twin        # benchmark Nova Micro, Lite and Pro",
+    "  bedrock-ops doctor --skip-bedrock     # check the setup, no paid calls",
   ].join("\n");
 }
 
@@ -99,11 +107,16 @@ export function parseCommandArgs(
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === "--help" || name === "-h" || name === "help") {
+  if (!name) {
+    // Nothing to run is not a success: a scheduled `bedrock-ops` with no command must not pass.
+    io.stderr.write(`No command given.\n\n${mainHelp()}\n`);
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(`${mainHelp()}\n`);
     return 0;
   }
-  if (name === "--version" || name === "-v") {
+  if (name === "--version" || name === "-v" || name === "version") {
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
@@ -134,19 +147,4 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stderr.write(`bedrock-ops ${name}: ${(err as Error).message}\n`);
     return 1;
   }
-}
-
-const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry || process.argv[1]?.endsWith("/server/bin.js")) {
-  const controller = new AbortController();
-  process.once("SIGINT", () => controller.abort());
-  process.once("SIGTERM", () => controller.abort());
-  const code = await main(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    interrupted: controller.signal,
-  });
-  process.exitCode = code;
-  // The command is done: a handle something forgot to close must not keep the process alive.
-  setTimeout(() => process.exit(code), 3_000).unref();
 }

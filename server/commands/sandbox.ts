@@ -19,8 +19,11 @@ export const command: CommandSpec = {
     CONFIG_OPTION,
   ],
   details: [
-    "Point any AWS SDK or the AWS CLI at it, with any credentials:",
-    "  AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws cloudwatch list-metrics",
+    "Examples:",
+    "  bedrock-ops sandbox --port 4566",
+    "Point any AWS SDK or the AWS CLI at it, with any credentials and a region:",
+    "  AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1 \\",
+    "    aws cloudwatch list-metrics --namespace AWS/Lambda",
     "Admin: GET /_sandbox/health, POST /_sandbox/reset, GET|POST|DELETE /_sandbox/faults, GET|DELETE /_sandbox/requests",
   ].join("\n"),
   run: async (options, _positionals, io) => {

@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import { BenchStore } from "../../server/bench/store.ts";
 import { openDatabase } from "../../server/store/db.ts";
 
-const cli = new URL("../../server/cli.ts", import.meta.url).pathname;
+const bin = new URL("../../server/bin.js", import.meta.url).pathname;
 
 function rowsSoFar(dataDir: string): number {
   try {
@@ -44,16 +44,7 @@ describe("a benchmark killed mid-run", () => {
     );
     const child = spawn(
       process.execPath,
-      [
-        "--import",
-        "tsx",
-        cli,
-        "bench",
-        "--suite",
-        join(dir, "kill.json"),
-        "--config",
-        join(dir, "config.json"),
-      ],
+      [bin, "bench", "--suite", join(dir, "kill.json"), "--config", join(dir, "config.json")],
       { stdio: "ignore" },
     );
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
