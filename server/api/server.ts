@@ -10,7 +10,7 @@ import { openRuntime } from "../aws/runtime.ts";
 import { type BenchScheduler, createBenchContext, startBenchSchedules } from "../bench/index.ts";
 import type { Config } from "../config.ts";
 import type { RunningSandbox, SandboxOptions } from "../sandbox/index.ts";
-import { type Db, openDatabase } from "../store/db.ts";
+import { openStore, type Store, StoreError, storeSpecOf } from "../store/index.ts";
 import { createApp } from "./app.ts";
 import { createBenchRouter } from "./routes/bench.ts";
 import { isLoopback } from "./security.ts";
@@ -29,8 +29,10 @@ export interface StartOptions {
   now?: () => Date;
   /** Extra options for the in-process sandbox (e.g. an injected clock). */
   sandbox?: Partial<SandboxOptions>;
-  /** Extra routers under /api (behind the same auth), or a factory given the opened database. */
-  routers?: ExtraRouter[] | ((deps: { db: Db; config: Config }) => ExtraRouter[]);
+  /** Extra routers under /api (behind the same auth), or a factory given the opened store. */
+  routers?: ExtraRouter[] | ((deps: { store: Store; config: Config }) => ExtraRouter[]);
+  /** Aborts a start-up that waits (on the database); serve passes SIGINT/SIGTERM here. */
+  signal?: AbortSignal;
   staticDir?: string;
   log?: (line: string) => void;
 }
@@ -65,36 +67,49 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = options.port ?? config.server.port;
   checkBind(host, config.server.token);
   const dataDir = options.dataDir ?? config.server.dataDir;
+  // The store first: a broken one stops the start before anything else is running.
+  let store: Store;
+  try {
+    store = await openStore(storeSpecOf(config, dataDir), {
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (err) {
+    if (err instanceof StoreError) throw new StartError(err.message);
+    throw err;
+  }
   const runtime = await openRuntime(
     config,
     { ...(options.now ? { now: () => options.now!().getTime() } : {}), ...options.sandbox },
     { dataDir, seedBudgets: true },
-  );
+  ).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   const { clients, sandbox } = runtime;
   const mode = sandbox ? "sandbox" : "aws";
-  const db = openDatabase(dataDir);
   // Benchmarks: their API under /api/bench and the cron schedules of config.bench.schedules.
   let scheduler: BenchScheduler;
   try {
-    scheduler = startBenchSchedules(
-      createBenchContext(config, clients, db),
+    scheduler = await startBenchSchedules(
+      createBenchContext(config, clients, store),
       options.log,
       options.now ? { now: options.now } : {},
     );
   } catch (err) {
-    db.close();
+    await store.close();
     await runtime.close();
     throw err;
   }
   const extra =
-    typeof options.routers === "function" ? options.routers({ db, config }) : (options.routers ?? []);
+    typeof options.routers === "function" ? options.routers({ store, config }) : (options.routers ?? []);
   const app = createApp({
     config,
     clients,
     mode,
-    db,
+    store,
     ...(options.now ? { now: options.now } : {}),
-    routers: [{ path: "/", router: createBenchRouter({ db, scheduler }) }, ...extra],
+    routers: [{ path: "/", router: createBenchRouter({ store, scheduler }) }, ...extra],
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
@@ -108,7 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
   } catch (err) {
     await scheduler.stop();
-    db.close();
+    await store.close();
     await runtime.close();
     throw err;
   }
@@ -129,7 +144,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         server.closeAllConnections();
       });
       await scheduler.stop();
-      db.close();
+      await store.close();
       await runtime.close();
     },
   };

@@ -1,9 +1,17 @@
 /**
  * The panel cache: a TTL per source, stale-while-revalidate, one flight per key (any number of
  * concurrent viewers cause one AWS call), last good values persisted, and failures remembered
- * briefly so a failing source is not hammered.
+ * briefly so a failing source is not hammered. With a shared store (replicas on one PostgreSQL)
+ * the flight is one across processes: a lease row per key, the others wait for its result.
  */
-import type { CacheStore } from "./store.ts";
+import { randomUUID } from "node:crypto";
+import { withLease } from "../store/leases.ts";
+import type { CacheStore, StoredEntry } from "./store.ts";
+
+/** How long a replica's flight lease lasts without a heartbeat (renewed every third of it). */
+const FLIGHT_LEASE_MS = 30_000;
+/** How often a replica waiting on another's flight looks for its result. */
+const FLIGHT_POLL_MS = 200;
 
 export interface CachedError {
   code: string;
@@ -25,6 +33,15 @@ interface Entry {
   error: CachedError | null;
   errorAt: number | null;
   flight: Promise<void> | null;
+  /** Read from the store yet (once per key; again whenever stale when the store is shared). */
+  hydrated: boolean;
+}
+
+interface Fetched {
+  value: unknown;
+  fetchedAt: number;
+  /** Already written to the store (by us under the lease, or by another replica). */
+  persisted: boolean;
 }
 
 export interface SwrOptions {
@@ -47,20 +64,15 @@ export class SwrCache {
   private readonly entries = new Map<string, Entry>();
   /** Fetches started per key, for tests and the usage panel. */
   readonly fetches = new Map<string, number>();
+  /** This cache's name on flight leases. */
+  private readonly owner = randomUUID();
 
   constructor(private readonly options: SwrOptions) {}
 
   private entry(key: string): Entry {
     let e = this.entries.get(key);
     if (!e) {
-      const stored = this.options.store?.get(key);
-      e = {
-        value: stored?.value ?? null,
-        fetchedAt: stored?.fetchedAt ?? null,
-        error: null,
-        errorAt: null,
-        flight: null,
-      };
+      e = { value: null, fetchedAt: null, error: null, errorAt: null, flight: null, hydrated: false };
       this.entries.set(key, e);
       const max = this.options.maxEntries ?? 1_000;
       if (this.entries.size > max) {
@@ -75,20 +87,87 @@ export class SwrCache {
     return e;
   }
 
-  private start(key: string, e: Entry, fetch: () => Promise<unknown>): Promise<void> {
-    if (e.flight) return e.flight;
-    this.fetches.set(key, (this.fetches.get(key) ?? 0) + 1);
-    e.flight = fetch()
-      .then((value) => {
+  /** Take a newer value from the store (a restart's persisted value, or another replica's fetch). */
+  private async hydrate(key: string, e: Entry, ttlMs: number): Promise<void> {
+    const store = this.options.store;
+    if (!store) return;
+    const fresh = e.fetchedAt !== null && this.options.now() - e.fetchedAt < ttlMs;
+    if (e.hydrated && (!store.shared || fresh || e.flight)) return;
+    e.hydrated = true;
+    let stored: StoredEntry | undefined;
+    try {
+      stored = await store.get(key);
+    } catch {
+      return; // Best effort: the store is only a cache here.
+    }
+    if (stored && (e.fetchedAt === null || stored.fetchedAt > e.fetchedAt)) {
+      e.value = stored.value;
+      e.fetchedAt = stored.fetchedAt;
+      e.error = null;
+      e.errorAt = null;
+    }
+  }
+
+  private counted(key: string, fetch: () => Promise<unknown>): () => Promise<unknown> {
+    return () => {
+      this.fetches.set(key, (this.fetches.get(key) ?? 0) + 1);
+      return fetch();
+    };
+  }
+
+  /**
+   * One flight across every process sharing the store: whoever holds the key's lease fetches
+   * and writes the result; the others wait for it to appear. A holder that dies stops renewing,
+   * its lease expires and a waiter takes over.
+   */
+  private async sharedFetch(
+    key: string,
+    ttlMs: number,
+    fetch: () => Promise<unknown>,
+    force: boolean,
+  ): Promise<Fetched> {
+    const store = this.options.store!;
+    const startedAt = this.options.now();
+    const usable = (s: StoredEntry | undefined): s is StoredEntry =>
+      s !== undefined && (force ? s.fetchedAt >= startedAt : this.options.now() - s.fetchedAt < ttlMs);
+    for (;;) {
+      const held = await withLease(store.leases, `cache:${key}`, this.owner, FLIGHT_LEASE_MS, async () => {
+        const current = await store.get(key);
+        if (usable(current)) return { ...current, persisted: true };
+        const value = await fetch();
         const at = this.options.now();
-        e.value = value;
-        e.fetchedAt = at;
+        await store.put(key, value, at);
+        return { value, fetchedAt: at, persisted: true };
+      });
+      if (held) return held.value;
+      await new Promise((resolve) => setTimeout(resolve, FLIGHT_POLL_MS));
+      const theirs = await store.get(key);
+      if (usable(theirs)) return { ...theirs, persisted: true };
+    }
+  }
+
+  private start(
+    key: string,
+    e: Entry,
+    fetch: () => Promise<unknown>,
+    ttlMs: number,
+    force = false,
+  ): Promise<void> {
+    if (e.flight) return e.flight;
+    const store = this.options.store;
+    const counted = this.counted(key, fetch);
+    const run: () => Promise<Fetched> = store?.shared
+      ? () => this.sharedFetch(key, ttlMs, counted, force)
+      : async () => ({ value: await counted(), fetchedAt: this.options.now(), persisted: false });
+    e.flight = run()
+      .then(async (got) => {
+        e.value = got.value;
+        e.fetchedAt = got.fetchedAt;
         e.error = null;
         e.errorAt = null;
-        try {
-          this.options.store?.put(key, value, at);
-        } catch {
+        if (!got.persisted) {
           // Persisting is best effort (e.g. the database closed during shutdown).
+          await store?.put(key, got.value, got.fetchedAt).catch(() => undefined);
         }
       })
       .catch((err: unknown) => {
@@ -119,20 +198,21 @@ export class SwrCache {
     options: GetOptions = {},
   ): Promise<CacheResult<T>> {
     const e = this.entry(key);
+    await this.hydrate(key, e, ttlMs);
     const now = this.options.now();
     const fresh = e.fetchedAt !== null && now - e.fetchedAt < ttlMs;
     if (options.force) {
-      await this.start(key, e, fetch);
+      await this.start(key, e, fetch, ttlMs, true);
       return this.result<T>(e, ttlMs);
     }
     if (fresh) return this.result<T>(e, ttlMs);
     const errorTtl = Math.min(ttlMs, this.options.errorTtlMs ?? 30_000);
     const recentFailure = e.errorAt !== null && now - e.errorAt < errorTtl;
     if (e.value !== null) {
-      if (!recentFailure) void this.start(key, e, fetch);
+      if (!recentFailure) void this.start(key, e, fetch, ttlMs);
       return { ...this.result<T>(e, ttlMs), stale: true };
     }
-    if (!recentFailure || e.flight) await this.start(key, e, fetch);
+    if (!recentFailure || e.flight) await this.start(key, e, fetch, ttlMs);
     return this.result<T>(e, ttlMs);
   }
 

@@ -54,6 +54,7 @@ export const command: CommandSpec = {
     try {
       running = await startServer(config, {
         log: (line) => io.stderr.write(`${line}\n`),
+        signal: io.interrupted,
       });
     } catch (err) {
       io.stderr.write(`bedrock-ops serve: ${(err as Error).message}\n`);
