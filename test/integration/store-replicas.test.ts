@@ -191,9 +191,8 @@ describe("two replicas on one PostgreSQL store", () => {
       });
       const code = await new Promise<number | null>((resolve) => bench.once("exit", (c) => resolve(c)));
       assert.equal(code, 0, benchErr);
-      const [runsA, runsB] = await Promise.all(
-        [a, b].map((r) => json<BenchRunSummary[]>(`${r.url}/api/bench/runs?suite=short-qa`)),
-      );
+      const runsA = await json<BenchRunSummary[]>(`${a.url}/api/bench/runs?suite=short-qa`);
+      const runsB = await json<BenchRunSummary[]>(`${b.url}/api/bench/runs?suite=short-qa`);
       assert.equal(runsA.length, 1);
       assert.deepEqual(runsB, runsA);
       assert.equal(runsA[0]!.status, "complete");
