@@ -126,6 +126,19 @@ const tokenSchema = z
       }),
   );
 
+const storeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("sqlite") }).strict(),
+  z
+    .object({
+      kind: z.literal("postgres"),
+      url: z.string().regex(/^postgres(ql)?:\/\/\S+$/, {
+        message:
+          "must be a PostgreSQL URL such as postgres://bedrock_ops:PASSWORD@db.example.com:5432/bedrock_ops (or set BEDROCK_OPS_DATABASE_URL)",
+      }),
+    })
+    .strict(),
+]);
+
 export const configSchema = z
   .object({
     mode: z.enum(["aws", "sandbox"]).default("aws"),
@@ -320,6 +333,8 @@ export const configSchema = z
         topicName: "bedrock-ops-alarms",
         emails: [],
       }),
+    /** Where runs, the persisted cache and the spend ledger live: SQLite under server.dataDir, or PostgreSQL shared by replicas. */
+    store: storeSchema.default({ kind: "sqlite" }),
     sandbox: z
       .object({
         seed: z.number().int().default(42),
@@ -482,6 +497,7 @@ function applyEnv(
   if (env.AWS_REGION) aws.region = env.AWS_REGION;
   if (env.AWS_PROFILE) aws.profile = env.AWS_PROFILE;
   if (env.AWS_ENDPOINT_URL) aws.endpoint = env.AWS_ENDPOINT_URL;
+  if (env.BEDROCK_OPS_DATABASE_URL) out.store = { kind: "postgres", url: env.BEDROCK_OPS_DATABASE_URL };
   if (overrides.host !== undefined) server.host = overrides.host;
   if (overrides.port !== undefined) server.port = overrides.port;
   if (overrides.mode !== undefined) out.mode = overrides.mode;

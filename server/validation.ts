@@ -15,6 +15,8 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): string {
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   if (value === undefined) return "nothing";
+  // A database URL may hold its password: not echoed.
+  if (String(path.at(-1) ?? "") === "url") return "(a URL, not shown)";
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -9,7 +9,7 @@ import { instrumentClients, SpendLedger } from "../cache/spend.ts";
 import { CacheStore } from "../cache/store.ts";
 import { SwrCache } from "../cache/swr-cache.ts";
 import type { Config } from "../config.ts";
-import type { Db } from "../store/db.ts";
+import type { Store } from "../store/index.ts";
 import { VERSION } from "../version.ts";
 import type { HealthResponse } from "./contract.ts";
 import { Dashboard, describeError } from "./dashboard.ts";
@@ -32,8 +32,8 @@ export interface AppDeps {
   clients: AwsClients;
   mode: "sandbox" | "aws";
   now?: () => Date;
-  /** The SQLite database (persisted cache and spend); see server/store/db.ts. */
-  db: Db;
+  /** The store (persisted cache and spend); see server/store/index.ts. */
+  store: Store;
   /** Extra routers mounted under /api behind the same auth, e.g. { path: "/bench", router }. */
   routers?: Array<{ path: string; router: Router }>;
   /** Folder of the built page (default web/dist). */
@@ -60,9 +60,9 @@ export function createApp(deps: AppDeps): Express {
   const now = deps.now ?? (() => new Date());
   const nowMs = () => now().getTime();
   const log = deps.log ?? (() => undefined);
-  const store = new CacheStore(deps.db);
+  const store = new CacheStore(deps.store);
   // Entries older than the longest look-back anyone would still be served are dropped at start.
-  store.prune(nowMs() - 7 * 86_400_000);
+  void store.prune(nowMs() - 7 * 86_400_000).catch(() => undefined);
   const spend = new SpendLedger(nowMs, store);
   const clients = instrumentClients(deps.clients, spend);
   const describe = (err: unknown) => {
@@ -103,12 +103,14 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: "16kb" }));
   api.get("/health", (req, res) => {
     onlyParams(req, []);
+    const stored = deps.store.status();
     const body: HealthResponse = {
-      status: "ok",
+      status: stored.status,
       mode: deps.mode,
       region: config.aws.region,
       version: VERSION,
       auth: Boolean(token),
+      store: stored,
     };
     res.setHeader("Cache-Control", "no-store");
     res.json(body);

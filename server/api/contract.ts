@@ -35,13 +35,22 @@ export interface RangeInfo {
 }
 
 export interface HealthResponse {
-  status: "ok";
+  /** "degraded" when the store failed and the server runs from memory (see `store.message`). */
+  status: "ok" | "degraded";
   mode: "sandbox" | "aws";
   region: string;
   version: string;
   accountId?: string;
   /** Whether the API requires a token (non-loopback bind). */
   auth: boolean;
+  /** The store: SQLite file or PostgreSQL (URL without password), and whether it works. */
+  store?: {
+    kind: "sqlite" | "postgres";
+    location: string;
+    status: "ok" | "degraded";
+    message?: string;
+    since?: string;
+  };
 }
 
 /** One time series: points as [epoch ms, value], ascending in time. */

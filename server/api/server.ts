@@ -11,7 +11,7 @@ import { openRuntime } from "../aws/runtime.ts";
 import { type BenchScheduler, createBenchContext, startBenchSchedules } from "../bench/index.ts";
 import type { Config } from "../config.ts";
 import type { RunningSandbox, SandboxOptions } from "../sandbox/index.ts";
-import { type Db, openDatabase } from "../store/db.ts";
+import { openStore, type Store, StoreError, storeSpecOf } from "../store/index.ts";
 import { createApp } from "./app.ts";
 import { createBenchRouter } from "./routes/bench.ts";
 import { isLoopback } from "./security.ts";
@@ -30,8 +30,10 @@ export interface StartOptions {
   now?: () => Date;
   /** Extra options for the in-process sandbox (e.g. an injected clock). */
   sandbox?: Partial<SandboxOptions>;
-  /** Extra routers under /api (behind the same auth), or a factory given the opened database. */
-  routers?: ExtraRouter[] | ((deps: { db: Db; config: Config }) => ExtraRouter[]);
+  /** Extra routers under /api (behind the same auth), or a factory given the opened store. */
+  routers?: ExtraRouter[] | ((deps: { store: Store; config: Config }) => ExtraRouter[]);
+  /** Aborts a start-up that waits (on the database); serve passes SIGINT/SIGTERM here. */
+  signal?: AbortSignal;
   staticDir?: string;
   log?: (line: string) => void;
 }
@@ -87,7 +89,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = options.port ?? config.server.port;
   checkBind(host, config.server.token);
   const dataDir = options.dataDir ?? config.server.dataDir;
-  // The port first: a port in use is reported at once, before the sandbox and the store start.
+  // The port first: a port in use is reported at once, before the store and the sandbox start.
   // Until the app is ready the server answers 503 (a health check retries).
   const starting = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
@@ -114,6 +116,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       server.close(() => resolve());
       server.closeAllConnections();
     });
+  // Then the store: a broken one stops the start before anything else is running.
+  let store: Store;
+  try {
+    store = await openStore(storeSpecOf(config, dataDir), {
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (err) {
+    await closeServer();
+    if (err instanceof StoreError) throw new StartError(err.message);
+    throw err;
+  }
   let runtime: Awaited<ReturnType<typeof openRuntime>>;
   try {
     runtime = await openRuntime(
@@ -122,6 +136,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       { dataDir, seedBudgets: true },
     );
   } catch (err) {
+    await store.close();
     await closeServer();
     if (config.mode !== "sandbox") throw err;
     throw new StartError(
@@ -130,35 +145,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   const { clients, sandbox } = runtime;
   const mode = sandbox ? "sandbox" : "aws";
-  let db: Db;
   // Benchmarks: their API under /api/bench and the cron schedules of config.bench.schedules.
   let scheduler: BenchScheduler;
   try {
-    db = openDatabase(dataDir);
-    try {
-      scheduler = startBenchSchedules(
-        createBenchContext(config, clients, db),
-        options.log,
-        options.now ? { now: options.now } : {},
-      );
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+    scheduler = await startBenchSchedules(
+      createBenchContext(config, clients, store),
+      options.log,
+      options.now ? { now: options.now } : {},
+    );
   } catch (err) {
+    await store.close();
     await runtime.close();
     await closeServer();
     throw err;
   }
   const extra =
-    typeof options.routers === "function" ? options.routers({ db, config }) : (options.routers ?? []);
+    typeof options.routers === "function" ? options.routers({ store, config }) : (options.routers ?? []);
   const app = createApp({
     config,
     clients,
     mode,
-    db,
+    store,
     ...(options.now ? { now: options.now } : {}),
-    routers: [{ path: "/", router: createBenchRouter({ db, scheduler }) }, ...extra],
+    routers: [{ path: "/", router: createBenchRouter({ store, scheduler }) }, ...extra],
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
@@ -178,7 +187,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       closed = true;
       await closeServer();
       await scheduler.stop();
-      db.close();
+      await store.close();
       await runtime.close();
     },
   };

@@ -1,6 +1,6 @@
 /**
  * Public surface of the benchmark runner. `serve` calls startBenchSchedules() after opening the
- * database and stops it on shutdown; the API mounts createBenchRouter (server/api/routes/bench.ts).
+ * store and stops it on shutdown; the API mounts createBenchRouter (server/api/routes/bench.ts).
  */
 import { bedrockRegion, ConfigError } from "../config.ts";
 import { PriceBook } from "../pricing/prices.ts";
@@ -24,11 +24,11 @@ export { listSuites, loadSuite, SuiteError, suiteDirs } from "./suite.ts";
  * already run (its report of runs missed while the server was down is passed to `log`);
  * call `await scheduler.stop()` on shutdown.
  */
-export function startBenchSchedules(
+export async function startBenchSchedules(
   ctx: BenchContext,
   log: (line: string) => void = () => {},
   options: { now?: () => Date; tickMs?: number } = {},
-): BenchScheduler {
+): Promise<BenchScheduler> {
   const schedules = ctx.config.bench.schedules;
   const problems = scheduleProblems(schedules);
   schedules.forEach((s, i) => {
@@ -62,7 +62,7 @@ export function startBenchSchedules(
     run: (s, signal) =>
       runSuite(ctx, { suite: s.suite, models: s.models, repetitions: s.repetitions, signal }),
   });
-  const missed = scheduler.start();
+  const missed = await scheduler.start();
   if (missed.length > 0)
     log(`bench: ${missed.length} scheduled run(s) were missed while the server was down`);
   return scheduler;

@@ -132,7 +132,7 @@ export async function runBenchmark(deps: RunnerDeps, req: RunRequest): Promise<R
     timeoutMs: req.timeoutMs ?? 60_000,
     inferenceConfig: JSON.stringify(suite.inferenceConfig),
   };
-  const runId = deps.store.createRun(suite.name, req.models, manifest, now());
+  const runId = await deps.store.createRun(suite.name, req.models, manifest, now());
   const progress: Progress = {
     phase: "warmup",
     done: 0,
@@ -170,7 +170,7 @@ export async function runBenchmark(deps: RunnerDeps, req: RunRequest): Promise<R
         quote && m.inputTokens !== null ? requestCost(quote, m.inputTokens, m.outputTokens ?? 0) : null,
       outputChars: text.length,
     };
-    deps.store.addRequest(row);
+    await deps.store.addRequest(row);
     rows.push(row);
     if (row.status !== "cancelled") {
       progress.done++;
@@ -215,18 +215,18 @@ export async function runBenchmark(deps: RunnerDeps, req: RunRequest): Promise<R
   const stats: BenchModelDetail[] = req.models.map((m, i) =>
     modelStats(rows, m, seed + i * 10, deps.prices(m, req.region) !== undefined),
   );
-  const startedAt = deps.store.getRun(runId)!.startedAt;
+  const startedAt = (await deps.store.getRun(runId))!.startedAt;
   const results = {
     stats,
     recommendation: recommend(stats, req.slo),
     // Only runs measured the same way compare: same mode (stream/converse) and same load.
     regressions: findRegressions(
       stats,
-      deps.store
-        .previousRuns(suite.name, startedAt, 20)
-        .filter((r) => r.manifest.mode === manifest.mode && r.manifest.load === manifest.load),
+      (await deps.store.previousRuns(suite.name, startedAt, 20)).filter(
+        (r) => r.manifest.mode === manifest.mode && r.manifest.load === manifest.load,
+      ),
     ),
   };
-  deps.store.finishRun(runId, status, now(), results, error ?? undefined);
-  return { runId, status, detail: deps.store.getRun(runId)!, rows, error, refused };
+  await deps.store.finishRun(runId, status, now(), results, error ?? undefined);
+  return { runId, status, detail: (await deps.store.getRun(runId))!, rows, error, refused };
 }

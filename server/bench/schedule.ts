@@ -3,6 +3,9 @@
  * 5, UTC). A tick every `tickMs` runs what fell due since the last check. Never two runs of the
  * same suite at once; a run that could not happen (server down, previous run still going, several
  * fire times coalesced) is recorded in bench_missed and reported, never silently skipped.
+ * Replicas sharing a store run each fire once: the replica that atomically moves the schedule's
+ * "checked up to" mark over a fire time owns it, and a suite running on any replica (a live run
+ * lease) counts as running.
  */
 import { CronExpressionParser } from "cron-parser";
 import type { BenchMissedRun, BenchSchedulesData } from "../api/contract.ts";
@@ -55,38 +58,28 @@ export interface SchedulerDeps {
 
 export interface BenchScheduler {
   /** Reports runs missed while the server was down, then starts ticking. */
-  start(): BenchMissedRun[];
+  start(): Promise<BenchMissedRun[]>;
   /** One check (the timer calls it; tests call it with an injected clock). */
   tick(): Promise<void>;
   /** Resolves when no scheduled run is in flight. */
   idle(): Promise<void>;
   /** Stops ticking and aborts scheduled runs in flight (they are kept, marked incomplete). */
   stop(): Promise<void>;
-  status(): BenchSchedulesData;
+  status(): Promise<BenchSchedulesData>;
 }
 
 export function createBenchScheduler(deps: SchedulerDeps): BenchScheduler {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? (() => {});
-  const db = deps.store.db;
+  const store = deps.store;
+  const tickMs = deps.tickMs ?? 15_000;
   const active = new Map<string, Promise<void>>();
   const lastRun = new Map<string, string>();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | null = null;
+  let ticking: Promise<void> | null = null;
 
-  const checkedAt = (s: ScheduleConfig): Date | null => {
-    const row = db.prepare("SELECT checked_at FROM bench_schedule_state WHERE key = ?").get(keyOf(s)) as
-      | { checked_at: string }
-      | undefined;
-    return row ? new Date(row.checked_at) : null;
-  };
-  const setChecked = (s: ScheduleConfig, at: Date) =>
-    db
-      .prepare(
-        "INSERT INTO bench_schedule_state (key, suite, cron, checked_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET checked_at = excluded.checked_at",
-      )
-      .run(keyOf(s), s.suite, s.cron, at.toISOString());
-  const missed = (s: ScheduleConfig, dueAt: Date, reason: string): BenchMissedRun => {
+  const missed = async (s: ScheduleConfig, dueAt: Date, reason: string): Promise<BenchMissedRun> => {
     const entry = {
       suite: s.suite,
       cron: s.cron,
@@ -94,9 +87,7 @@ export function createBenchScheduler(deps: SchedulerDeps): BenchScheduler {
       reason,
       detectedAt: now().toISOString(),
     };
-    db.prepare(
-      "INSERT OR IGNORE INTO bench_missed (key, suite, due_at, reason, detected_at) VALUES (?, ?, ?, ?, ?)",
-    ).run(keyOf(s), entry.suite, entry.dueAt, entry.reason, entry.detectedAt);
+    await store.addMissed(keyOf(s), entry);
     log(`bench schedule ${s.suite} (${s.cron}): run due ${entry.dueAt} missed: ${reason}`);
     return entry;
   };
@@ -113,38 +104,54 @@ export function createBenchScheduler(deps: SchedulerDeps): BenchScheduler {
     active.set(s.suite, p);
   };
 
-  const tick = async () => {
+  const check = async () => {
     const at = now();
     for (const s of deps.schedules) {
-      const since = checkedAt(s) ?? at;
-      const due = fireTimesBetween(s.cron, since, at);
-      setChecked(s, at);
+      const since = await store.scheduleCheckedAt(keyOf(s));
+      const due = since ? fireTimesBetween(s.cron, since, at) : [];
+      // Another replica that moved the mark first owns these fire times.
+      if (!(await store.claimSchedule(keyOf(s), s.suite, s.cron, since, at))) continue;
       if (due.length === 0) continue;
       for (const d of due.slice(0, -1))
-        missed(s, d, "coalesced: a later fire time of the same schedule ran instead");
+        await missed(s, d, "coalesced: a later fire time of the same schedule ran instead");
       const last = due.at(-1)!;
-      if (active.has(s.suite) || deps.store.isSuiteRunning(s.suite)) {
-        missed(s, last, "the previous run of this suite was still running");
+      if (active.has(s.suite) || (await store.isSuiteRunning(s.suite))) {
+        await missed(s, last, "the previous run of this suite was still running");
         continue;
       }
       launch(s);
     }
   };
+  const tick = async () => {
+    if (ticking) return ticking;
+    ticking = check()
+      .catch((err: unknown) => log(`bench schedules: check failed: ${(err as Error).message}`))
+      .finally(() => {
+        ticking = null;
+      });
+    return ticking;
+  };
 
   return {
-    start() {
+    async start() {
       const at = now();
-      deps.store.recoverAbandoned(at);
+      await store.recoverAbandoned(at);
+      // Fire times older than two ticks were nobody's (no replica was up); newer ones are left to
+      // the ticks (of this server, or of a replica already running).
+      const cut = new Date(at.getTime() - 2 * tickMs);
       const reported: BenchMissedRun[] = [];
       for (const s of deps.schedules) {
-        const since = checkedAt(s);
-        if (since) {
-          for (const d of fireTimesBetween(s.cron, since, at))
-            reported.push(missed(s, d, "the server was not running"));
+        const since = await store.scheduleCheckedAt(keyOf(s));
+        if (!since) {
+          await store.claimSchedule(keyOf(s), s.suite, s.cron, null, at);
+          continue;
         }
-        setChecked(s, at);
+        if (since.getTime() >= cut.getTime()) continue;
+        if (!(await store.claimSchedule(keyOf(s), s.suite, s.cron, since, cut))) continue;
+        for (const d of fireTimesBetween(s.cron, since, cut))
+          reported.push(await missed(s, d, "the server was not running"));
       }
-      timer = setInterval(() => void tick(), deps.tickMs ?? 15_000);
+      timer = setInterval(() => void tick(), tickMs);
       timer.unref();
       return reported;
     },
@@ -156,30 +163,29 @@ export function createBenchScheduler(deps: SchedulerDeps): BenchScheduler {
       if (timer) clearInterval(timer);
       timer = null;
       controller.abort();
+      await ticking;
       await Promise.all(active.values());
     },
-    status() {
+    async status() {
       const at = now();
-      const rows = db
-        .prepare(
-          "SELECT key, suite, due_at, reason, detected_at FROM bench_missed ORDER BY due_at DESC LIMIT 100",
-        )
-        .all() as Array<{ key: string; suite: string; due_at: string; reason: string; detected_at: string }>;
+      const rows = await store.listMissed(100);
       return {
-        schedules: deps.schedules.map((s) => ({
-          suite: s.suite,
-          cron: s.cron,
-          nextAt: nextFireTime(s.cron, at).toISOString(),
-          lastRunId:
-            lastRun.get(keyOf(s)) ?? deps.store.listRuns({ suite: s.suite, limit: 1 })[0]?.id ?? null,
-          running: active.has(s.suite),
-        })),
+        schedules: await Promise.all(
+          deps.schedules.map(async (s) => ({
+            suite: s.suite,
+            cron: s.cron,
+            nextAt: nextFireTime(s.cron, at).toISOString(),
+            lastRunId:
+              lastRun.get(keyOf(s)) ?? (await store.listRuns({ suite: s.suite, limit: 1 }))[0]?.id ?? null,
+            running: active.has(s.suite) || (await store.isSuiteRunning(s.suite)),
+          })),
+        ),
         missed: rows.map((r) => ({
           suite: r.suite,
           cron: r.key.slice(r.suite.length + 1),
-          dueAt: r.due_at,
+          dueAt: r.dueAt,
           reason: r.reason,
-          detectedAt: r.detected_at,
+          detectedAt: r.detectedAt,
         })),
       };
     },

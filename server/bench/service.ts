@@ -5,7 +5,7 @@
 import type { AwsClients } from "../aws/clients.ts";
 import { bedrockRegion, type Config, invokeModelId } from "../config.ts";
 import { PRICES_AS_OF, PriceBook } from "../pricing/prices.ts";
-import type { Db } from "../store/db.ts";
+import type { Store } from "../store/index.ts";
 import type { PriceLookup } from "./cost.ts";
 import { publishRun } from "./publish.ts";
 import type { ModelQuota } from "./quota.ts";
@@ -30,11 +30,11 @@ export function priceLookup(book: PriceBook): PriceLookup {
   };
 }
 
-export function createBenchContext(config: Config, clients: AwsClients, db: Db): BenchContext {
+export function createBenchContext(config: Config, clients: AwsClients, store: Store): BenchContext {
   return {
     config,
     clients,
-    store: new BenchStore(db),
+    store: new BenchStore(store),
     prices: priceLookup(PriceBook.fromConfig(config)),
     priceTableDate:
       Object.keys(config.pricing.overrides).length > 0 ? `${PRICES_AS_OF} + config overrides` : PRICES_AS_OF,

@@ -84,11 +84,8 @@ export class SpendLedger {
     c.todayCount += 1;
     c.todayUsd += usd;
     this.counts.set(api, c);
-    try {
-      this.store?.addSpend(day, api, 1, usd);
-    } catch {
-      // The database is closing (shutdown): the in-memory counts still hold.
-    }
+    // Best effort (the store may be closing at shutdown): the in-memory counts still hold.
+    void this.store?.addSpend(day, api, 1, usd).catch(() => undefined);
   }
 
   /** Logs Insights bytes scanned: priced on the increase of a query's running total. */

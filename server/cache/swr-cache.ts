@@ -1,12 +1,21 @@
 /**
  * The panel cache: a TTL per source, stale-while-revalidate, one flight per key (any number of
  * concurrent viewers cause one AWS call), last good values persisted, and failures remembered
- * briefly so a failing source is not hammered. Bounded: the entries held in memory stay under a
- * byte budget (their serialised size) and an entry count, least recently used first; the
- * persisted entries are pruned to their own byte budget while running.
+ * briefly so a failing source is not hammered. With a shared store (replicas on one PostgreSQL)
+ * the flight is one across processes: a lease row per key, the others wait for its result.
+ * Bounded: the entries held in memory stay under a byte budget (their serialised size) and an
+ * entry count, least recently used first; the persisted entries are pruned to their own byte
+ * budget while running.
  */
+import { randomUUID } from "node:crypto";
+import { withLease } from "../store/leases.ts";
 import { serialized } from "./serialized.ts";
-import type { CacheStore } from "./store.ts";
+import type { CacheStore, StoredEntry } from "./store.ts";
+
+/** How long a replica's flight lease lasts without a heartbeat (renewed every third of it). */
+const FLIGHT_LEASE_MS = 30_000;
+/** How often a replica waiting on another's flight looks for its result. */
+const FLIGHT_POLL_MS = 200;
 
 export interface CachedError {
   code: string;
@@ -28,8 +37,17 @@ interface Entry {
   error: CachedError | null;
   errorAt: number | null;
   flight: Promise<void> | null;
+  /** Read from the store yet (once per key; again whenever stale when the store is shared). */
+  hydrated: boolean;
   /** Serialised size of `value` (UTF-16 code units, about bytes for this JSON). */
   bytes: number;
+}
+
+interface Fetched {
+  value: unknown;
+  fetchedAt: number;
+  /** Already written to the store (by us under the lease, or by another replica). */
+  persisted: boolean;
 }
 
 export interface SwrOptions {
@@ -60,10 +78,14 @@ export interface GetOptions {
   force?: boolean;
 }
 
+const sizeOf = (value: unknown): number => (value === null ? 0 : serialized(value).length);
+
 export class SwrCache {
   private readonly entries = new Map<string, Entry>();
   /** Fetches started per key, for tests and the usage panel (bounded like the entries). */
   readonly fetches = new Map<string, number>();
+  /** This cache's name on flight leases. */
+  private readonly owner = randomUUID();
   private heldBytes = 0;
   private writes = 0;
 
@@ -82,20 +104,22 @@ export class SwrCache {
       this.entries.set(key, e);
       return e;
     }
-    const stored = this.options.store?.get(key);
-    const value = stored?.value ?? null;
-    e = {
-      value,
-      fetchedAt: stored?.fetchedAt ?? null,
-      error: null,
-      errorAt: null,
-      flight: null,
-      bytes: value === null ? 0 : serialized(value).length,
-    };
+    e = { value: null, fetchedAt: null, error: null, errorAt: null, flight: null, hydrated: false, bytes: 0 };
     this.entries.set(key, e);
-    this.heldBytes += e.bytes;
     this.evict(key);
     return e;
+  }
+
+  /** Set an entry's value, keeping the byte count of what memory holds. */
+  private hold(key: string, e: Entry, value: unknown, fetchedAt: number): void {
+    const bytes = sizeOf(value);
+    if (this.entries.get(key) === e) this.heldBytes += bytes - e.bytes;
+    e.value = value;
+    e.bytes = bytes;
+    e.fetchedAt = fetchedAt;
+    e.error = null;
+    e.errorAt = null;
+    if (this.entries.get(key) === e) this.evict(key);
   }
 
   private evict(keep: string): void {
@@ -111,34 +135,96 @@ export class SwrCache {
     }
   }
 
-  private persist(key: string, value: unknown, at: number): void {
+  /** Take a newer value from the store (a restart's persisted value, or another replica's fetch). */
+  private async hydrate(key: string, e: Entry, ttlMs: number): Promise<void> {
     const store = this.options.store;
     if (!store) return;
+    const fresh = e.fetchedAt !== null && this.options.now() - e.fetchedAt < ttlMs;
+    if (e.hydrated && (!store.shared || fresh || e.flight)) return;
+    e.hydrated = true;
+    let stored: StoredEntry | undefined;
     try {
-      store.put(key, value, at);
-      this.writes += 1;
-      if (this.writes % (this.options.pruneEvery ?? 50) === 0)
-        store.pruneToBytes(this.options.maxStoredBytes ?? 256 * 1024 * 1024);
+      stored = await store.get(key);
     } catch {
-      // Persisting is best effort (e.g. the database closed during shutdown).
+      return; // Best effort: the store is only a cache here.
+    }
+    if (stored && (e.fetchedAt === null || stored.fetchedAt > e.fetchedAt))
+      this.hold(key, e, stored.value, stored.fetchedAt);
+  }
+
+  /** Count a write to the store, and prune the store to its byte budget every so often. */
+  private async written(): Promise<void> {
+    const store = this.options.store;
+    if (!store) return;
+    this.writes += 1;
+    if (this.writes % (this.options.pruneEvery ?? 50) === 0)
+      await store.pruneToBytes(this.options.maxStoredBytes ?? 256 * 1024 * 1024).catch(() => undefined);
+  }
+
+  private counted(key: string, fetch: () => Promise<unknown>): () => Promise<unknown> {
+    return () => {
+      this.fetches.set(key, (this.fetches.get(key) ?? 0) + 1);
+      return fetch();
+    };
+  }
+
+  /**
+   * One flight across every process sharing the store: whoever holds the key's lease fetches
+   * and writes the result; the others wait for it to appear. A holder that dies stops renewing,
+   * its lease expires and a waiter takes over.
+   */
+  private async sharedFetch(
+    key: string,
+    ttlMs: number,
+    fetch: () => Promise<unknown>,
+    force: boolean,
+  ): Promise<Fetched> {
+    const store = this.options.store!;
+    const startedAt = this.options.now();
+    const usable = (s: StoredEntry | undefined): s is StoredEntry =>
+      s !== undefined && (force ? s.fetchedAt >= startedAt : this.options.now() - s.fetchedAt < ttlMs);
+    for (;;) {
+      const held = await withLease(store.leases, `cache:${key}`, this.owner, FLIGHT_LEASE_MS, async () => {
+        const current = await store.get(key);
+        if (usable(current)) return { ...current, persisted: true };
+        const value = await fetch();
+        const at = this.options.now();
+        await store.put(key, value, at);
+        await this.written();
+        return { value, fetchedAt: at, persisted: true };
+      });
+      if (held) return held.value;
+      await new Promise((resolve) => setTimeout(resolve, FLIGHT_POLL_MS));
+      const theirs = await store.get(key);
+      if (usable(theirs)) return { ...theirs, persisted: true };
     }
   }
 
-  private start(key: string, e: Entry, fetch: () => Promise<unknown>): Promise<void> {
+  private start(
+    key: string,
+    e: Entry,
+    fetch: () => Promise<unknown>,
+    ttlMs: number,
+    force = false,
+  ): Promise<void> {
     if (e.flight) return e.flight;
-    this.fetches.set(key, (this.fetches.get(key) ?? 0) + 1);
-    e.flight = fetch()
-      .then((value) => {
-        const at = this.options.now();
-        const bytes = value === null ? 0 : serialized(value).length;
-        if (this.entries.get(key) === e) this.heldBytes += bytes - e.bytes;
-        e.value = value;
-        e.bytes = bytes;
-        e.fetchedAt = at;
-        e.error = null;
-        e.errorAt = null;
-        this.persist(key, value, at);
-        if (this.entries.get(key) === e) this.evict(key);
+    const store = this.options.store;
+    const counted = this.counted(key, fetch);
+    const run: () => Promise<Fetched> = store?.shared
+      ? () => this.sharedFetch(key, ttlMs, counted, force)
+      : async () => ({ value: await counted(), fetchedAt: this.options.now(), persisted: false });
+    e.flight = run()
+      .then(async (got) => {
+        this.hold(key, e, got.value, got.fetchedAt);
+        if (!got.persisted && store) {
+          // Persisting is best effort (e.g. the database closed during shutdown).
+          try {
+            await store.put(key, got.value, got.fetchedAt);
+            await this.written();
+          } catch {
+            // The value is served from memory all the same.
+          }
+        }
       })
       .catch((err: unknown) => {
         e.error = this.options.describeError(err);
@@ -168,21 +254,22 @@ export class SwrCache {
     options: GetOptions = {},
   ): Promise<CacheResult<T>> {
     const e = this.entry(key);
+    await this.hydrate(key, e, ttlMs);
     const now = this.options.now();
     const fresh = e.fetchedAt !== null && now - e.fetchedAt < ttlMs;
     if (options.force) {
-      await this.within(this.start(key, e, fetch));
+      await this.within(this.start(key, e, fetch, ttlMs, true));
       return this.result<T>(e, ttlMs);
     }
     if (fresh) return this.result<T>(e, ttlMs);
     const errorTtl = Math.min(ttlMs, this.options.errorTtlMs ?? 30_000);
     const recentFailure = e.errorAt !== null && now - e.errorAt < errorTtl;
     if (e.value !== null) {
-      if (!recentFailure) void this.start(key, e, fetch);
+      if (!recentFailure) void this.start(key, e, fetch, ttlMs);
       return { ...this.result<T>(e, ttlMs), stale: true };
     }
     if (!recentFailure || e.flight) {
-      const waited = await this.within(this.start(key, e, fetch));
+      const waited = await this.within(this.start(key, e, fetch, ttlMs));
       if (!waited && e.value === null)
         return {
           value: null,

@@ -22,7 +22,7 @@ import { loadSuite, SuiteError, suiteDirs } from "../bench/suite.ts";
 import type { BenchMode, LoadPlan } from "../bench/types.ts";
 import { bedrockRegion, loadConfig } from "../config.ts";
 import { PriceBook } from "../pricing/prices.ts";
-import { openDatabase } from "../store/db.ts";
+import { openStore, storeSpecOf } from "../store/index.ts";
 import { progressReporter } from "./bench-progress.ts";
 import { CONFIG_OPTION, type CommandIO, type CommandSpec, type ParsedOptions } from "./types.ts";
 
@@ -259,13 +259,19 @@ async function bench(options: ParsedOptions, io: CommandIO): Promise<number> {
     return 3;
   }
 
-  const runtime = await openRuntime(config);
+  const store = await openStore(storeSpecOf(config), {
+    log: (line) => io.stderr.write(`${line}\n`),
+    signal: io.interrupted,
+  });
+  const runtime = await openRuntime(config).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   const { clients } = runtime;
-  const db = openDatabase(config.server.dataDir);
   const progress = progressReporter(io.stderr);
   try {
-    const ctx = createBenchContext(config, clients, db);
-    ctx.store.recoverAbandoned(new Date());
+    const ctx = createBenchContext(config, clients, store);
+    await ctx.store.recoverAbandoned(new Date());
     const result = await runSuite(ctx, {
       suite: loaded.path,
       models,
@@ -289,7 +295,7 @@ async function bench(options: ParsedOptions, io: CommandIO): Promise<number> {
         `Published ${result.published} data points to CloudWatch ${config.bench.publishNamespace}.\n`,
       );
     if (typeof options.export === "string") {
-      const rows = ctx.store.requests(result.runId);
+      const rows = await ctx.store.requests(result.runId);
       writeFileSync(
         options.export,
         options.export.endsWith(".csv") ? exportCsv(rows) : exportJson(result.detail, rows),
@@ -303,7 +309,7 @@ async function bench(options: ParsedOptions, io: CommandIO): Promise<number> {
     return result.detail.stats.every((s) => s.count > 0 && s.errorRate + s.throttleRate >= 1) ? 1 : 0;
   } finally {
     progress.finish();
-    db.close();
+    await store.close();
     await runtime.close();
   }
 }

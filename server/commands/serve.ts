@@ -56,6 +56,7 @@ export const command: CommandSpec = {
     try {
       running = await startServer(config, {
         log: (line) => io.stderr.write(`${line}\n`),
+        signal: io.interrupted,
       });
     } catch (err) {
       removeGuard();

@@ -14,7 +14,7 @@ import type { BenchModelDetail, BenchRunDetail, BenchRunSummary } from "../../se
 import { errorHandler } from "../../server/api/errors.ts";
 import { createBenchRouter } from "../../server/api/routes/bench.ts";
 import { main } from "../../server/cli.ts";
-import { openDatabase } from "../../server/store/db.ts";
+import { openStore } from "../../server/store/index.ts";
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
@@ -130,12 +130,16 @@ describe("bench command and API", () => {
     let close: () => Promise<void>;
     before(async () => {
       const app = express();
-      app.use("/api", createBenchRouter({ db: openDatabase(join(dir, "data")) }));
+      const store = await openStore({ kind: "sqlite", dataDir: join(dir, "data") });
+      app.use("/api", createBenchRouter({ store }));
       app.use(errorHandler(() => undefined));
       const server = app.listen(0, "127.0.0.1");
       await new Promise((resolve) => server.once("listening", resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
-      close = () => new Promise((resolve) => server.close(() => resolve()));
+      close = async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await store.close();
+      };
     });
     after(async () => {
       await close();

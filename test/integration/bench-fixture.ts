@@ -12,7 +12,7 @@ import { PriceBook } from "../../server/pricing/prices.ts";
 import type { ProviderSettings } from "../../server/sandbox/core/settings.ts";
 import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
 import type { GroundTruthCall } from "../../server/sandbox/providers/bedrock/ground-truth.ts";
-import { openDatabase } from "../../server/store/db.ts";
+import { memoryStore } from "../../server/store/index.ts";
 
 export const MODELS = ["amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0"];
 
@@ -78,7 +78,7 @@ export async function startFixture(
     maxAttempts: 3,
     retryMode: "standard",
   });
-  const store = new BenchStore(openDatabase(":memory:"));
+  const store = new BenchStore(await memoryStore());
   const prices = priceLookup(new PriceBook());
   return {
     url,
@@ -88,7 +88,7 @@ export async function startFixture(
     deps: { clients, store, prices, priceTableDate: "2026-11-01" },
     async close() {
       clients.destroy();
-      store.db.close();
+      await store.store.close();
       await stop();
     },
   };

@@ -1,6 +1,7 @@
 /**
- * A benchmark process killed with SIGKILL mid-run: the requests it completed are in SQLite, and
- * the next start marks the run incomplete.
+ * A benchmark process killed with SIGKILL mid-run: the requests it completed are in SQLite, its
+ * run lease stops being renewed, and once the lease has expired the next start marks the run
+ * incomplete.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -8,14 +9,15 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { BenchStore } from "../../server/bench/store.ts";
-import { openDatabase } from "../../server/store/db.ts";
+import Database from "better-sqlite3";
+import { BenchStore, RUN_LEASE_MS } from "../../server/bench/store.ts";
+import { openStore } from "../../server/store/index.ts";
 
 const bin = new URL("../../server/bin.js", import.meta.url).pathname;
 
 function rowsSoFar(dataDir: string): number {
   try {
-    const db = openDatabase(dataDir);
+    const db = new Database(join(dataDir, "bedrock-ops.db"), { readonly: true, fileMustExist: true });
     try {
       const row = db.prepare("SELECT COUNT(*) AS n FROM bench_requests").get() as { n: number };
       return row.n;
@@ -55,17 +57,29 @@ describe("a benchmark killed mid-run", () => {
     assert.equal(child.exitCode, null, "the benchmark ended on its own before it could be killed");
     child.kill("SIGKILL");
     assert.equal(await exited, "SIGKILL");
-    const store = new BenchStore(openDatabase(dataDir));
-    const [before] = store.listRuns({ suite: "kill" });
-    const recovered = store.recoverAbandoned(new Date());
+    // Looked at while its lease still runs, the run counts as going on (another replica may hold it);
+    // looked at after the lease expired (a clock one lease later), it is recovered.
+    const now = await openStore({ kind: "sqlite", dataDir });
+    const early = new BenchStore(now, { owner: "next-process" });
+    assert.deepEqual(await early.recoverAbandoned(new Date()), []);
+    assert.equal(await early.isSuiteRunning("kill"), true);
+    await now.close();
+    const later = await openStore(
+      { kind: "sqlite", dataDir },
+      { clock: () => Date.now() + RUN_LEASE_MS + 1 },
+    );
+    const store = new BenchStore(later, { owner: "next-process" });
+    const [before] = await store.listRuns({ suite: "kill" });
+    const recovered = await store.recoverAbandoned(new Date());
     // Assess
     assert.equal(before!.status, "running");
     assert.deepEqual(recovered, [before!.id]);
-    const run = store.getRun(before!.id)!;
+    const run = (await store.getRun(before!.id))!;
     assert.equal(run.status, "incomplete");
-    const rows = store.requests(run.id);
+    const rows = await store.requests(run.id);
     assert.ok(rows.length >= 3 && rows.length < 15, `rows ${rows.length}`);
     assert.ok(rows.every((r) => r.status === "ok" && r.outputTokens !== null && r.outputTokens > 0));
-    store.db.close();
+    assert.equal(await store.isSuiteRunning("kill"), false);
+    await later.close();
   });
 });

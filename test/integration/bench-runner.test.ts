@@ -133,7 +133,7 @@ describe("benchmark runner against the sandbox", () => {
     );
     // Assess
     assert.equal(result.status, "incomplete");
-    const stored = fx.store.requests(result.runId);
+    const stored = await fx.store.requests(result.runId);
     assert.deepEqual(
       stored.map((r) => r.seq),
       result.rows.map((r) => r.seq),
@@ -144,7 +144,7 @@ describe("benchmark runner against the sandbox", () => {
     const cancelled = stored.filter((r) => r.status === "cancelled");
     assert.ok(cancelled.length <= 1, "only the request in flight on the other worker can be cancelled");
     assert.ok(cancelled.every((r) => r.errorCode === "AbortError" && r.outputTokens === null));
-    const run = fx.store.getRun(result.runId)!;
+    const run = (await fx.store.getRun(result.runId))!;
     assert.equal(run.status, "incomplete");
     assert.equal(run.requests, completed.filter((r) => !r.warmup).length);
   });

@@ -8,7 +8,7 @@ import { type AwsClients, createAwsClients } from "../../server/aws/clients.ts";
 import { createBenchContext, startBenchSchedules } from "../../server/bench/index.ts";
 import { ConfigError, parseConfig } from "../../server/config.ts";
 import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
-import { openDatabase } from "../../server/store/db.ts";
+import { memoryStore } from "../../server/store/index.ts";
 
 describe("scheduled benchmarks", () => {
   const dir = mkdtempSync(join(tmpdir(), "bench-schedule-"));
@@ -44,28 +44,32 @@ describe("scheduled benchmarks", () => {
       mode: "sandbox",
       bench: { suitesDir: dir, schedules: [{ cron: "*/5 * * * *", suite: "nightly" }] },
     });
-    const ctx = createBenchContext(config, clients, openDatabase(":memory:"));
+    const ctx = createBenchContext(config, clients, await memoryStore());
     let clock = new Date("2026-11-22T10:03:00Z");
     const lines: string[] = [];
-    const scheduler = startBenchSchedules(ctx, (l) => lines.push(l), { now: () => clock, tickMs: 3_600_000 });
+    const scheduler = await startBenchSchedules(ctx, (l) => lines.push(l), {
+      now: () => clock,
+      tickMs: 3_600_000,
+    });
     // Act: 10:05 passes
     clock = new Date("2026-11-22T10:05:02Z");
     await scheduler.tick();
-    const during = scheduler.status();
+    const during = await scheduler.status();
     await scheduler.idle();
     await scheduler.stop();
     // Assess
     assert.equal(during.schedules[0]!.running, true);
-    const runs = ctx.store.listRuns({ suite: "nightly" });
+    const runs = await ctx.store.listRuns({ suite: "nightly" });
+    const finished = await scheduler.status();
     assert.equal(runs.length, 1);
     assert.equal(runs[0]!.status, "complete");
     assert.equal(runs[0]!.requests, 2 * 3);
-    assert.equal(scheduler.status().schedules[0]!.lastRunId, runs[0]!.id);
-    assert.equal(scheduler.status().schedules[0]!.nextAt, "2026-11-22T10:10:00.000Z");
+    assert.equal(finished.schedules[0]!.lastRunId, runs[0]!.id);
+    assert.equal(finished.schedules[0]!.nextAt, "2026-11-22T10:10:00.000Z");
     assert.ok(lines.some((l) => l.includes(`run ${runs[0]!.id} finished`)));
   });
 
-  it("refuses to start with a bad cron expression or an unknown suite, naming the field", () => {
+  it("refuses to start with a bad cron expression or an unknown suite, naming the field", async () => {
     const config = parseConfig({
       mode: "sandbox",
       bench: {
@@ -76,8 +80,8 @@ describe("scheduled benchmarks", () => {
         ],
       },
     });
-    const ctx = createBenchContext(config, clients, openDatabase(":memory:"));
-    assert.throws(
+    const ctx = createBenchContext(config, clients, await memoryStore());
+    await assert.rejects(
       () => startBenchSchedules(ctx),
       (err: unknown) =>
         err instanceof ConfigError &&

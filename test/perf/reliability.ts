@@ -11,7 +11,7 @@ import { createBenchContext, runSuite } from "../../server/bench/index.ts";
 import type { SuiteRunOptions, SuiteRunResult } from "../../server/bench/service.ts";
 import type { Config, ConfigInput } from "../../server/config.ts";
 import { sandboxCredentials } from "../../server/sandbox/index.ts";
-import { openDatabase } from "../../server/store/db.ts";
+import { openStore } from "../../server/store/index.ts";
 import { ROOT, round } from "./common.ts";
 
 export interface Quantiles {
@@ -137,13 +137,13 @@ export async function benchAgainst(
   options: SuiteRunOptions,
 ): Promise<{ result: SuiteRunResult; storedRows: number }> {
   const clients = createAwsClients(settingsFromConfig(config, sandboxCredentials(), sandboxUrl));
-  const db = openDatabase(dataDir);
+  const store = await openStore({ kind: "sqlite", dataDir });
   try {
-    const ctx = createBenchContext(config, clients, db);
+    const ctx = createBenchContext(config, clients, store);
     const result = await runSuite(ctx, options);
-    return { result, storedRows: ctx.store.requests(result.runId).length };
+    return { result, storedRows: (await ctx.store.requests(result.runId)).length };
   } finally {
-    db.close();
+    await store.close();
     clients.destroy();
   }
 }

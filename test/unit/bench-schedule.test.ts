@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createBenchScheduler, fireTimesBetween, scheduleProblems } from "../../server/bench/schedule.ts";
 import { BenchStore } from "../../server/bench/store.ts";
-import { openDatabase } from "../../server/store/db.ts";
+import { memoryStore } from "../../server/store/index.ts";
 
 const at = (iso: string) => new Date(iso);
 
@@ -26,8 +26,7 @@ describe("benchmark schedules", () => {
 
   it("runs a due schedule, reports runs missed while the server was down, never runs a suite twice at once", async () => {
     // Prepare: one daily schedule, a run that stays in flight until we release it
-    const db = openDatabase(":memory:");
-    const store = new BenchStore(db);
+    const store = new BenchStore(await memoryStore());
     let clock = at("2026-11-20T05:59:00Z");
     const started: string[] = [];
     let release: () => void = () => {};
@@ -46,7 +45,7 @@ describe("benchmark schedules", () => {
         },
       });
     const first = make();
-    assert.deepEqual(first.start(), []);
+    assert.deepEqual(await first.start(), []);
 
     // Act 1: 06:00 passes -> one run starts
     clock = at("2026-11-20T06:00:30Z");
@@ -57,7 +56,7 @@ describe("benchmark schedules", () => {
     clock = at("2026-11-21T06:00:10Z");
     await first.tick();
     assert.equal(started.length, 1, "a second run of the same suite must not start");
-    const missed = first.status().missed;
+    const missed = (await first.status()).missed;
     assert.deepEqual(
       missed.map((m) => [m.dueAt, m.reason]),
       [["2026-11-21T06:00:00.000Z", "the previous run of this suite was still running"]],
@@ -68,7 +67,7 @@ describe("benchmark schedules", () => {
     // Act 3: the server is down for two days, then starts again
     clock = at("2026-11-23T09:00:00Z");
     const second = make();
-    const reported = second.start();
+    const reported = await second.start();
     await second.stop();
 
     // Assess
@@ -79,7 +78,8 @@ describe("benchmark schedules", () => {
         ["twin", "2026-11-23T06:00:00.000Z", "the server was not running"],
       ],
     );
-    assert.equal(second.status().missed.length, 3);
-    assert.equal(second.status().schedules[0]!.nextAt, "2026-11-24T06:00:00.000Z");
+    const status = await second.status();
+    assert.equal(status.missed.length, 3);
+    assert.equal(status.schedules[0]!.nextAt, "2026-11-24T06:00:00.000Z");
   });
 });

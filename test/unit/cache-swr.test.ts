@@ -8,7 +8,7 @@ import { cacheKey } from "../../server/cache/keys.ts";
 import { RateLimiter } from "../../server/cache/rate-limit.ts";
 import { CacheStore } from "../../server/cache/store.ts";
 import { SwrCache } from "../../server/cache/swr-cache.ts";
-import { openDatabase } from "../../server/store/db.ts";
+import { openStore } from "../../server/store/index.ts";
 
 const describeError = (err: unknown) => ({ code: (err as Error).name, message: (err as Error).message });
 
@@ -114,11 +114,11 @@ describe("SwrCache", () => {
     const dir = mkdtempSync(join(tmpdir(), "bedrock-ops-cache-"));
     try {
       const c = clock();
-      const db1 = openDatabase(dir);
+      const db1 = await openStore({ kind: "sqlite", dataDir: dir });
       const first = new SwrCache({ now: c.now, describeError, store: new CacheStore(db1) });
       await first.get("costs:x", 21_600_000, async () => ({ total: 12.34 }));
-      db1.close();
-      const db2 = openDatabase(dir);
+      await db1.close();
+      const db2 = await openStore({ kind: "sqlite", dataDir: dir });
       let fetched = false;
       const second = new SwrCache({ now: c.now, describeError, store: new CacheStore(db2) });
       c.advance(3_600_000);
@@ -126,7 +126,7 @@ describe("SwrCache", () => {
         fetched = true;
         return { total: 0 };
       });
-      db2.close();
+      await db2.close();
       assert.equal(fetched, false);
       assert.deepEqual(out.value, { total: 12.34 });
       assert.equal(out.fetchedAt, 1_000_000);

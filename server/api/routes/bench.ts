@@ -9,13 +9,13 @@ import { type Request, type Response, Router } from "express";
 import { exportCsv, exportJson } from "../../bench/export.ts";
 import type { BenchScheduler } from "../../bench/schedule.ts";
 import { BenchStore } from "../../bench/store.ts";
-import type { Db } from "../../store/db.ts";
+import type { Store } from "../../store/index.ts";
 import type { BenchSchedulesData } from "../contract.ts";
 import { ApiError } from "../errors.ts";
 import { onlyParams } from "../params.ts";
 
 export interface BenchRouterDeps {
-  db: Db;
+  store: Store;
   /** The running scheduler, when serve started one; /bench/schedules is empty without it. */
   scheduler?: BenchScheduler | undefined;
 }
@@ -29,10 +29,10 @@ const RUN_ID = /^[0-9A-Za-z-]{1,64}$/;
 const SUITE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export function createBenchRouter(deps: BenchRouterDeps): Router {
-  const store = new BenchStore(deps.db);
+  const store = new BenchStore(deps.store);
   const router = Router();
 
-  router.get("/bench/runs", (req: Request, res: Response) => {
+  router.get("/bench/runs", async (req: Request, res: Response) => {
     onlyParams(req, ["suite", "limit"]);
     const suite = typeof req.query.suite === "string" ? req.query.suite : undefined;
     const limitText = typeof req.query.limit === "string" ? req.query.limit : "50";
@@ -51,13 +51,13 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
     }
     const options: { suite?: string; limit: number } = { limit: Number(limitText) };
     if (suite) options.suite = suite;
-    res.json(store.listRuns(options));
+    res.json(await store.listRuns(options));
   });
 
-  router.get("/bench/runs/:id", (req: Request, res: Response) => {
+  router.get("/bench/runs/:id", async (req: Request, res: Response) => {
     onlyParams(req, []);
     const id = String(req.params.id);
-    const run = RUN_ID.test(id) ? store.getRun(id) : null;
+    const run = RUN_ID.test(id) ? await store.getRun(id) : null;
     if (!run) {
       fail(res, 404, "RunNotFound", `No benchmark run ${JSON.stringify(id)}; list runs at /api/bench/runs`);
       return;
@@ -65,11 +65,11 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
     res.json(run);
   });
 
-  router.get("/bench/runs/:id/export", (req: Request, res: Response) => {
+  router.get("/bench/runs/:id/export", async (req: Request, res: Response) => {
     onlyParams(req, ["format"]);
     const id = String(req.params.id);
     const format = typeof req.query.format === "string" ? req.query.format : "json";
-    const run = RUN_ID.test(id) ? store.getRun(id) : null;
+    const run = RUN_ID.test(id) ? await store.getRun(id) : null;
     if (!run) {
       fail(res, 404, "RunNotFound", `No benchmark run ${JSON.stringify(id)}; list runs at /api/bench/runs`);
       return;
@@ -78,16 +78,16 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
       fail(res, 400, "BadFormat", `format: got ${JSON.stringify(format)}; use json or csv`);
       return;
     }
-    const rows = store.requests(id);
+    const rows = await store.requests(id);
     res.setHeader("content-disposition", `attachment; filename="bench-${id}.${format}"`);
     if (format === "csv") res.type("text/csv").send(exportCsv(rows));
     else res.type("application/json").send(exportJson(run, rows));
   });
 
-  router.get("/bench/schedules", (req: Request, res: Response) => {
+  router.get("/bench/schedules", async (req: Request, res: Response) => {
     onlyParams(req, []);
     const empty: BenchSchedulesData = { schedules: [], missed: [] };
-    res.json(deps.scheduler ? deps.scheduler.status() : empty);
+    res.json(deps.scheduler ? await deps.scheduler.status() : empty);
   });
 
   return router;

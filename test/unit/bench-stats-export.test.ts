@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { modelStats } from "../../server/bench/aggregate.ts";
 import { exportCsv } from "../../server/bench/export.ts";
-import { BenchStore } from "../../server/bench/store.ts";
 import type { RequestRow } from "../../server/bench/types.ts";
-import { openDatabase } from "../../server/store/db.ts";
 
 function row(seq: number, over: Partial<RequestRow> = {}): RequestRow {
   return {
@@ -36,66 +33,6 @@ function row(seq: number, over: Partial<RequestRow> = {}): RequestRow {
     ...over,
   };
 }
-
-/** A PID that is certainly not running: a child process that has already exited. */
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]);
-  return Number(child.stdout.toString());
-}
-
-describe("benchmark store", () => {
-  it("keeps rows as they are written and marks a run left running by a dead process incomplete", () => {
-    // Prepare: a run started by a process that then died mid-run, with two requests written
-    const db = openDatabase(":memory:");
-    const store = new BenchStore(db);
-    const id = store.createRun(
-      "twin",
-      ["amazon.nova-lite-v1:0"],
-      { seed: 42 },
-      new Date("2026-11-22T03:00:00Z"),
-    );
-    store.addRequest(row(0, { runId: id }));
-    store.addRequest(row(1, { runId: id }));
-    db.prepare("UPDATE bench_runs SET pid = ?, owner = 'another-process' WHERE id = ?").run(deadPid(), id);
-    // Act
-    const recovered = store.recoverAbandoned(new Date("2026-11-22T04:00:00Z"));
-    // Assess
-    assert.deepEqual(recovered, [id]);
-    const run = store.getRun(id)!;
-    assert.equal(run.status, "incomplete");
-    assert.equal(run.finishedAt, "2026-11-22T04:00:00.000Z");
-    assert.equal(run.requests, 2);
-    assert.deepEqual(
-      store.requests(id).map((r) => r.requestId),
-      ["req-0", "req-1"],
-    );
-  });
-
-  it("leaves its own process's running runs alone", () => {
-    const store = new BenchStore(openDatabase(":memory:"));
-    const id = store.createRun("twin", ["m"], {}, new Date());
-    assert.deepEqual(store.recoverAbandoned(new Date()), []);
-    assert.equal(store.getRun(id)!.status, "running");
-    assert.equal(store.isSuiteRunning("twin"), true);
-    assert.equal(store.isSuiteRunning("short-qa"), false);
-  });
-
-  it("round-trips every field of a request row", () => {
-    const store = new BenchStore(openDatabase(":memory:"));
-    const id = store.createRun("twin", ["m"], {}, new Date());
-    const original = row(0, {
-      runId: id,
-      status: "throttled",
-      errorCode: "ThrottlingException",
-      midStream: true,
-      qualityPass: null,
-      qualityFailures: ["a", "b"],
-      costUsd: null,
-    });
-    store.addRequest(original);
-    assert.deepEqual(store.requests(id), [original]);
-  });
-});
 
 describe("per-model statistics from rows", () => {
   it("excludes warm-up and cancelled requests, and keeps failures out of latency", () => {
