@@ -4,7 +4,8 @@
  * sends every AWS call there, and a dashboard started on first use for the documented `curl`s.
  * Lanes run side by side; blocks within a lane run one after the other.
  */
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
 import { type LongRunning, start } from "./process.ts";
@@ -17,7 +18,7 @@ export interface Lane {
 }
 
 /** The environment of every documented command: no AWS or bedrock-ops settings from outside. */
-function commandEnv(): NodeJS.ProcessEnv {
+function commandEnv(npmCache: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     const ours = k.startsWith("AWS_") || k.startsWith("BEDROCK_OPS_") || k.startsWith("npm_");
@@ -29,6 +30,8 @@ function commandEnv(): NodeJS.ProcessEnv {
     AWS_ACCESS_KEY_ID: creds.accessKeyId,
     AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
     AWS_EC2_METADATA_DISABLED: "true",
+    // npx records each copy it runs in its cache (~/.npm/_npx); a cache per lane keeps that out of $HOME.
+    npm_config_cache: npmCache,
     NO_COLOR: "1",
   };
 }
@@ -52,7 +55,8 @@ export async function openLane(root: string): Promise<Lane> {
       2,
     )}\n`,
   );
-  const env = commandEnv();
+  const npmCache = mkdtempSync(join(tmpdir(), "bedrock-ops-docs-npm-"));
+  const env = commandEnv(npmCache);
   let dashboard: { server: LongRunning; url: Promise<string> } | null = null;
   const ctx: DocsContext = {
     dir,
@@ -84,6 +88,7 @@ export async function openLane(root: string): Promise<Lane> {
       if (dashboard) await dashboard.server.stop();
       await sandbox.close();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(npmCache, { recursive: true, force: true });
     },
   };
 }
