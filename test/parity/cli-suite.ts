@@ -13,8 +13,13 @@ import { type RealClient, run } from "./clients.ts";
 
 const NOW = Date.UTC(2026, 10, 18, 15, 30, 20);
 
-export function describeCli(cli: RealClient, expectedCloudWatchProtocol?: string): void {
-  describe(`${cli.label}: ${cli.version}`, () => {
+/** Runs the examples of the given chains (services) with one CLI; checks CloudWatch's protocol when given. */
+export function describeCli(
+  cli: RealClient,
+  chainNames: readonly string[],
+  expectedCloudWatchProtocol?: string,
+): void {
+  describe(`${cli.label}: ${cli.version} — ${chainNames.join(", ")}`, () => {
     let sandbox: RunningSandbox;
     let dir: string;
     before(async () => {
@@ -28,7 +33,9 @@ export function describeCli(cli: RealClient, expectedCloudWatchProtocol?: string
 
     it("runs every example and answers each as AWS does", async () => {
       const chains = new Map<string, CliCase[]>();
-      for (const c of cliCases(NOW, dir)) chains.set(c.chain, [...(chains.get(c.chain) ?? []), c]);
+      for (const c of cliCases(NOW, dir)) {
+        if (chainNames.includes(c.chain)) chains.set(c.chain, [...(chains.get(c.chain) ?? []), c]);
+      }
       const failures: string[] = [];
       await Promise.all(
         [...chains.values()].map(async (cases) => {
@@ -48,10 +55,15 @@ export function describeCli(cli: RealClient, expectedCloudWatchProtocol?: string
           }
         }),
       );
-      const protocols = [...new Set(sandbox.ledger.list({ service: "cloudwatch" }).map((e) => e.protocol))];
-      process.stdout.write(`# ${cli.label} (${cli.version}) spoke ${protocols.join(", ")} to CloudWatch\n`);
+      const spoken = new Map<string, Set<string>>();
+      for (const e of sandbox.ledger.list()) {
+        spoken.set(e.service, (spoken.get(e.service) ?? new Set()).add(e.protocol ?? "rest"));
+      }
+      const summary = [...spoken].map(([service, p]) => `${service} ${[...p].join("+")}`).join(", ");
+      process.stdout.write(`# ${cli.label} (${cli.version}) spoke: ${summary}\n`);
       assert.deepEqual(failures, []);
-      if (expectedCloudWatchProtocol) assert.deepEqual(protocols, [expectedCloudWatchProtocol]);
+      if (expectedCloudWatchProtocol)
+        assert.deepEqual([...(spoken.get("cloudwatch") ?? [])], [expectedCloudWatchProtocol]);
     });
   });
 }

@@ -1,7 +1,8 @@
 /**
- * Parity with Debian's packaged AWS CLI (/usr/bin/aws, apt `awscli`): its botocore predates
- * 1.42.7 and speaks awsQuery to CloudWatch. Runs AWS's CLI reference examples against the
- * sandbox (test/parity/cli-examples.ts). When the CLI is absent this says so loudly, and fails under CI.
+ * Parity with Debian's packaged AWS CLI (/usr/bin/aws, apt `awscli`; its botocore predates 1.42.7
+ * and speaks awsQuery to CloudWatch): the STS, Logs, Budgets, Cost Explorer and SNS examples of AWS's CLI reference
+ * (test/parity/cli-examples.ts) against the sandbox. When the CLI is absent this says so loudly,
+ * and fails under CI (.ci/run installs it).
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -17,7 +18,7 @@ const required = reportMissing(
 
 describe("parity: Debian's AWS CLI against the sandbox", () => {
   it("is installed where CI requires it", () => {
-    assert.deepEqual(required, [], "Debian's awscli is required under CI (.ci/run installs it)");
+    assert.deepEqual(required, [], "Debian's awscli is required under CI");
   });
-  for (const cli of debian) describeCli(cli, "awsQuery");
+  for (const cli of debian) describeCli(cli, ["sts", "logs", "budgets", "ce", "sns"]);
 });
