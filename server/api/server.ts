@@ -34,13 +34,17 @@ export interface StartOptions {
   routers?: ExtraRouter[] | ((deps: { db: Db; config: Config }) => ExtraRouter[]);
   staticDir?: string;
   log?: (line: string) => void;
+  /** Run the in-process sandbox in a worker thread (serve does; tests that read its ledger do not). */
+  sandboxThread?: boolean;
 }
 
 export interface RunningServer {
   url: string;
   mode: "sandbox" | "aws";
-  /** The in-process sandbox in sandbox mode. */
+  /** The in-process sandbox in sandbox mode when it runs on this thread. */
   sandbox: RunningSandbox | null;
+  /** The sandbox's URL in sandbox mode (this thread or a worker thread), else null. */
+  sandboxUrl: string | null;
   server: Server;
   /** The benchmark schedules of config.bench.schedules, running inside this server. */
   bench: BenchScheduler;
@@ -119,7 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     runtime = await openRuntime(
       config,
       { ...(options.now ? { now: () => options.now!().getTime() } : {}), ...options.sandbox },
-      { dataDir, seedBudgets: true },
+      { dataDir, seedBudgets: true, thread: options.sandboxThread === true },
     );
   } catch (err) {
     await closeServer();
@@ -128,8 +132,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       `The built-in AWS sandbox could not start (${(err as Error)?.message ?? String(err)}). Its state lives under ${resolve(dataDir, "sandbox")}: check that this folder is writable, or move it away, or set server.dataDir to another folder; with a config.json, "mode": "aws" reads your real account instead.`,
     );
   }
-  const { clients, sandbox } = runtime;
-  const mode = sandbox ? "sandbox" : "aws";
+  const { clients, sandbox, sandboxUrl } = runtime;
+  const mode = sandboxUrl ? "sandbox" : "aws";
   let db: Db;
   // Benchmarks: their API under /api/bench and the cron schedules of config.bench.schedules.
   let scheduler: BenchScheduler;
@@ -171,6 +175,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     url: `http://${shown}:${bound}`,
     mode,
     sandbox,
+    sandboxUrl,
     server,
     bench: scheduler,
     async close() {

@@ -105,7 +105,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       return json(403, {
         error: {
           code: "Forbidden",
-          message: "The sandbox admin routes answer tools on this machine only (no browser Origin, a loopback Host).",
+          message:
+            "The sandbox admin routes answer tools on this machine only (no browser Origin, a loopback Host).",
         },
       });
     switch (route) {
