@@ -2,7 +2,7 @@
  * Configuration: one schema, defaults, environment overrides, validated once and frozen.
  * This is the only module that reads `process.env` or the config file.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { describeIssues } from "./validation.ts";
@@ -420,7 +420,15 @@ function stripComments(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripComments);
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (!k.startsWith("//")) out[k] = stripComments(v);
+    // defineProperty: a "__proto__" key stays an own (unknown, reported) key, never a prototype.
+    for (const [k, v] of Object.entries(value))
+      if (!k.startsWith("//"))
+        Object.defineProperty(out, k, {
+          value: stripComments(v),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     return out;
   }
   return value;
@@ -456,16 +464,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   let source = "defaults (no config.json)";
   if (existsSync(path)) {
     source = path;
-    try {
-      const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
-      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-        throw new ConfigError(["(top level): the file must hold a JSON object { ... }"], path);
-      }
-      raw = parsed as Record<string, unknown>;
-    } catch (err) {
-      if (err instanceof ConfigError) throw err;
-      throw new ConfigError([`(file): not valid JSON (${(err as Error).message}); fix the syntax`], path);
-    }
+    raw = readConfigFile(path);
   } else if (explicit) {
     throw new ConfigError([`(file): ${path} does not exist; create it from config.example.json`], path);
   } else {
@@ -473,6 +472,70 @@ export function loadConfig(options: LoadOptions = {}): Config {
     raw = { mode: "sandbox", lambda: { functions: SANDBOX_DEFAULT_FUNCTIONS.map((name) => ({ name })) } };
   }
   return parseConfig(applyEnv(raw, env, options.overrides), source);
+}
+
+/** Nesting deeper than this is not a configuration (the schema is 4 levels deep). */
+const MAX_DEPTH = 32;
+
+function depthOf(value: unknown, depth = 0): number {
+  if (depth > MAX_DEPTH || value === null || typeof value !== "object") return depth;
+  let deepest = depth;
+  for (const inner of Object.values(value)) deepest = Math.max(deepest, depthOf(inner, depth + 1));
+  return deepest;
+}
+
+/** Keys that would reach Object.prototype if anything ever merged them naively. */
+function forbiddenKey(value: unknown, path = ""): string | null {
+  if (value === null || typeof value !== "object") return null;
+  for (const key of Object.keys(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (key === "__proto__" || key === "constructor" || key === "prototype") return here;
+    const found = forbiddenKey((value as Record<string, unknown>)[key], here);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Read and parse the config file; every way it can be wrong gets its own message and fix. */
+function readConfigFile(path: string): Record<string, unknown> {
+  const fail = (problem: string): never => {
+    throw new ConfigError([problem], path);
+  };
+  let text = "";
+  try {
+    if (statSync(path).isDirectory())
+      fail(
+        `(file): ${path} is a directory, not a file; point --config (or BEDROCK_OPS_CONFIG) at the JSON file inside it`,
+      );
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code = (err as { code?: string }).code;
+    fail(
+      code === "EACCES" || code === "EPERM"
+        ? `(file): ${path} cannot be read (permission denied); make it readable by this user (chmod 600 and the right owner)`
+        : `(file): ${path} cannot be read (${code ?? (err as Error).message}); check the path and its permissions`,
+    );
+  }
+  // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse would call it a syntax error.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === "")
+    fail("(file): the file is empty; it must hold a JSON object { ... } (see config.example.json)");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    fail(`(file): not valid JSON (${(err as Error).message}); fix the syntax`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    fail("(top level): the file must hold a JSON object { ... }");
+  if (depthOf(parsed) > MAX_DEPTH)
+    fail(
+      `(file): nested more than ${MAX_DEPTH} levels deep; this is not a bedrock-ops configuration (see config.example.json)`,
+    );
+  const bad = forbiddenKey(parsed);
+  if (bad) fail(`${bad}: the key ${JSON.stringify(bad.split(".").at(-1))} is not allowed; remove it`);
+  return parsed as Record<string, unknown>;
 }
 
 function section(raw: Record<string, unknown>, key: string): Record<string, unknown> {

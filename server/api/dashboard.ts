@@ -77,6 +77,7 @@ export class Dashboard {
   private readonly budgets: BudgetsSource;
   /** Cost Explorer requests ($0.01 each) in the last hour, capped by costs.maxRequestsPerHour. */
   private readonly costCap: HourlyCap;
+  private readonly metricsTtl = new Map<string, number>();
   /** The overview's KPIs, per combination of the panels they come from (server/api/overview.ts). */
   readonly overviewData = new Memo<OverviewData>();
 
@@ -169,14 +170,22 @@ export class Dashboard {
     // No new datapoint arrives faster than the period CloudWatch is asked for (1 min up to 12 h,
     // 5 min for 24 h, ...): refreshing faster would re-buy the same metrics (GetMetricData is
     // billed per metric requested). The previous period only moves with the clock: five TTLs.
-    const filter = { functions: q.functions, models: q.models };
-    const period = fetchedRange(
-      this.deps.config,
-      this.resolve(q.range),
-      this.deps.now(),
-      filter,
-    ).periodSeconds;
-    const base = Math.max(this.ttl("metrics"), period * 1000);
+    // The period depends only on what the key holds (preset, or aligned range and period) and on
+    // the configured series: computed once per key, not per request.
+    const baseKey = this.metricsKey(q);
+    let base = this.metricsTtl.get(baseKey);
+    if (base === undefined) {
+      const filter = { functions: q.functions, models: q.models };
+      const period = fetchedRange(
+        this.deps.config,
+        this.resolve(q.range),
+        this.deps.now(),
+        filter,
+      ).periodSeconds;
+      base = Math.max(this.ttl("metrics"), period * 1000);
+      if (this.metricsTtl.size >= 1_000) this.metricsTtl.clear();
+      this.metricsTtl.set(baseKey, base);
+    }
     const ttl = previous ? base * 5 : base;
     return toPanel(await this.deps.cache.get(key, ttl, fetch, { force }));
   }

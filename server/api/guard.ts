@@ -12,14 +12,17 @@ export function describeEscaped(reason: unknown): string {
 }
 
 /** Install the guard once per process; returns a function that removes it (tests). */
-export function installProcessGuard(log: (line: string) => void): () => void {
+export function installProcessGuard(
+  log: (line: string) => void,
+  target: Pick<NodeJS.EventEmitter, "on" | "off"> = process,
+): () => void {
   const onRejection = (reason: unknown) =>
     log(`unhandled rejection (still serving): ${describeEscaped(reason)}`);
   const onException = (err: unknown) => log(`uncaught exception (still serving): ${describeEscaped(err)}`);
-  process.on("unhandledRejection", onRejection);
-  process.on("uncaughtException", onException);
+  target.on("unhandledRejection", onRejection);
+  target.on("uncaughtException", onException);
   return () => {
-    process.off("unhandledRejection", onRejection);
-    process.off("uncaughtException", onException);
+    target.off("unhandledRejection", onRejection);
+    target.off("uncaughtException", onException);
   };
 }

@@ -36,13 +36,17 @@ export interface StartOptions {
   signal?: AbortSignal;
   staticDir?: string;
   log?: (line: string) => void;
+  /** Run the in-process sandbox in a worker thread (serve does; tests that read its ledger do not). */
+  sandboxThread?: boolean;
 }
 
 export interface RunningServer {
   url: string;
   mode: "sandbox" | "aws";
-  /** The in-process sandbox in sandbox mode. */
+  /** The in-process sandbox in sandbox mode when it runs on this thread. */
   sandbox: RunningSandbox | null;
+  /** The sandbox's URL in sandbox mode (this thread or a worker thread), else null. */
+  sandboxUrl: string | null;
   server: Server;
   /** The benchmark schedules of config.bench.schedules, running inside this server. */
   bench: BenchScheduler;
@@ -133,7 +137,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     runtime = await openRuntime(
       config,
       { ...(options.now ? { now: () => options.now!().getTime() } : {}), ...options.sandbox },
-      { dataDir, seedBudgets: true },
+      { dataDir, seedBudgets: true, thread: options.sandboxThread === true },
     );
   } catch (err) {
     await store.close();
@@ -143,8 +147,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       `The built-in AWS sandbox could not start (${(err as Error)?.message ?? String(err)}). Its state lives under ${resolve(dataDir, "sandbox")}: check that this folder is writable, or move it away, or set server.dataDir to another folder; with a config.json, "mode": "aws" reads your real account instead.`,
     );
   }
-  const { clients, sandbox } = runtime;
-  const mode = sandbox ? "sandbox" : "aws";
+  const { clients, sandbox, sandboxUrl } = runtime;
+  const mode = sandboxUrl ? "sandbox" : "aws";
   // Benchmarks: their API under /api/bench and the cron schedules of config.bench.schedules.
   let scheduler: BenchScheduler;
   try {
@@ -180,6 +184,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     url: `http://${shown}:${bound}`,
     mode,
     sandbox,
+    sandboxUrl,
     server,
     bench: scheduler,
     async close() {

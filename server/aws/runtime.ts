@@ -4,6 +4,7 @@
  * they differ only by endpoint and credentials.
  */
 import { resolve } from "node:path";
+import { Worker } from "node:worker_threads";
 import { type Config, invokeModelId, type ManagedBudget } from "../config.ts";
 import { desiredBudget } from "../ops/budget-plan.ts";
 import { desiredNotification } from "../ops/budget-plan-alerts.ts";
@@ -17,9 +18,59 @@ import { type AwsClients, createAwsClients, settingsFromConfig } from "./clients
 
 export interface Runtime {
   clients: AwsClients;
-  /** The in-process sandbox in sandbox mode, else null. */
+  /** The in-process sandbox in sandbox mode (on this thread), else null. */
   sandbox: RunningSandbox | null;
+  /** The sandbox's URL in sandbox mode, on this thread or in a worker thread; else null. */
+  sandboxUrl: string | null;
   close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  dataDir?: string;
+  seedBudgets?: boolean;
+  /**
+   * Run the sandbox in a worker thread (serve does): its computing never blocks the server's
+   * event loop. Needs options that cross threads (no injected clock); tests that inspect the
+   * sandbox's ledger keep it on this thread.
+   */
+  thread?: boolean;
+}
+
+interface ThreadedSandbox {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Start the sandbox in a worker thread; resolves with its URL once it listens. */
+export function startSandboxThread(options: SandboxOptions): Promise<ThreadedSandbox> {
+  const worker = new Worker(new URL("./sandbox-thread.js", import.meta.url), { workerData: options });
+  return new Promise((resolveStart, rejectStart) => {
+    let closed: (() => void) | null = null;
+    worker.on("message", (message: { kind: string; url?: string; message?: string }) => {
+      if (message.kind === "ready" && message.url) {
+        const url = message.url;
+        resolveStart({
+          url,
+          close: () =>
+            new Promise<void>((done) => {
+              closed = done;
+              worker.postMessage("close");
+              // A thread that does not answer within 5 s is stopped.
+              setTimeout(() => void worker.terminate(), 5_000).unref();
+            }),
+        });
+      } else if (message.kind === "failed") {
+        rejectStart(new Error(message.message ?? "the sandbox thread failed"));
+        void worker.terminate();
+      } else if (message.kind === "closed") void worker.terminate();
+    });
+    worker.once("error", (err) => rejectStart(err));
+    worker.once("exit", () => {
+      const done = closed as (() => void) | null;
+      if (done) done();
+      rejectStart(new Error("the sandbox thread exited before it was ready"));
+    });
+  });
 }
 
 /** CreateBudget input for a budget of the config (the sandbox's account starts with these). */
@@ -68,26 +119,32 @@ export function sandboxOptionsFromConfig(
 export async function openRuntime(
   config: Config,
   overrides: Partial<SandboxOptions> = {},
-  options: { dataDir?: string; seedBudgets?: boolean } = {},
+  options: RuntimeOptions = {},
 ): Promise<Runtime> {
   let sandbox: RunningSandbox | null = null;
+  let threaded: ThreadedSandbox | null = null;
   if (config.mode === "sandbox") {
     const base = sandboxOptionsFromConfig(config, options);
-    sandbox = await startSandbox({
+    const merged: SandboxOptions = {
       ...base,
       ...overrides,
       settings: { ...base.settings, ...overrides.settings },
-    });
+    };
+    if (options.thread && merged.now === undefined) threaded = await startSandboxThread(merged);
+    else sandbox = await startSandbox(merged);
   }
+  const sandboxUrl = sandbox?.url ?? threaded?.url ?? null;
   const clients = createAwsClients(
-    sandbox ? settingsFromConfig(config, sandboxCredentials(), sandbox.url) : settingsFromConfig(config),
+    sandboxUrl ? settingsFromConfig(config, sandboxCredentials(), sandboxUrl) : settingsFromConfig(config),
   );
   return {
     clients,
     sandbox,
+    sandboxUrl,
     async close() {
       clients.destroy();
       await sandbox?.close();
+      await threaded?.close();
     },
   };
 }

@@ -57,16 +57,17 @@ export const command: CommandSpec = {
       running = await startServer(config, {
         log: (line) => io.stderr.write(`${line}\n`),
         signal: io.interrupted,
+        sandboxThread: true,
       });
     } catch (err) {
       removeGuard();
       io.stderr.write(`bedrock-ops serve: ${(err as Error).message}\n`);
       return 2;
     }
-    if (running.sandbox) {
+    if (running.sandboxUrl) {
       io.stdout.write(
         `${banner([
-          `SANDBOX MODE: synthetic data from the local AWS emulator at ${running.sandbox.url}, no AWS account used.`,
+          `SANDBOX MODE: synthetic data from the local AWS emulator at ${running.sandboxUrl}, no AWS account used.`,
           "Create config.json (see config.example.json) to read your real AWS account.",
         ])}\n`,
       );

@@ -110,6 +110,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       body: JSON.stringify(value),
     });
     const route = `${req.method} ${req.path}`;
+    // The admin routes are for tools and tests: a browser page (any Origin, a cross-site fetch)
+    // or a rebound host name never reaches them.
+    const site = headerString(req.headers["sec-fetch-site"]);
+    const host = headerString(req.headers.host) ?? headerString(req.headers[":authority"]) ?? "";
+    if (
+      req.headers.origin !== undefined ||
+      (site !== undefined && site !== "none" && site !== "same-origin") ||
+      !/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i.test(host)
+    )
+      return json(403, {
+        error: {
+          code: "Forbidden",
+          message:
+            "The sandbox admin routes answer tools on this machine only (no browser Origin, a loopback Host).",
+        },
+      });
     switch (route) {
       case "GET /_sandbox/health":
         return json(200, {

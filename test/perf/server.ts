@@ -1,11 +1,15 @@
 /**
  * `npm run bench:server`: requests per second and latency percentiles of /api/overview from a
- * warm cache under 50 concurrent connections (autocannon), and the server's resident memory
- * after an hour-equivalent of page refreshes on a virtual clock, as a ratio to the start.
+ * warm cache under 50 concurrent connections (autocannon); the throughput of every cached panel
+ * as a ratio to /api/health in the same run (a browser's Accept-Encoding); the bytes on the wire
+ * of a full page refresh, first load and revalidated (If-None-Match), and of the 24 h metrics
+ * payload; and the server's resident memory after an hour-equivalent of page refreshes on a
+ * virtual clock, as a ratio to the start.
  * The server runs in a child process (server-child.ts) so the load generator and the memory
  * readings do not share its event loop.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
@@ -14,6 +18,7 @@ import {
   FAST_SANDBOX,
   machine,
   numberOption,
+  pagePaths,
   pageRefresh,
   parseOptions,
   round,
@@ -107,6 +112,86 @@ class Child {
   }
 }
 
+/** A browser's Accept-Encoding (Chromium). */
+const BROWSER_ENCODING = "gzip, deflate, br, zstd";
+
+interface Wire {
+  status: number;
+  bytes: number;
+  etag: string | undefined;
+}
+
+/** One GET as a browser sends it; bytes on the wire = status line + headers + body as sent. */
+function wireGet(url: string, path: string, headers: Record<string, string>): Promise<Wire> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${url}${path}`,
+      { headers: { "accept-encoding": BROWSER_ENCODING, ...headers } },
+      (res) => {
+        let body = 0;
+        res.on("data", (c: Buffer) => {
+          body += c.length;
+        });
+        res.on("end", () => {
+          let head = `HTTP/1.1 ${res.statusCode} ${res.statusMessage}\r\n`.length + 2;
+          for (let i = 0; i < res.rawHeaders.length; i += 2)
+            head += `${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}\r\n`.length;
+          const etag = res.headers.etag;
+          resolve({ status: res.statusCode ?? 0, bytes: head + body, etag });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** A full page refresh's API requests: first load, then the same with the validators the browser kept. */
+async function refreshBytes(url: string, range: string) {
+  const paths = ["/api/health", ...pagePaths(range)];
+  const first = await Promise.all(paths.map((p) => wireGet(url, p, {})));
+  const second = await Promise.all(
+    paths.map((p, i) => wireGet(url, p, first[i]!.etag ? { "if-none-match": first[i]!.etag! } : {})),
+  );
+  const metricsIndex = paths.indexOf(`/api/metrics?range=${range}`);
+  return {
+    requests: paths.length,
+    firstLoadKb: round(first.reduce((n, w) => n + w.bytes, 0) / 1024, 1),
+    unchangedRefreshKb: round(second.reduce((n, w) => n + w.bytes, 0) / 1024, 1),
+    notModified: second.filter((w) => w.status === 304).length,
+    metricsPayloadKb: round(first[metricsIndex]!.bytes / 1024, 1),
+  };
+}
+
+/** Requests per second of each panel and of /api/health, each for `duration` s, in one run. */
+async function panelThroughput(url: string, range: string, connections: number, duration: number) {
+  const load = async (path: string) => {
+    process.stderr.write(`autocannon: ${connections} connections, ${duration} s, ${path} ...\n`);
+    const r = await autocannon({
+      url: `${url}${path}`,
+      connections,
+      duration,
+      headers: { "accept-encoding": BROWSER_ENCODING },
+    });
+    return r.requests.average;
+  };
+  // A warm-up, then /api/health before and after the panels (the machine's load drifts): the
+  // ratio is to their mean.
+  await load("/api/health");
+  const before = await load("/api/health");
+  const rates = new Map<string, number>();
+  for (const path of pagePaths(range)) rates.set(path, await load(path));
+  const health = (before + (await load("/api/health"))) / 2;
+  return [
+    { path: "/api/health (mean of before and after)", requestsPerSecond: round(health, 0), ratioToHealth: 1 },
+    ...[...rates].map(([path, rate]) => ({
+      path,
+      requestsPerSecond: round(rate, 0),
+      ratioToHealth: round(rate / health, 2),
+    })),
+  ];
+}
+
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
 const toMb = (m: Memory) => ({ rssMb: mb(m.rss), heapMb: mb(m.heapUsed), externalMb: mb(m.external) });
 
@@ -141,6 +226,10 @@ async function main(): Promise<void> {
       `autocannon: ${connections} connections, ${duration} s, /api/overview?range=${range} ...\n`,
     );
     const load = await autocannon({ url: `${url}/api/overview?range=${range}`, connections, duration });
+    const panels = await panelThroughput(url, range, connections, Math.max(1, Math.round(duration / 2)));
+    const wire = await refreshBytes(url, range);
+    const wire24h = range === "24h" ? wire : await refreshBytes(url, "24h");
+    const bytes = { ...wire, metrics24hPayloadKb: wire24h.metricsPayloadKb };
     const afterLoad = await child.memory();
 
     process.stderr.write(`memory run: ${viewers} viewers x ${minutes} virtual minutes ...\n`);
@@ -198,10 +287,14 @@ async function main(): Promise<void> {
         quick,
       },
       throughput,
+      panels,
+      bytes,
       memory,
       samples,
     });
     process.stdout.write(`\n/api/overview under load:\n${table([throughput])}\n`);
+    process.stdout.write(`\nCached panels against /api/health (same run):\n${table(panels)}\n`);
+    process.stdout.write(`\nBytes on the wire per full page refresh (API):\n${table([bytes])}\n`);
     process.stdout.write(`\nMemory:\n${table([memory])}\n`);
     process.stdout.write(`\nMemory samples (MB, after gc):\n${table(samples)}\n\nWritten ${path}\n`);
     if (failures > 0 || load.errors > 0 || load.non2xx > 0) process.exitCode = 1;
