@@ -134,6 +134,24 @@ export const configSchema = z
           .string()
           .regex(/^\d{12}$/, { message: "must be the 12-digit AWS account ID" })
           .optional(),
+        /**
+         * Source accounts linked to this (monitoring) account through CloudWatch cross-account
+         * observability: their metrics are read with AccountId per query, in the same calls.
+         */
+        accounts: z
+          .array(
+            z
+              .object({
+                id: z.string().regex(/^\d{12}$/, { message: "must be the 12-digit AWS account ID" }),
+                label: z.string().min(1).max(64),
+              })
+              .strict(),
+          )
+          .min(1, { message: "list at least one account, or leave aws.accounts out" })
+          .refine((list) => new Set(list.map((a) => a.id)).size === list.length, {
+            message: "lists an account ID twice; give each account once",
+          })
+          .optional(),
       })
       .strict()
       .default({ region: "us-east-1", maxAttempts: 3, retryMode: "standard" }),

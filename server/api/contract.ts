@@ -64,10 +64,26 @@ export interface Series {
   points: Array<[number, number]>;
 }
 
+/** One account's totals over the range (config aws.accounts; CloudWatch cross-account observability). */
+export interface AccountMetrics {
+  accountId: string;
+  label: string;
+  /** Sums over the range of the configured functions and models in that account. */
+  lambdaInvocations: number;
+  lambdaErrors: number;
+  bedrockInvocations: number;
+  inputTokens: number;
+  outputTokens: number;
+  bedrockErrors: number;
+  bedrockThrottles: number;
+}
+
 export interface MetricsData {
   range: RangeInfo;
   lambda: Series[];
   bedrock: Series[];
+  /** Per linked account, when config aws.accounts is set (fetched in the same GetMetricData calls). */
+  accounts?: AccountMetrics[];
   /** How many GetMetricData calls this refresh took (pages included). */
   calls: number;
 }

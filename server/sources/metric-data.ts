@@ -19,6 +19,8 @@ export interface MetricRequest {
   dimensions: Record<string, string>;
   /** Sum, Average, Maximum, Minimum, SampleCount, or a percentile such as p90. */
   stat: Statistic | `p${number}`;
+  /** A source account linked to this monitoring account (CloudWatch cross-account observability). */
+  accountId?: string;
 }
 
 export interface MetricFetch {
@@ -61,6 +63,7 @@ export async function getMetricData(
         return {
           Id: id,
           ReturnData: true,
+          ...(r.accountId ? { AccountId: r.accountId } : {}),
           MetricStat: {
             Metric: {
               Namespace: r.namespace,
