@@ -232,9 +232,11 @@ export const configSchema = z
           .default({ p90EndToEndMs: 2000, minQualityPassRate: 0.9 }),
         schedules: z.array(scheduleSchema).default([]),
         publishNamespace: z.string().min(1).optional(),
+        /** A running benchmark's lease: renewed every third of it; a run whose lease expired is incomplete. */
+        runLeaseSeconds: z.number().int().min(2).max(3600).default(60),
       })
       .strict()
-      .default({ slo: { p90EndToEndMs: 2000, minQualityPassRate: 0.9 }, schedules: [] }),
+      .default({ slo: { p90EndToEndMs: 2000, minQualityPassRate: 0.9 }, schedules: [], runLeaseSeconds: 60 }),
     /** Where runs, the persisted cache and the spend ledger live: SQLite under server.dataDir, or PostgreSQL shared by replicas. */
     store: storeSchema.default({ kind: "sqlite" }),
     sandbox: z
