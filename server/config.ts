@@ -176,6 +176,24 @@ export const configSchema = z
           .string()
           .regex(/^\d{12}$/, { message: "must be the 12-digit AWS account ID" })
           .optional(),
+        /**
+         * Source accounts linked to this (monitoring) account through CloudWatch cross-account
+         * observability: their metrics are read with AccountId per query, in the same calls.
+         */
+        accounts: z
+          .array(
+            z
+              .object({
+                id: z.string().regex(/^\d{12}$/, { message: "must be the 12-digit AWS account ID" }),
+                label: z.string().min(1).max(64),
+              })
+              .strict(),
+          )
+          .min(1, { message: "list at least one account, or leave aws.accounts out" })
+          .refine((list) => new Set(list.map((a) => a.id)).size === list.length, {
+            message: "lists an account ID twice; give each account once",
+          })
+          .optional(),
       })
       .strict()
       .default({
@@ -283,9 +301,11 @@ export const configSchema = z
         publishNamespace: z.string().min(1).optional(),
         /** A run (or a scheduled run) estimated above this many USD needs --yes or --max-cost. */
         maxCostUsd: z.number().nonnegative().default(1),
+        /** A running benchmark's lease: renewed every third of it; a run whose lease expired is incomplete. */
+        runLeaseSeconds: z.number().int().min(2).max(3600).default(60),
       })
       .strict()
-      .default({ slo: { p90EndToEndMs: 2000, minQualityPassRate: 0.9 }, schedules: [], maxCostUsd: 1 }),
+      .default({ slo: { p90EndToEndMs: 2000, minQualityPassRate: 0.9 }, schedules: [], maxCostUsd: 1, runLeaseSeconds: 60 }),
     quotas: z
       .object({
         /** Applied quotas rarely change: Service Quotas is read at most this often. */

@@ -64,6 +64,20 @@ export interface Series {
   points: Array<[number, number]>;
 }
 
+/** One account's totals over the range (config aws.accounts; CloudWatch cross-account observability). */
+export interface AccountMetrics {
+  accountId: string;
+  label: string;
+  /** Sums over the range of the configured functions and models in that account. */
+  lambdaInvocations: number;
+  lambdaErrors: number;
+  bedrockInvocations: number;
+  inputTokens: number;
+  outputTokens: number;
+  bedrockErrors: number;
+  bedrockThrottles: number;
+}
+
 export interface MetricsData {
   range: RangeInfo;
   lambda: Series[];
@@ -73,6 +87,8 @@ export interface MetricsData {
    * 24 h: per-minute values, comparable with the per-minute quotas), from the same call.
    */
   quota?: { periodSeconds: number; series: Series[] };
+  /** Per linked account, when config aws.accounts is set (fetched in the same GetMetricData calls). */
+  accounts?: AccountMetrics[];
   /** How many GetMetricData calls this refresh took (pages included). */
   calls: number;
 }

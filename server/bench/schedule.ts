@@ -106,6 +106,8 @@ export function createBenchScheduler(deps: SchedulerDeps): BenchScheduler {
 
   const check = async () => {
     const at = now();
+    // Runs whose process died (their lease expired since the last look) become incomplete.
+    await store.recoverAbandoned(at);
     for (const s of deps.schedules) {
       const since = await store.scheduleCheckedAt(keyOf(s));
       const due = since ? fireTimesBetween(s.cron, since, at) : [];

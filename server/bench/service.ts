@@ -34,7 +34,7 @@ export function createBenchContext(config: Config, clients: AwsClients, store: S
   return {
     config,
     clients,
-    store: new BenchStore(store),
+    store: new BenchStore(store, { leaseMs: config.bench.runLeaseSeconds * 1000 }),
     prices: priceLookup(PriceBook.fromConfig(config)),
     priceTableDate:
       Object.keys(config.pricing.overrides).length > 0 ? `${PRICES_AS_OF} + config overrides` : PRICES_AS_OF,

@@ -18,6 +18,14 @@ import { Workload } from "./workload/model.ts";
 import { attachScenario, type ScenarioName, scenarioByName } from "./workload/scenario.ts";
 
 export const SANDBOX_ACCOUNT_ID = "123456789012";
+/**
+ * The source accounts linked to the sandbox's (monitoring) account: their traffic is a share of
+ * the monitoring account's, from workloads of their own (different seeds).
+ */
+export const SANDBOX_LINKED_ACCOUNTS = [
+  { id: "210987654321", label: "twin-prod-eu", share: 0.5 },
+  { id: "345678901234", label: "twin-staging", share: 0.25 },
+] as const;
 /** Credentials the product uses against the sandbox; they sign requests but grant nothing. */
 export function sandboxCredentials(): { accessKeyId: string; secretAccessKey: string } {
   return { accessKeyId: "AKIASANDBOXEXAMPLE01", secretAccessKey: "sandbox-secret-not-a-real-key" };
@@ -81,6 +89,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     shapeCall: scenario.shapeCall,
   });
   attachScenario(workload, scenario);
+  const linkedAccounts = SANDBOX_LINKED_ACCOUNTS.map((a, i) => ({
+    id: a.id,
+    label: a.label,
+    workload: new Workload({
+      seed: seed + 1 + i,
+      region,
+      functions: options.functions ?? DEFAULT_FUNCTIONS,
+      models: options.models ?? DEFAULT_MODELS,
+      historyDays: options.historyDays ?? 30,
+      peakPerMinute: (options.peakPerMinute ?? 4) * a.share,
+      scale: options.scale ?? 1,
+      now,
+    }),
+  }));
   const ledger = new Ledger();
   const initialFaults = options.faults ?? [];
   const faults = new Faults(initialFaults, seed);
@@ -89,6 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     ledger,
     now,
     accountId: SANDBOX_ACCOUNT_ID,
+    linkedAccounts,
     defaultRegion: region,
     settings: options.settings ?? {},
   };
@@ -100,6 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     ledger.clear();
     faults.set(initialFaults);
     workload.reset();
+    for (const linked of linkedAccounts) linked.workload.reset();
     for (const provider of router.providers()) provider.reset?.();
   };
 

@@ -21,6 +21,8 @@ export interface MetricRequest {
   stat: Statistic | `p${number}`;
   /** This series' own period (e.g. 60 s for quota usage), else the call's. */
   periodSeconds?: number;
+  /** A source account linked to this monitoring account (CloudWatch cross-account observability). */
+  accountId?: string;
 }
 
 export interface MetricFetch {
@@ -63,6 +65,7 @@ export async function getMetricData(
         return {
           Id: id,
           ReturnData: true,
+          ...(r.accountId ? { AccountId: r.accountId } : {}),
           MetricStat: {
             Metric: {
               Namespace: r.namespace,

@@ -7,6 +7,7 @@ import type { MetricsData, Series } from "../api/contract.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { bedrockRegion, type Config, invokeModelId, lambdaRegion } from "../config.ts";
 import { getMetricData, MAX_QUERIES_PER_CALL, type MetricRequest, zeroFill } from "./metric-data.ts";
+import { accountTotals, planAccountSeries } from "./metrics-accounts.ts";
 import { DEFAULT_MAX_POINTS, MAX_DATAPOINTS_PER_CALL, type TimeRange, withMaxPoints } from "./range.ts";
 
 interface StatSpec {
@@ -154,7 +155,10 @@ export function fetchedRange(
   now: Date,
   filter: MetricsFilter = {},
 ): TimeRange {
-  return withMaxPoints(requested, now, maxPointsFor(planSeries(config, filter).length));
+  const series =
+    planSeries(config, filter).length +
+    planAccountSeries(config, selectedFunctions(config, filter), selectedModels(config, filter)).length;
+  return withMaxPoints(requested, now, maxPointsFor(series));
 }
 
 export async function fetchMetrics(
@@ -164,17 +168,22 @@ export async function fetchMetrics(
   now: Date,
   filter: MetricsFilter = {},
 ): Promise<MetricsData> {
+  const perAccount = planAccountSeries(
+    config,
+    selectedFunctions(config, filter),
+    selectedModels(config, filter),
+  );
   const range = fetchedRange(config, requested, now, filter);
   const qPeriod = quotaPeriod(range, now, maxPointsFor(planSeries(config, filter).length));
   const planned = planSeries(config, filter).map((p) =>
     p.kind === "quota" ? { ...p, periodSeconds: qPeriod } : p,
   );
   const fetched =
-    planned.length === 0
+    planned.length + perAccount.length === 0
       ? { points: new Map<string, Array<[number, number]>>(), calls: 0, partial: [] }
       : await getMetricData(
           (region) => clients.cloudwatch({ region }),
-          planned,
+          [...planned, ...perAccount],
           range.start,
           range.end,
           range.periodSeconds,
@@ -193,6 +202,20 @@ export async function fetchMetrics(
   };
   const lambda = planned.filter((p) => p.kind === "lambda").map(toSeries);
   for (const fn of selectedFunctions(config, filter)) lambda.push(errorRateSeries(lambda, fn));
+  const bedrock = planned.filter((p) => p.kind === "bedrock").map(toSeries);
+  const sumOf = (list: readonly Series[], metric: string) =>
+    list.filter((s) => s.id.endsWith(`:${metric}:Sum`)).reduce((n, s) => n + total(s), 0);
+  const accounts = config.aws.accounts
+    ? accountTotals(config, perAccount, fetched.points, {
+        lambdaInvocations: sumOf(lambda, "Invocations"),
+        lambdaErrors: sumOf(lambda, "Errors"),
+        bedrockInvocations: sumOf(bedrock, "Invocations"),
+        inputTokens: sumOf(bedrock, "InputTokenCount"),
+        outputTokens: sumOf(bedrock, "OutputTokenCount"),
+        bedrockErrors: sumOf(bedrock, "InvocationClientErrors") + sumOf(bedrock, "InvocationServerErrors"),
+        bedrockThrottles: sumOf(bedrock, "InvocationThrottles"),
+      })
+    : undefined;
   return {
     range: {
       start: range.start.toISOString(),
@@ -201,8 +224,9 @@ export async function fetchMetrics(
       periodSeconds: range.periodSeconds,
     },
     lambda,
-    bedrock: planned.filter((p) => p.kind === "bedrock").map(toSeries),
+    bedrock,
     quota: { periodSeconds: qPeriod, series: planned.filter((p) => p.kind === "quota").map(toSeries) },
+    ...(accounts ? { accounts } : {}),
     calls: fetched.calls,
   };
 }

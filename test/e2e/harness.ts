@@ -39,6 +39,8 @@ export interface DashboardOptions {
   faults?: Array<{ service: string; kind: string; probability: number; operation?: string }>;
   /** Create the configured budgets (twin-budget) in the sandbox first, as `bedrock-ops budget setup` does. */
   budgets?: boolean;
+  /** Extra aws config keys, e.g. { accounts: [...] }. */
+  aws?: Record<string, unknown>;
 }
 
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
@@ -47,6 +49,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const config = parseConfig({
     mode: "sandbox",
     server: { port: 0, dataDir, ...(options.token ? { token: options.token } : {}) },
+    ...(options.aws ? { aws: options.aws } : {}),
   });
   const server = await startServer(config);
   const sandboxUrl = server.sandbox?.url ?? "";

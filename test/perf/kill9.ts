@@ -76,9 +76,16 @@ interface Cycle {
   problems: string[];
 }
 
+/** A short run lease, so that a killed run's lease expires within the cycle. */
+const RUN_LEASE_S = 2;
+
 async function cycle(n: number, suite: string, after: number, via: Via): Promise<Cycle> {
   // `serve` starts the suite at the next minute boundary (cron "* * * * *").
-  const cfg = tempConfig(via === "serve" ? { bench: { schedules: [{ cron: "* * * * *", suite }] } } : {});
+  const cfg = tempConfig(
+    via === "serve"
+      ? { bench: { schedules: [{ cron: "* * * * *", suite }], runLeaseSeconds: RUN_LEASE_S } }
+      : { bench: { runLeaseSeconds: RUN_LEASE_S } },
+  );
   const problems: string[] = [];
   try {
     const bench = startCli(
@@ -90,8 +97,18 @@ async function cycle(n: number, suite: string, after: number, via: Via): Promise
     bench.proc.kill("SIGKILL");
     const { signal } = await bench.exited;
     const atKill = stored(cfg.dataDir);
+    // The killed run holds a lease (bench.runLeaseSeconds, 2 s here) that nobody renews any more:
+    // once it has expired, the next process to look marks the run incomplete.
+    await sleep(RUN_LEASE_S * 1000 + 500);
     // Restart without the schedule, so that no new run starts while the old one is checked.
-    writeFileSync(cfg.path, JSON.stringify({ mode: "sandbox", server: { port: 0, dataDir: cfg.dataDir } }));
+    writeFileSync(
+      cfg.path,
+      JSON.stringify({
+        mode: "sandbox",
+        server: { port: 0, dataDir: cfg.dataDir },
+        bench: { runLeaseSeconds: RUN_LEASE_S },
+      }),
+    );
     const t0 = performance.now();
     const serve = startCli(["serve", "--config", cfg.path]);
     let status = "?";

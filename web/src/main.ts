@@ -21,6 +21,7 @@ import { chartSummaries, restyleAll } from "./charts.ts";
 import { byId, h } from "./dom.ts";
 import { header } from "./header.ts";
 import { showLogin } from "./login.ts";
+import { accountsPanel } from "./panels/accounts.ts";
 import { bedrockPanels } from "./panels/bedrock.ts";
 import { benchPanel, runsOf, runsToDetail } from "./panels/bench.ts";
 import { budgetPanel } from "./panels/budgets.ts";
@@ -102,6 +103,7 @@ function mount(root: HTMLElement, health: HealthResponse): void {
   const budgets = budgetPanel();
   const errors = errorsPanel();
   const bench = benchPanel();
+  const accounts = accountsPanel();
   const main = h(
     "main",
     { id: "main", class: "grid" },
@@ -112,6 +114,7 @@ function mount(root: HTMLElement, health: HealthResponse): void {
     budgets.node,
     errors.node,
     bench.node,
+    accounts.node,
   );
   const skip = h("a", { class: "skip", href: "#main", text: "Skip to panels" });
   root.replaceChildren(skip, top.node, main);
@@ -158,6 +161,7 @@ function mount(root: HTMLElement, health: HealthResponse): void {
         if (fn) logGroup = ctx.logGroup = `/aws/lambda/${fn}`;
         lambda.renderMetrics(p, ctx);
         bedrock.render(p, ctx);
+        accounts.render(p);
       }),
       overviewP.then((p) => current() && kpis.render(p)),
       Promise.all([logsP, metricsP]).then(([p]) => {

@@ -37,6 +37,11 @@ export interface SandboxContext {
   /** Milliseconds since the epoch; injectable for tests. */
   now(): number;
   readonly accountId: string;
+  /**
+   * Source accounts linked to this account as a CloudWatch cross-account observability
+   * monitoring account, each with its own workload (smaller than the monitoring account's).
+   */
+  readonly linkedAccounts: ReadonlyArray<{ id: string; label: string; workload: Workload }>;
   readonly defaultRegion: string;
   readonly settings: ProviderSettings;
 }

@@ -21,7 +21,7 @@ import {
 
 export interface MetricsBackend {
   /** The series a metric names (workload or custom), or undefined when nothing was published. */
-  source(metric: MetricId): SeriesSource | undefined;
+  source(metric: MetricId, accountId?: string): SeriesSource | undefined;
   now(): number;
 }
 
@@ -196,14 +196,14 @@ function statSeries(
   backend: MetricsBackend,
   memo: Map<string, Map<number, Samples>>,
 ): Series {
-  const key = `${metricKey(q.metric.Namespace, q.metric.MetricName, q.metric.Dimensions)}|${q.period}|${q.unit ?? ""}`;
+  const key = `${q.accountId ?? ""}|${metricKey(q.metric.Namespace, q.metric.MetricName, q.metric.Dimensions)}|${q.period}|${q.unit ?? ""}`;
   let buckets = memo.get(key);
   if (!buckets) {
     buckets = new Map<number, Samples>();
     const aligned = alignStart(start, q.period, now);
     const step = q.period * 1000;
     const store = buckets;
-    backend.source(q.metric)?.collect(aligned, end, q.unit, (t) => {
+    backend.source(q.metric, q.accountId)?.collect(aligned, end, q.unit, (t) => {
       const b = aligned + Math.floor((t - aligned) / step) * step;
       let samples = store.get(b);
       if (!samples) {

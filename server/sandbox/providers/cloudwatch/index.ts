@@ -25,11 +25,23 @@ export function createCloudWatchProvider(ctx: SandboxContext): JsonProvider {
   const custom = new CustomMetrics();
   const dashboards = new Dashboards(ctx.accountId, () => ctx.now());
   const minutes = new WorkloadMinutes(ctx.workload);
+  // Linked source accounts (this account is their monitoring account): AccountId per query.
+  const linked = new Map(
+    ctx.linkedAccounts.map((a) => [a.id, { workload: a.workload, minutes: new WorkloadMinutes(a.workload) }]),
+  );
   const backend: MetricsBackend = {
-    source: (metric) =>
-      metric.Namespace.startsWith("AWS/")
+    source: (metric, accountId) => {
+      if (accountId !== undefined && accountId !== ctx.accountId) {
+        // A linked account's AWS metrics; nothing for an account that is not linked.
+        const account = linked.get(accountId);
+        return account && metric.Namespace.startsWith("AWS/")
+          ? workloadSeries(account.workload, account.minutes, metric)
+          : undefined;
+      }
+      return metric.Namespace.startsWith("AWS/")
         ? workloadSeries(ctx.workload, minutes, metric)
-        : custom.find(metric),
+        : custom.find(metric);
+    },
     now: () => ctx.now(),
   };
   const alarms = new Alarms(backend, ctx.accountId);

@@ -25,6 +25,8 @@ interface QueryBase {
   id: string;
   label?: string;
   returnData: boolean;
+  /** The source account to read (cross-account observability); the caller's when absent. */
+  accountId?: string;
 }
 
 export interface StatQuery extends QueryBase {
@@ -79,6 +81,12 @@ export function parseQueries(raw: unknown): MetricQuery[] {
     const returnData = item.ReturnData !== false;
     const base: QueryBase =
       label === undefined ? { index: i, id, returnData } : { index: i, id, label, returnData };
+    const accountId = optionalString(item, "AccountId", `${path}.AccountId`);
+    if (accountId !== undefined) {
+      if (accountId.length > 255)
+        throw invalidValue(`The value for parameter ${path}.AccountId must be 1 to 255 characters long.`);
+      base.accountId = accountId;
+    }
     const expression = optionalString(item, "Expression", `${path}.Expression`);
     const hasStat = item.MetricStat !== undefined && item.MetricStat !== null;
     if (hasStat && expression !== undefined) {
