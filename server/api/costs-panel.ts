@@ -3,11 +3,12 @@
  * per-model bill with its unrecognised group, the reconciliation with causes, cache economics and
  * the price table's coverage.
  *
- * Cadence (Cost Explorer refreshes its data up to three times a day and bills $0.01 a request):
- * the breakdown query at most once per refresh slot (config costs.refreshesPerDay, default 2),
- * the forecast and the Bedrock service discovery once per UTC day. Defaults: 2 + 1 + 1 = 4
- * requests a day for one range. A manual refresh re-runs the breakdown only (rate limited by the
- * refresh route).
+ * Cadence (Cost Explorer refreshes its data up to three times a day and bills $0.01 a request,
+ * each page counted): the daily breakdown over the window at most once per refresh slot (config
+ * costs.refreshesPerDay, default 2; one page for the default 7-day window), the forecast and the
+ * monthly SERVICE query (month to date + which services carry Bedrock spend) once per UTC day.
+ * Defaults: 2 + 1 + 1 = 4 requests a day for one range. A manual refresh re-runs the breakdown
+ * only (rate limited by the refresh route).
  */
 import type { AwsClients } from "../aws/clients.ts";
 import { cacheKey } from "../cache/keys.ts";
@@ -28,6 +29,7 @@ import {
   CostsSource,
   type CostWindow,
   type Forecast,
+  type Monthly,
   resolveServices,
   round,
   unrecognised,
@@ -70,13 +72,11 @@ export class CostsPanel {
     );
   }
 
-  /** The Bedrock services (discovered once a day unless config lists them). */
-  private async services(today: string, since: string): Promise<CacheResult<string[]>> {
+  /** Month to date by service and the Bedrock services it shows (once a day). */
+  private async monthly(today: string, since: string): Promise<CacheResult<Monthly>> {
     const now = this.deps.now().getTime();
-    return this.deps.cache.get<string[]>(
-      cacheKey("ce-services", { today, since }),
-      slotTtl(now, 1),
-      async () => (await this.source.discoverServices(since, today)).services,
+    return this.deps.cache.get<Monthly>(cacheKey("ce-monthly", { today, since }), slotTtl(now, 1), () =>
+      this.source.monthly(since, today),
     );
   }
 
@@ -90,10 +90,8 @@ export class CostsPanel {
     const t = now().getTime();
     const monthStart = `${today.slice(0, 7)}-01`;
     const since = [window.start, monthStart].sort()[0]!;
-    const configured = config.costs.services;
-    const discovered =
-      configured && configured.some((s) => /bedrock/i.test(s)) ? null : await this.services(today, since);
-    const services = resolveServices(configured, discovered?.value ?? []);
+    const monthly = await this.monthly(today, since);
+    const services = resolveServices(config.costs.services, monthly.value?.bedrockServices ?? []);
     const [ce, forecast, tokens] = await Promise.all([
       cache.get<Breakdown>(
         cacheKey("costs", { ...window, today, shown: services.shown, bedrock: services.bedrock }),
@@ -112,7 +110,7 @@ export class CostsPanel {
       data: null,
       asOf: ce.fetchedAt === null ? null : new Date(ce.fetchedAt).toISOString(),
       stale: ce.stale || tokens.stale || forecast.stale,
-      error: ce.error ?? discovered?.error ?? forecast.error ?? tokens.error,
+      error: ce.error ?? monthly.error ?? forecast.error ?? tokens.error,
     };
     if (!ce.value) return panel;
     const region = bedrockRegion(config);
@@ -129,7 +127,7 @@ export class CostsPanel {
       },
       byService: ce.value.byService,
       bedrockByModel: byModel(ce.value.usage),
-      monthToDate: ce.value.monthToDate,
+      monthToDate: round(services.bedrock.reduce((n, s) => n + (monthly.value?.monthToDate[s] ?? 0), 0)),
       forecast: forecast.value?.forecast ?? null,
       reconciliation: tokens.value
         ? reconcile(estimates, ce.value.usage, today, this.deps.prices, region)
