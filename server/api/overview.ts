@@ -108,6 +108,17 @@ export async function overview(
       ? Math.round((costs.data.monthToDate + costs.data.forecast.mean) * 100) / 100
       : null,
     budgetUsd: budget?.limit ?? null,
+    // The card compares the budget with the budget's own spend (its own scope), never with the
+    // Bedrock-only month to date.
+    budget: budget
+      ? {
+          name: budget.name,
+          limit: budget.limit,
+          actual: budget.actual,
+          forecast: budget.forecast,
+          scope: budget.scope ?? "all services",
+        }
+      : null,
     tokensToday: daily.value ? todayRows.reduce((n, r) => n + r.input + r.output, 0) : null,
     estimatedCostTodayUsd: daily.value
       ? Math.round(todayRows.reduce((n, r) => n + (r.estimatedUsd ?? 0), 0) * 1_000_000) / 1_000_000

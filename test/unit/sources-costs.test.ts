@@ -279,6 +279,7 @@ describe("BudgetsSource", () => {
       forecast: 11,
       percentUsed: 85,
       timeUnit: "MONTHLY",
+      scope: "all services",
       thresholds: [
         { type: "ACTUAL", percent: 80, state: "ALARM" },
         { type: "FORECASTED", percent: 100, state: "ALARM" },
