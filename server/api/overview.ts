@@ -5,6 +5,7 @@
 import { bedrockRegion, type Config } from "../config.ts";
 import { costOf, type PriceBook } from "../pricing/prices.ts";
 import { estimateDaily } from "../pricing/reconcile.ts";
+import { selectedModels } from "../sources/metrics.ts";
 import { isoDay } from "../sources/range.ts";
 import type { KpiValue, MetricsData, OverviewData, Panel, Series } from "./contract.ts";
 import type { Dashboard } from "./dashboard.ts";
@@ -81,8 +82,11 @@ export async function overview(
     dashboard.dailyTokens(dashboard.costWindow(q.range), q.models),
   ]);
   const today = isoDay(dashboard.now());
+  // Today's tokens of the models the metrics panel shows (the daily rows also hold every other
+  // model CloudWatch lists, for the cost estimate).
+  const shown = new Set(selectedModels(config, q.models.length ? { models: q.models } : {}));
   const todayRows = estimateDaily(
-    (daily.value ?? []).filter((d) => d.date === today),
+    (daily.value ?? []).filter((d) => d.date === today && shown.has(d.modelId)),
     dashboard.prices,
     bedrockRegion(config),
   );
