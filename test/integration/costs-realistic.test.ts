@@ -176,3 +176,38 @@ describe("the sandbox's Bedrock control plane (restJson1)", () => {
     );
   });
 });
+
+describe("an eu-west-1 account is billed and estimated at eu-west-1 prices", () => {
+  let server: RunningServer;
+
+  before(async () => {
+    server = await startServer(
+      parseConfig({ mode: "sandbox", aws: { region: "eu-west-1" }, sandbox: { scenario: "realistic" } }),
+      { port: 0, dataDir: ":memory:", now },
+    );
+  });
+
+  after(async () => {
+    await server.close();
+  });
+
+  test("EU usage types at +15 % for Nova, and the estimate matches them (no US fallback)", async () => {
+    const panel = await getJson<Panel<CostsData>>(server.url, "/api/costs?range=7d");
+    assert.equal(panel.error, null, JSON.stringify(panel.error));
+    const data = panel.data!;
+    assert.equal(data.prices!.region, "eu-west-1");
+    assert.deepEqual(
+      data.unrecognised!.map((u) => u.usageType),
+      ["EU-Guardrail-AutomatedReasoningPolicyUnitsConsumed"],
+    );
+    assert.deepEqual(data.prices!.unpriced, []);
+    const day = data.reconciliation.filter((r) => r.date === "2026-11-16");
+    for (const model of ["nova-micro", "nova-pro", "nova-2-lite", "claude-haiku-4-5"])
+      assert.equal(day.find((r) => r.model === model)?.cause, "match", model);
+    assert.equal(day.find((r) => r.model === "nova-lite")?.cause, "service tier not in the estimate");
+    const micro = day.find((r) => r.model === "nova-micro")!;
+    assert.ok(micro.estimatedUsd > 0);
+    // The same tokens at us-east-1 prices would be 15 % less: the estimate is not US-priced.
+    assert.ok(Math.abs(micro.billedUsd! - micro.estimatedUsd) < 0.01 * micro.billedUsd!);
+  });
+});
