@@ -195,6 +195,8 @@ export interface BudgetView {
   forecast: number | null;
   percentUsed: number;
   timeUnit: string;
+  /** What the budget counts: "all services", or its cost filters ("Service: Amazon Bedrock, ..."). */
+  scope?: string;
   thresholds: Array<{ type: "ACTUAL" | "FORECASTED"; percent: number; state: "OK" | "ALARM" }>;
   /** Set when this budget's alert thresholds could not be read (its figures still are). */
   thresholdsError?: string;

@@ -3,11 +3,12 @@
  * per-model bill with its unrecognised group, the reconciliation with causes, cache economics and
  * the price table's coverage.
  *
- * Cadence (Cost Explorer refreshes its data up to three times a day and bills $0.01 a request):
- * the breakdown query at most once per refresh slot (config costs.refreshesPerDay, default 2),
- * the forecast and the Bedrock service discovery once per UTC day. Defaults: 2 + 1 + 1 = 4
- * requests a day for one range. A manual refresh re-runs the breakdown only (rate limited by the
- * refresh route).
+ * Cadence (Cost Explorer refreshes its data up to three times a day and bills $0.01 a request,
+ * each page counted): the daily breakdown over the window at most once per refresh slot (config
+ * costs.refreshesPerDay, default 2; one page for the default 7-day window), the forecast and the
+ * monthly SERVICE query (month to date + which services carry Bedrock spend) once per UTC day.
+ * Defaults: 2 + 1 + 1 = 4 requests a day for one range. A manual refresh re-runs the breakdown
+ * only (rate limited by the refresh route).
  */
 import type { AwsClients } from "../aws/clients.ts";
 import { cacheKey } from "../cache/keys.ts";
@@ -28,6 +29,7 @@ import {
   CostsSource,
   type CostWindow,
   type Forecast,
+  type Monthly,
   resolveServices,
   round,
   unrecognised,
@@ -78,13 +80,11 @@ export class CostsPanel {
     );
   }
 
-  /** The Bedrock services (discovered once a day unless config lists them). */
-  private async services(today: string, since: string): Promise<CacheResult<string[]>> {
+  /** Month to date by service and the Bedrock services it shows (once a day). */
+  private async monthly(today: string, since: string): Promise<CacheResult<Monthly>> {
     const now = this.deps.now().getTime();
-    return this.deps.cache.get<string[]>(
-      cacheKey("ce-services", { today, since }),
-      slotTtl(now, 1),
-      async () => (await this.deps.capped(() => this.source.discoverServices(since, today))).services,
+    return this.deps.cache.get<Monthly>(cacheKey("ce-monthly", { today, since }), slotTtl(now, 1), () =>
+      this.deps.capped(() => this.source.monthly(since, today)),
     );
   }
 
@@ -99,10 +99,8 @@ export class CostsPanel {
     const fetched = this.deps.fetchWindow(window);
     const monthStart = `${today.slice(0, 7)}-01`;
     const since = [window.start, monthStart].sort()[0]!;
-    const configured = config.costs.services;
-    const discovered =
-      configured && configured.some((s) => /bedrock/i.test(s)) ? null : await this.services(today, since);
-    const services = resolveServices(configured, discovered?.value ?? []);
+    const monthly = await this.monthly(today, since);
+    const services = resolveServices(config.costs.services, monthly.value?.bedrockServices ?? []);
     const [ce, forecast, tokens] = await Promise.all([
       cache.get<Breakdown>(
         cacheKey("costs", { ...fetched, today, shown: services.shown, bedrock: services.bedrock }),
@@ -121,14 +119,16 @@ export class CostsPanel {
       data: null,
       asOf: ce.fetchedAt === null ? null : new Date(ce.fetchedAt).toISOString(),
       stale: ce.stale || tokens.stale || forecast.stale,
-      error: ce.error ?? discovered?.error ?? forecast.error ?? tokens.error,
+      error: ce.error ?? monthly.error ?? forecast.error ?? tokens.error,
     };
     const breakdown = ce.value;
     if (!breakdown) return panel;
     const profiles = await this.resolveProfiles(tokens.value ?? []);
+    const monthToDate = round(services.bedrock.reduce((n, s) => n + (monthly.value?.monthToDate[s] ?? 0), 0));
     const data = this.memo.get(
-      [breakdown, tokens.value, forecast.value, profiles, window.start, window.end, today, preset],
-      () => this.data(window, today, preset, breakdown, tokens.value, forecast.value?.forecast ?? null, profiles),
+      [breakdown, tokens.value, forecast.value, profiles, window.start, window.end, today, preset, monthToDate],
+      () =>
+        this.data(window, today, preset, breakdown, tokens.value, forecast.value?.forecast ?? null, profiles, monthToDate),
     );
     return { ...panel, data };
   }
@@ -142,6 +142,7 @@ export class CostsPanel {
     tokenRows: DailyTokens[] | null,
     forecast: Forecast | null,
     resolved: readonly ResolvedProfile[],
+    monthToDate: number,
   ): CostsData {
     const region = bedrockRegion(this.deps.config);
     const shown = (row: { date: string }) => row.date >= window.start && row.date < window.end;
@@ -159,7 +160,7 @@ export class CostsPanel {
       },
       byService: breakdown.byService.filter(shown),
       bedrockByModel: byModel(usage),
-      monthToDate: breakdown.monthToDate,
+      monthToDate,
       forecast,
       reconciliation: tokenRows ? reconcile(estimates, usage, today, this.deps.prices, region) : [],
       currency: "USD",

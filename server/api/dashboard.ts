@@ -202,7 +202,9 @@ export class Dashboard {
     const today = isoDay(this.deps.now());
     const lookbackStart = addDays(today, -(this.deps.config.costs.lookbackDays - 1));
     const rangeStart = isoDay(r.start);
-    const endDay = isoDay(new Date(r.end.getTime() - 1));
+    // A preset ends now: its last day is today even at 00:00 sharp (so the window, and the Cost
+    // Explorer query shape, change once a day, not twice).
+    const endDay = isoDay(new Date(r.preset ? r.end.getTime() : r.end.getTime() - 1));
     return {
       start: [rangeStart, lookbackStart].sort()[0]!,
       end: addDays([endDay, today].sort()[0]!, 1),

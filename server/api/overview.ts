@@ -5,6 +5,7 @@
 import { bedrockRegion, type Config } from "../config.ts";
 import { costOf, type PriceBook } from "../pricing/prices.ts";
 import { estimateDaily } from "../pricing/reconcile.ts";
+import { selectedModels } from "../sources/metrics.ts";
 import { isoDay } from "../sources/range.ts";
 import type { KpiValue, MetricsData, OverviewData, Panel, Series } from "./contract.ts";
 import type { Dashboard } from "./dashboard.ts";
@@ -81,6 +82,9 @@ export async function overview(
     dashboard.dailyTokens(dashboard.fetchWindow(dashboard.costWindow(q.range)), q.models),
   ]);
   const today = isoDay(dashboard.now());
+  // Today's tokens of the models the metrics panel shows (the daily rows also hold every other
+  // model CloudWatch lists, for the cost estimate).
+  const shown = new Set(selectedModels(config, q.models.length ? { models: q.models } : {}));
   const range = dashboard.resolve(q.range);
   const data = dashboard.overviewData.get(
     [
@@ -89,6 +93,7 @@ export async function overview(
       costs.data,
       budgets.data,
       daily.value,
+      [...shown].join(","),
       today,
       range.start.getTime(),
       range.end.getTime(),
@@ -97,7 +102,7 @@ export async function overview(
     ],
     (): OverviewData => {
       const todayRows = estimateDaily(
-        (daily.value ?? []).filter((d) => d.date === today),
+        (daily.value ?? []).filter((d) => d.date === today && shown.has(d.modelId)),
         dashboard.prices,
         bedrockRegion(config),
       );
@@ -122,6 +127,17 @@ export async function overview(
           ? Math.round((costs.data.monthToDate + costs.data.forecast.mean) * 100) / 100
           : null,
         budgetUsd: budget?.limit ?? null,
+        // The card compares the budget with the budget's own spend (its own scope), never with the
+        // Bedrock-only month to date.
+        budget: budget
+          ? {
+              name: budget.name,
+              limit: budget.limit,
+              actual: budget.actual,
+              forecast: budget.forecast,
+              scope: budget.scope ?? "all services",
+            }
+          : null,
         tokensToday: daily.value ? todayRows.reduce((n, r) => n + r.input + r.output, 0) : null,
         estimatedCostTodayUsd: daily.value
           ? Math.round(todayRows.reduce((n, r) => n + (r.estimatedUsd ?? 0), 0) * 1_000_000) / 1_000_000

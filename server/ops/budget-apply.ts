@@ -15,8 +15,10 @@ import {
   UpdateBudgetCommand,
   UpdateNotificationCommand,
 } from "@aws-sdk/client-budgets";
+import type { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import { GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { ManagedBudget } from "../config.ts";
+import { CostsSource } from "../sources/costs.ts";
 import { errorFacts, isAccessDenied, isNotFound } from "./aws-errors.ts";
 import type {
   BudgetOperation,
@@ -25,7 +27,7 @@ import type {
   ObservedNotification,
   PlanStep,
 } from "./budget-plan.ts";
-import { planBudgets } from "./budget-plan.ts";
+import { bedrockFilter, planBudgets } from "./budget-plan.ts";
 
 /** IAM action each Budgets operation needs (Service Authorization Reference, AWS Budget Service). */
 export function budgetsPermission(operation: string): string {
@@ -187,9 +189,25 @@ export interface BudgetSetupResult {
   applied: PlanStep[];
 }
 
+/** The Bedrock services for a Bedrock-only filter: the first-party ones plus those Cost Explorer shows this month. */
+async function bedrockServices(
+  clients: { costExplorer?(): CostExplorerClient },
+  managed: readonly ManagedBudget[],
+): Promise<string[]> {
+  if (!clients.costExplorer || !managed.some((m) => m.bedrockOnly)) return bedrockFilter();
+  const today = new Date().toISOString().slice(0, 10);
+  try {
+    const month = await new CostsSource(clients.costExplorer()).monthly(today, today);
+    return bedrockFilter(month.bedrockServices);
+  } catch {
+    // Without Cost Explorer access the first-party services still make a useful filter.
+    return bedrockFilter();
+  }
+}
+
 /** Budget setup end to end: account ID, read, plan, and (unless dry run) apply. */
 export async function budgetSetup(
-  clients: { budgets(): BudgetsClient; sts(): STSClient },
+  clients: { budgets(): BudgetsClient; sts(): STSClient; costExplorer?(): CostExplorerClient },
   options: { accountId?: string | undefined; managed: readonly ManagedBudget[]; dryRun: boolean },
 ): Promise<BudgetSetupResult> {
   const accountId = await resolveAccountId(options.accountId, clients.sts());
@@ -199,7 +217,12 @@ export async function budgetSetup(
     accountId,
     options.managed.map((b) => b.name),
   );
-  const plan = planBudgets(accountId, options.managed, observed);
+  const plan = planBudgets(
+    accountId,
+    options.managed,
+    observed,
+    await bedrockServices(clients, options.managed),
+  );
   const applied = options.dryRun ? [] : await applyPlan(budgets, plan);
   return { accountId, plan, applied };
 }

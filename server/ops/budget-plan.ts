@@ -18,6 +18,17 @@ import { describeNotification, desiredNotification, planNotifications } from "./
 
 /** The cost filter value AWS uses for the Bedrock service (Cost Explorer SERVICE dimension). */
 export const BEDROCK_SERVICE = "Amazon Bedrock";
+/**
+ * Every Cost Explorer / Budgets service that carries Bedrock spend: first-party models bill under
+ * "Amazon Bedrock" and "Amazon Bedrock Service", each third-party model under its own Marketplace
+ * service ("Claude Haiku 4.5 (Amazon Bedrock Edition)"), which the setup discovers from Cost Explorer.
+ */
+export const BEDROCK_SERVICES: readonly string[] = [BEDROCK_SERVICE, "Amazon Bedrock Service"];
+
+/** The Bedrock filter: the first-party services plus any discovered ones, sorted. */
+export function bedrockFilter(discovered: readonly string[] = []): string[] {
+  return [...new Set([...BEDROCK_SERVICES, ...discovered])].sort();
+}
 
 export interface ObservedNotification {
   notification: Notification;
@@ -70,19 +81,22 @@ function describeBudget(b: Budget): string {
 }
 
 /** The budget as the configuration wants it. */
-export function desiredBudget(managed: ManagedBudget): Budget {
+export function desiredBudget(
+  managed: ManagedBudget,
+  bedrockServices: readonly string[] = bedrockFilter(),
+): Budget {
   const budget: Budget = {
     BudgetName: managed.name,
     BudgetType: "COST",
     TimeUnit: "MONTHLY",
     BudgetLimit: { Amount: String(managed.limitUsd), Unit: "USD" },
   };
-  if (managed.bedrockOnly) budget.CostFilters = { Service: [BEDROCK_SERVICE] };
+  if (managed.bedrockOnly) budget.CostFilters = { Service: [...bedrockServices] };
   return budget;
 }
 
 /** The existing budget with the managed fields replaced; read-only fields dropped. */
-function updatedBudget(existing: Budget, managed: ManagedBudget): Budget {
+function updatedBudget(existing: Budget, managed: ManagedBudget, bedrockServices: readonly string[]): Budget {
   const {
     CalculatedSpend: _spend,
     LastUpdatedTime: _updated,
@@ -90,7 +104,7 @@ function updatedBudget(existing: Budget, managed: ManagedBudget): Budget {
     ...rest
   } = existing;
   const filters = { ...(existing.CostFilters ?? {}) };
-  if (managed.bedrockOnly) filters.Service = [BEDROCK_SERVICE];
+  if (managed.bedrockOnly) filters.Service = [...bedrockServices];
   else delete filters.Service;
   const next: Budget = {
     ...rest,
@@ -118,11 +132,12 @@ export function planBudgets(
   accountId: string,
   managed: readonly ManagedBudget[],
   observed: ReadonlyMap<string, ObservedBudget | undefined>,
+  bedrockServices: readonly string[] = bedrockFilter(),
 ): BudgetPlan {
   const steps: PlanStep[] = [];
   const warnings: string[] = [];
   for (const m of managed) {
-    const wanted = desiredBudget(m);
+    const wanted = desiredBudget(m, bedrockServices);
     const existing = observed.get(m.name);
     if (!existing) {
       const notifications = m.emails.length ? m.thresholds.map(desiredNotification) : [];
@@ -157,7 +172,7 @@ export function planBudgets(
       continue;
     }
     if (budgetDiffers(existing.budget, wanted)) {
-      const next = updatedBudget(existing.budget, m);
+      const next = updatedBudget(existing.budget, m, bedrockServices);
       steps.push({
         change: "update",
         budget: m.name,

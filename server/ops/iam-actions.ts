@@ -58,8 +58,6 @@ export const SDK_OPERATIONS: Readonly<Record<string, OperationPermission>> = {
   // Cost Explorer: no resource-level permissions for cost queries.
   GetCostAndUsage: op("ce:GetCostAndUsage", "CostExplorerAllResources", "dashboard"),
   GetCostForecast: op("ce:GetCostForecast", "CostExplorerAllResources", "dashboard"),
-  // Which SERVICE values carry Bedrock spend (once a day).
-  GetDimensionValues: op("ce:GetDimensionValues", "CostExplorerAllResources", "dashboard"),
   // Bedrock control plane: application inference profile -> model, to price it.
   GetInferenceProfile: op("bedrock:GetInferenceProfile", "BedrockReadInferenceProfiles", "dashboard"),
   // Budgets: every operation is ViewBudget or ModifyBudget on a budget ARN.

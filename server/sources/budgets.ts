@@ -39,6 +39,13 @@ export class AccountId {
   }
 }
 
+/** The budget's own scope in words, from its cost filters ("all services" when it has none). */
+export function scopeOf(budget: Budget): string {
+  const filters = Object.entries(budget.CostFilters ?? {}).filter(([, v]) => v.length > 0);
+  if (filters.length === 0) return "all services";
+  return filters.map(([k, v]) => `${k}: ${[...v].sort().join(", ")}`).join("; ");
+}
+
 export function toView(budget: Budget, notifications: readonly Notification[]): BudgetView {
   const cents = (x: number) => Math.round(x * 100) / 100;
   const limit = Number(budget.BudgetLimit?.Amount ?? 0);
@@ -54,6 +61,7 @@ export function toView(budget: Budget, notifications: readonly Notification[]): 
     forecast,
     percentUsed: Math.round(percentOf(rawActual) * 100) / 100,
     timeUnit: budget.TimeUnit ?? "MONTHLY",
+    scope: scopeOf(budget),
     thresholds: notifications.map((n) => {
       const type = n.NotificationType === "FORECASTED" ? "FORECASTED" : "ACTUAL";
       const percent = n.ThresholdType === "ABSOLUTE_VALUE" ? percentOf(n.Threshold ?? 0) : (n.Threshold ?? 0);

@@ -15,11 +15,7 @@ import type {
   GetCostAndUsageCommandInput,
   ResultByTime,
 } from "@aws-sdk/client-cost-explorer";
-import {
-  GetCostAndUsageCommand,
-  GetCostForecastCommand,
-  GetDimensionValuesCommand,
-} from "@aws-sdk/client-cost-explorer";
+import { GetCostAndUsageCommand, GetCostForecastCommand } from "@aws-sdk/client-cost-explorer";
 import type { DailyCost, UnrecognisedUsage } from "../api/contract.ts";
 import { isBedrockService, type ParsedUsageType, parseUsageType } from "../pricing/usage-types.ts";
 import { awsCall, SourceError } from "./errors.ts";
@@ -49,11 +45,18 @@ export interface UsageRow {
   parsed: ParsedUsageType | null;
 }
 
+export interface Monthly {
+  /** Services whose name contains "Bedrock" with cost in the period. */
+  bedrockServices: string[];
+  /** Month to date per service (every service of the account). */
+  monthToDate: Record<string, number>;
+  requests: number;
+}
+
 export interface Breakdown {
   byService: DailyCost[];
   /** Every Bedrock usage-type line in the window (recognised or not). */
   usage: UsageRow[];
-  monthToDate: number;
   /** The Bedrock services the query covered. */
   bedrockServices: string[];
   requests: number;
@@ -92,32 +95,32 @@ export class CostsSource {
   constructor(private readonly client: CostExplorerClient) {}
 
   /**
-   * The SERVICE values whose name contains "Bedrock" with cost since `since` (GetDimensionValues,
-   * SearchString "Bedrock"): Amazon Bedrock, Amazon Bedrock Service, and one Marketplace service per
-   * third-party model ("Claude Haiku 4.5 (Amazon Bedrock Edition)").
+   * The month so far by service (GetCostAndUsage MONTHLY, grouped by SERVICE, every service: one
+   * group per service, so one page): the month to date of each service and, from the same answer,
+   * the services whose name contains "Bedrock" (Amazon Bedrock, Amazon Bedrock Service, and one
+   * Marketplace service per third-party model such as "Claude Haiku 4.5 (Amazon Bedrock Edition)").
+   * One request does what GetDimensionValues plus a month-to-date query would do in two.
    */
-  async discoverServices(since: string, today: string): Promise<{ services: string[]; requests: number }> {
-    const values = new Set<string>();
-    let token: string | undefined;
-    let requests = 0;
-    do {
-      const page = await awsCall("GetDimensionValues", () =>
-        this.client.send(
-          new GetDimensionValuesCommand({
-            TimePeriod: { Start: since, End: addDays(today, 1) },
-            Dimension: "SERVICE",
-            SearchString: "Bedrock",
-            Context: "COST_AND_USAGE",
-            ...(token ? { NextPageToken: token } : {}),
-          }),
-        ),
-      );
-      requests += 1;
-      for (const v of page.DimensionValues ?? [])
-        if (v.Value && isBedrockService(v.Value)) values.add(v.Value);
-      token = page.NextPageToken;
-    } while (token);
-    return { services: [...values].sort(), requests };
+  async monthly(since: string, today: string): Promise<Monthly> {
+    const monthStart = `${today.slice(0, 7)}-01`;
+    const { results, pages } = await this.costAndUsage({
+      TimePeriod: { Start: [since, monthStart].sort()[0]!, End: addDays(today, 1) },
+      Granularity: "MONTHLY",
+      Metrics: ["UnblendedCost"],
+      GroupBy: [{ Type: "DIMENSION", Key: "SERVICE" }],
+    });
+    const bedrock = new Set<string>();
+    const monthToDate: Record<string, number> = {};
+    for (const r of results) {
+      for (const g of r.Groups ?? []) {
+        const service = g.Keys?.[0] ?? "";
+        const amount = amountOf(g.Metrics);
+        if (isBedrockService(service) && amount !== 0) bedrock.add(service);
+        if ((r.TimePeriod?.Start ?? "") >= monthStart)
+          monthToDate[service] = round((monthToDate[service] ?? 0) + amount);
+      }
+    }
+    return { bedrockServices: [...bedrock].sort(), monthToDate, requests: pages };
   }
 
   /** All pages of one GetCostAndUsage query. */
@@ -141,20 +144,18 @@ export class CostsSource {
   }
 
   /**
-   * One daily query grouped by SERVICE and USAGE_TYPE, from the 1st of the month (or the window's
-   * start, if earlier) to tomorrow: the daily cost by service, every Bedrock usage line and the
-   * month to date all come from it.
+   * One daily query over the window grouped by SERVICE and USAGE_TYPE, filtered to the shown
+   * services: the daily cost by service and every Bedrock usage line come from it.
    */
   async breakdown(
     window: CostWindow,
     today: string,
     services: { shown: readonly string[]; bedrock: readonly string[] },
   ): Promise<Breakdown> {
-    const monthStart = `${today.slice(0, 7)}-01`;
     const tomorrow = addDays(today, 1);
     const filter = serviceFilter(services.shown);
     const { results, pages } = await this.costAndUsage({
-      TimePeriod: { Start: [window.start, monthStart].sort()[0]!, End: [window.end, tomorrow].sort()[1]! },
+      TimePeriod: { Start: window.start, End: [window.end, tomorrow].sort()[0]! },
       Granularity: "DAILY",
       Metrics: ["UnblendedCost", "UsageQuantity"],
       GroupBy: [
@@ -168,7 +169,6 @@ export class CostsSource {
     const inWindow = (date: string) => date >= window.start && date < window.end;
     const days = new Map<string, DailyCost>();
     const usage: UsageRow[] = [];
-    let monthToDate = 0;
     for (const r of results) {
       const date = r.TimePeriod?.Start ?? "";
       const estimated = r.Estimated ?? false;
@@ -177,7 +177,6 @@ export class CostsSource {
         const [service = "Other", usageType = ""] = g.Keys ?? [];
         const amount = amountOf(g.Metrics);
         if (!shown(service)) continue;
-        if (date >= monthStart && date < tomorrow && bedrock(service)) monthToDate += amount;
         const day = days.get(date);
         if (day) {
           day.groups[service] = (day.groups[service] ?? 0) + amount;
@@ -207,7 +206,6 @@ export class CostsSource {
     return {
       byService,
       usage,
-      monthToDate: round(monthToDate),
       bedrockServices: [...services.bedrock],
       requests: pages,
     };

@@ -96,7 +96,7 @@ describe("budget setup against the sandbox", () => {
       new DescribeBudgetCommand({ AccountId: SANDBOX_ACCOUNT_ID, BudgetName: "twin-budget" }),
     );
     assert.equal(Number(Budget?.BudgetLimit?.Amount), 10);
-    assert.deepEqual(Budget?.CostFilters, { Service: ["Amazon Bedrock"] });
+    assert.deepEqual(Budget?.CostFilters, { Service: ["Amazon Bedrock", "Amazon Bedrock Service"] });
     const { Notifications } = await budgets.send(
       new DescribeNotificationsForBudgetCommand({ AccountId: SANDBOX_ACCOUNT_ID, BudgetName: "twin-budget" }),
     );

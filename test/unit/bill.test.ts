@@ -8,6 +8,7 @@ import {
   usageTypeModelFamily,
 } from "../../server/sandbox/workload/bill-prices.ts";
 import { type BedrockCall, DAY, Workload } from "../../server/sandbox/workload/model.ts";
+import { scenarioByName } from "../../server/sandbox/workload/scenario.ts";
 
 const NOW = Date.UTC(2026, 10, 18, 15, 30);
 const TODAY = Date.UTC(2026, 10, 18);
@@ -187,5 +188,56 @@ describe("Bill", () => {
     const eu = today.find((l) => l.usageType === "EUC1-NovaPro-input-tokens");
     assert.equal(eu?.usage, 1000);
     assert.ok(Math.abs((eu?.cost ?? 0) - 0.0008) < 1e-12);
+  });
+});
+
+describe("realistic scenario bill lines (issue #12)", () => {
+  const realistic = scenarioByName("realistic");
+  const withCache = (c: BedrockCall, read: number, write: number): BedrockCall => ({
+    ...c,
+    cacheReadTokens: read,
+    cacheWriteTokens: write,
+  });
+
+  it("bills Claude Haiku 4.5 as its Marketplace service with MP: usage types in tokens, at the regional price", () => {
+    const id = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
+    const lines = bedrockLines(id, [withCache(call(id, "us-west-2", 1000, 200), 3000, 500)], realistic);
+    const byType = Object.fromEntries(lines.map((l) => [l.usageType, l]));
+    assert.deepEqual(Object.keys(byType).sort(), [
+      "USW2-MP:USW2_CacheReadInputTokenCount-Units",
+      "USW2-MP:USW2_CacheWriteInputTokenCount-Units",
+      "USW2-MP:USW2_InputTokenCount-Units",
+      "USW2-MP:USW2_OutputTokenCount-Units",
+    ]);
+    const input = byType["USW2-MP:USW2_InputTokenCount-Units"]!;
+    assert.equal(input.service, "Claude Haiku 4.5 (Amazon Bedrock Edition)");
+    assert.equal(input.usage, 1000);
+    // Regional (us. profile) Haiku 4.5: $1.10 per 1M input, $0.11 cache read, $1.375 cache write.
+    assert.ok(Math.abs(input.cost - 0.0011) < 1e-12);
+    assert.ok(Math.abs(byType["USW2-MP:USW2_CacheReadInputTokenCount-Units"]!.cost - 0.00033) < 1e-12);
+    assert.ok(Math.abs(byType["USW2-MP:USW2_CacheWriteInputTokenCount-Units"]!.cost - 0.0006875) < 1e-12);
+  });
+
+  it("bills a global. profile under Amazon Bedrock Service with -cross-region-global, quantities in 1K tokens", () => {
+    const id = "global.amazon.nova-2-lite-v1:0";
+    const lines = bedrockLines(id, [withCache(call(id, "us-east-1", 4000, 1000), 2000, 0)], realistic);
+    const input = lines.find((l) => l.usageType === "USE1-Nova2.0Lite-input-tokens-cross-region-global")!;
+    assert.equal(input.service, "Amazon Bedrock Service");
+    assert.equal(input.unit, "1K tokens");
+    assert.equal(input.usage, 4);
+    assert.ok(Math.abs(input.cost - 0.0012) < 1e-12); // 4000 x $0.30 / 1M
+    const read = lines.find(
+      (l) => l.usageType === "USE1-Nova2.0Lite-cache-read-input-token-count-cross-region-global",
+    )!;
+    assert.ok(Math.abs(read.cost - 0.00015) < 1e-12); // 2000 x $0.075 / 1M
+  });
+
+  it("bills an application inference profile as the model it routes to", () => {
+    const arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/twinsupport01";
+    const lines = bedrockLines(arn, [call(arn, "us-east-1", 1000, 0)], realistic);
+    assert.deepEqual(
+      lines.map((l) => [l.usageType, l.service]),
+      [["USE1-NovaPro-input-tokens", "Amazon Bedrock"]],
+    );
   });
 });

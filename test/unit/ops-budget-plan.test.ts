@@ -88,7 +88,9 @@ describe("budget plan", () => {
     const op = plan.steps[0]!.operation!;
     assert.equal(op.op, "CreateBudget");
     if (op.op === "CreateBudget")
-      assert.deepEqual(op.input.Budget?.CostFilters, { Service: ["Amazon Bedrock"] });
+      assert.deepEqual(op.input.Budget?.CostFilters, {
+        Service: ["Amazon Bedrock", "Amazon Bedrock Service"],
+      });
   });
 
   it("plans nothing when AWS already matches (amount 10.0 equals 10)", () => {
@@ -142,7 +144,9 @@ describe("budget plan", () => {
     assert.equal(op.op, "UpdateBudget");
     if (op.op !== "UpdateBudget") return;
     assert.deepEqual(op.input.NewBudget?.BudgetLimit, { Amount: "25", Unit: "USD" });
-    assert.deepEqual(op.input.NewBudget?.CostFilters, { Service: ["Amazon Bedrock"] });
+    assert.deepEqual(op.input.NewBudget?.CostFilters, {
+      Service: ["Amazon Bedrock", "Amazon Bedrock Service"],
+    });
     assert.equal(op.input.NewBudget?.CalculatedSpend, undefined);
   });
 

@@ -138,7 +138,6 @@ describe("iam-policy", () => {
     assert.deepEqual(wildcard, [
       "ce:GetCostAndUsage",
       "ce:GetCostForecast",
-      "ce:GetDimensionValues",
       "cloudwatch:GetMetricData",
       "cloudwatch:GetMetricStatistics",
       "cloudwatch:ListDashboards",

@@ -47,6 +47,30 @@ function fakeCe() {
           ],
         };
       }
+      if (command.input.Granularity === "MONTHLY") {
+        // The month so far grouped by SERVICE: one group per service, every service of the account.
+        const svc = (service: string, cost: string) => ({
+          Keys: [service],
+          Metrics: { UnblendedCost: usd(cost) },
+        });
+        return {
+          GroupDefinitions: command.input.GroupBy,
+          ResultsByTime: [
+            {
+              TimePeriod: { Start: "2026-11-01", End: "2026-11-19" },
+              Total: {},
+              Groups: [
+                svc("AWS Lambda", "0.42"),
+                svc("Amazon Bedrock", "2.76"),
+                svc("Amazon Bedrock Service", "0.5"),
+                svc("Claude Haiku 4.5 (Amazon Bedrock Edition)", "1.25"),
+                svc("Amazon Bedrock AgentCore", "0"),
+              ],
+              Estimated: true,
+            },
+          ],
+        };
+      }
       // One query, grouped by SERVICE and USAGE_TYPE, two pages (AWS's ResultsByTime shape).
       const group = (usageType: string, cost: string, quantity: string, unit = "Tokens") => ({
         Keys: ["Amazon Bedrock", usageType],
@@ -111,8 +135,8 @@ describe("CostsSource", () => {
       { Type: "DIMENSION", Key: "SERVICE" },
       { Type: "DIMENSION", Key: "USAGE_TYPE" },
     ]);
-    // From the 1st of the month (for the month to date) to tomorrow.
-    assert.deepEqual(query.TimePeriod, { Start: "2026-11-01", End: "2026-11-19" });
+    // The window only (the month to date comes from the monthly query).
+    assert.deepEqual(query.TimePeriod, { Start: "2026-11-16", End: "2026-11-18" });
   });
 
   test("every Bedrock dollar per model: an unknown usage type is its own group, so models add up to the total", async () => {
@@ -135,11 +159,24 @@ describe("CostsSource", () => {
     ]);
   });
 
-  test("month to date sums the month's days of the same query; the forecast runs from today to the 1st of next month", async () => {
+  test("one monthly SERVICE query gives the month to date and discovers every Bedrock service with spend", async () => {
+    const { client, inputs } = fakeCe();
+    const out = await new CostsSource(client).monthly("2026-11-12", "2026-11-18");
+    assert.deepEqual(out.bedrockServices, [
+      "Amazon Bedrock",
+      "Amazon Bedrock Service",
+      "Claude Haiku 4.5 (Amazon Bedrock Edition)",
+    ]);
+    assert.equal(out.monthToDate["Amazon Bedrock"], 2.76);
+    assert.equal(out.requests, 1);
+    const input = inputs[0]!.input;
+    assert.deepEqual(input.TimePeriod, { Start: "2026-11-01", End: "2026-11-19" });
+    assert.equal(input.Filter, undefined);
+  });
+
+  test("the forecast runs from today to the 1st of next month over the Bedrock services", async () => {
     const { client, inputs } = fakeCe();
     const source = new CostsSource(client);
-    const out = await source.breakdown({ start: "2026-11-16", end: "2026-11-17" }, "2026-11-18", bedrockOnly);
-    assert.equal(out.monthToDate, 2.76);
     const { forecast } = await source.forecast("2026-11-18", ["Amazon Bedrock", "Amazon Bedrock Service"]);
     assert.deepEqual(forecast, { mean: 12.5, low: 10, high: 15, end: "2026-12-01" });
     const input = inputs.find((i) => i.op === "GetCostForecast")!.input as {
@@ -242,6 +279,7 @@ describe("BudgetsSource", () => {
       forecast: 11,
       percentUsed: 85,
       timeUnit: "MONTHLY",
+      scope: "all services",
       thresholds: [
         { type: "ACTUAL", percent: 80, state: "ALARM" },
         { type: "FORECASTED", percent: 100, state: "ALARM" },

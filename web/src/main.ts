@@ -171,7 +171,7 @@ function mount(root: HTMLElement, health: HealthResponse): void {
       }),
       Promise.all([costsP, overviewP, budgetsP]).then(([p, o, b]) => {
         if (!current()) return;
-        const budget = o.data?.budgetUsd ?? b.data?.budgets[0]?.limit ?? null;
+        const budget = o.data?.budget ?? b.data?.budgets[0] ?? null;
         costs.render(p, ctx, budget);
       }),
       budgetsP.then((p) => current() && budgets.render(p)),

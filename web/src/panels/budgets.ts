@@ -105,7 +105,7 @@ export function budgetPanel(): BudgetPanel {
                 text: b.name,
               }),
               h("span", {
-                text: `${formatUsd(b.actual)} of ${formatUsd(b.limit)} ${b.timeUnit.toLowerCase()} (${formatPercent(b.percentUsed)})`,
+                text: `${formatUsd(b.actual)} of ${formatUsd(b.limit)} ${b.timeUnit.toLowerCase()} (${formatPercent(b.percentUsed)}), ${b.scope ?? "all services"}`,
               }),
             ),
             track,

@@ -8,9 +8,18 @@ import { chartCard, panelFrame, setStatus } from "../panel.ts";
 import { looksLikeModel, modelColor, modelName, paletteColor } from "../theme.ts";
 import type { ViewContext } from "../view.ts";
 
+/** The budget the month-to-date chart compares with: its limit and its own spend (its own scope). */
+export interface BudgetRef {
+  name: string;
+  limit: number;
+  actual: number;
+  forecast: number | null;
+  scope?: string;
+}
+
 export interface CostPanels {
   node: HTMLElement;
-  render(panel: Panel<CostsData>, ctx: ViewContext, budgetUsd: number | null): void;
+  render(panel: Panel<CostsData>, ctx: ViewContext, budget: BudgetRef | null): void;
 }
 
 const DAY = 86_400_000;
@@ -56,23 +65,39 @@ export function costPanels(): CostPanels {
   const byService = chartCard("costs-by-service", "Daily cost by service");
   const byModel = chartCard("costs-by-model", "Bedrock cost per model");
   const recon = chartCard("costs-reconciliation", "Estimated vs billed per day (gap)");
-  const mtd = chartCard("costs-mtd", "Month to date vs budget");
+  const mtd = chartCard("costs-mtd", "Budget: its own spend vs its limit");
   const summary = h("p", { class: "cost-summary" });
+  const notices = h("div", { class: "cost-notices" });
   const reconTable = h("div", { class: "table-wrap" });
+  const cacheTable = h("div", { class: "table-wrap" });
+  const unrecognisedTable = h("div", { class: "table-wrap" });
   frame.body.append(
     summary,
+    notices,
     h("div", { class: "chart-grid" }, byService.root, byModel.root, recon.root, mtd.root),
     h(
       "details",
-      { class: "chart-table" },
+      { class: "chart-table", open: "" },
       h("summary", { text: "Reconciliation by model and day, with the cause of each gap" }),
       reconTable,
+    ),
+    h(
+      "details",
+      { class: "chart-table" },
+      h("summary", { text: "Prompt caching per model: savings and cache writes never read" }),
+      cacheTable,
+    ),
+    h(
+      "details",
+      { class: "chart-table" },
+      h("summary", { text: "Unrecognised usage types (Bedrock spend not attributed to a model)" }),
+      unrecognisedTable,
     ),
   );
 
   return {
     node: frame.section,
-    render(panel, _ctx, budgetUsd) {
+    render(panel, _ctx, budget) {
       setStatus(frame, panel);
       const data = panel.data;
       if (!data) return;
@@ -103,7 +128,7 @@ export function costPanels(): CostPanels {
       byModel.update(
         {
           id: "costs-by-model",
-          title: "Bedrock cost per model",
+          title: "Bedrock cost per model (all Bedrock services; adds up to the Bedrock total)",
           type: "bar",
           x: "time",
           unit: "USD",
@@ -149,50 +174,166 @@ export function costPanels(): CostPanels {
         },
         { href: costExplorerLink(start, end, "USAGE_TYPE", "Amazon Bedrock"), label: "Cost Explorer" },
       );
-      const labels = ["Month to date", "Month end (forecast)", "Budget"];
-      const remaining = data.forecast?.mean ?? null;
+      // The budget against its own spend (AWS Budgets' ActualSpend / ForecastedSpend in the budget's
+      // scope); the Bedrock month to date is its own bar, never divided by an all-services budget.
+      const labels = [
+        "Bedrock billed month to date",
+        budget ? `${budget.name} spend (${budget.scope ?? "its scope"})` : "Budget spend",
+        budget ? `${budget.name} forecast` : "Budget forecast",
+        budget ? `${budget.name} limit` : "Budget limit",
+      ];
       mtd.update(
         {
           id: "costs-mtd",
-          title: "Month to date vs budget",
+          title: "Budget: its own spend vs its limit",
           type: "bar",
           x: "category",
           xTitle: "measure",
           unit: "USD",
           horizontal: true,
-          stacked: true,
           labels,
           datasets: [
             {
-              label: "Billed month to date",
+              label: "USD",
               color: "#0072b2",
-              values: [data.monthToDate, data.monthToDate, null],
+              values: [
+                data.monthToDate,
+                budget?.actual ?? null,
+                budget?.forecast ?? null,
+                budget?.limit ?? null,
+              ],
             },
-            { label: "Forecast rest of month", color: "#e69f00", values: [null, remaining, null] },
-            { label: "Budget", color: "#999933", values: [null, null, budgetUsd] },
           ],
         },
         { href: costExplorerLink(monthStart(end), end, "SERVICE"), label: "Cost Explorer" },
       );
-      summary.textContent = costSummary(data, budgetUsd);
+      summary.textContent = costSummary(data, budget);
+      renderNotices(notices, data);
       renderRecon(reconTable, data.reconciliation);
+      renderCache(cacheTable, data.cacheEconomics ?? []);
+      renderUnrecognised(unrecognisedTable, data.unrecognised ?? []);
     },
   };
 }
 
-/** One sentence: billed so far, the month-end projection (MTD + forecast of the rest) and the budget. */
-export function costSummary(data: CostsData, budgetUsd: number | null): string {
+/** One sentence: Bedrock billed so far and its projection; the budget in its own scope. */
+export function costSummary(data: CostsData, budget: BudgetRef | null): string {
   const f = data.forecast;
   const projection = f
     ? `, month end projected at ${formatUsd(data.monthToDate + f.mean)} (${formatUsd(data.monthToDate + f.low)}–${formatUsd(data.monthToDate + f.high)}, forecast to ${formatTime(f.end)})`
     : ", no forecast yet";
-  const budget =
-    budgetUsd === null
-      ? ""
-      : f && data.monthToDate + f.mean > budgetUsd
-        ? `, over the ${formatUsd(budgetUsd)} budget`
-        : `, within the ${formatUsd(budgetUsd)} budget`;
-  return `Billed month to date ${formatUsd(data.monthToDate)}${projection}${budget}. Cost Explorer lags up to 24 h: recent days are estimated from token counts.`;
+  const services = data.bedrockServices?.length ? ` (${data.bedrockServices.join(", ")})` : "";
+  const budgetText = budget
+    ? ` Budget ${budget.name} (${budget.scope ?? "its own scope"}): ${formatUsd(budget.actual)} of ${formatUsd(budget.limit)} spent${budget.forecast === null ? "" : `, forecast ${formatUsd(budget.forecast)}${budget.forecast > budget.limit ? ", over its limit" : ", within its limit"}`}.`
+    : "";
+  return `Bedrock billed month to date ${formatUsd(data.monthToDate)}${services}${projection}.${budgetText} Cost Explorer lags up to 24 h: recent days are estimated from token counts.`;
+}
+
+/** What the data cannot say, in words: unrecognised usage types, unpriced models, price coverage, profiles. */
+export function costNotices(data: CostsData): string[] {
+  const out: string[] = [];
+  const unknown = data.unrecognised ?? [];
+  if (unknown.length > 0) {
+    const total = unknown.reduce((n, u) => n + u.amountUsd, 0);
+    out.push(
+      `${formatUsd(total)} of Bedrock spend is in usage types this dashboard cannot attribute to a model (shown as "unrecognised usage types"): ${unknown.map((u) => `${u.usageType} (${u.service}) ${formatUsd(u.amountUsd)}`).join("; ")}.`,
+    );
+  }
+  const p = data.prices;
+  if (p) {
+    for (const u of p.unpriced)
+      out.push(`No price for ${u.model}: ${u.reason}. It is left out of the estimate, not priced at $0.`);
+    out.push(
+      `Estimate priced for ${p.region} from the price table as of ${p.asOf} (${p.source}); Regions with prices: ${p.regions.join(", ")}.`,
+    );
+    for (const prof of p.profiles)
+      out.push(
+        prof.model
+          ? `Application inference profile ${prof.id} is priced as ${prof.model}.`
+          : `Application inference profile ${prof.id} could not be resolved: ${prof.error ?? "unknown"}.`,
+      );
+  }
+  return out;
+}
+
+function renderNotices(el: HTMLElement, data: CostsData): void {
+  clear(el);
+  for (const text of costNotices(data)) el.appendChild(h("p", { class: "cost-notice", text }));
+}
+
+function renderCache(el: HTMLElement, rows: NonNullable<CostsData["cacheEconomics"]>): void {
+  clear(el);
+  if (rows.length === 0) {
+    el.appendChild(h("p", { text: "No prompt-cache tokens in CloudWatch for this range." }));
+    return;
+  }
+  const head = h(
+    "tr",
+    {},
+    ...[
+      "model",
+      "cache-read tokens",
+      "saved vs input price",
+      "cache-write tokens",
+      "cache-write spend",
+      "writes never read",
+      "write-only days",
+    ].map((c) => h("th", { scope: "col", text: c })),
+  );
+  const body = rows.map((r) =>
+    h(
+      "tr",
+      {},
+      h("th", { scope: "row", text: modelName(r.model) }),
+      h("td", { text: String(r.cacheReadTokens) }),
+      h("td", { text: formatUsd(r.savedUsd) }),
+      h("td", { text: String(r.cacheWriteTokens) }),
+      h("td", { text: formatUsd(r.cacheWriteUsd) }),
+      h("td", { text: formatUsd(r.unreadWriteUsd) }),
+      h("td", { text: r.writeOnlyDays.length ? r.writeOnlyDays.join(", ") : "none" }),
+    ),
+  );
+  el.appendChild(
+    h(
+      "table",
+      {},
+      h("caption", { text: "Prompt caching per model (CloudWatch cache token counts × prices)" }),
+      h("thead", {}, head),
+      h("tbody", {}, ...body),
+    ),
+  );
+}
+
+function renderUnrecognised(el: HTMLElement, rows: NonNullable<CostsData["unrecognised"]>): void {
+  clear(el);
+  if (rows.length === 0) {
+    el.appendChild(h("p", { text: "Every Bedrock dollar in this range is attributed to a model." }));
+    return;
+  }
+  const head = h(
+    "tr",
+    {},
+    ...["usage type", "service", "amount", "days"].map((c) => h("th", { scope: "col", text: c })),
+  );
+  const body = rows.map((r) =>
+    h(
+      "tr",
+      {},
+      h("th", { scope: "row", text: r.usageType }),
+      h("td", { text: r.service }),
+      h("td", { text: formatUsd(r.amountUsd) }),
+      h("td", { text: String(r.days) }),
+    ),
+  );
+  el.appendChild(
+    h(
+      "table",
+      {},
+      h("caption", { text: "Bedrock usage types not attributed to a model" }),
+      h("thead", {}, head),
+      h("tbody", {}, ...body),
+    ),
+  );
 }
 
 function monthStart(iso: string): string {
@@ -204,7 +345,7 @@ function renderRecon(el: HTMLElement, rows: CostsData["reconciliation"]): void {
   const head = h(
     "tr",
     {},
-    ...["date", "model", "estimated", "billed", "gap", "cause"].map((c) =>
+    ...["date", "model", "estimated", "billed", "gap", "cause", "why"].map((c) =>
       h("th", { scope: "col", text: c }),
     ),
   );
@@ -218,6 +359,7 @@ function renderRecon(el: HTMLElement, rows: CostsData["reconciliation"]): void {
       h("td", { text: r.billedUsd === null ? "not billed yet" : formatUsd(r.billedUsd) }),
       h("td", { text: r.gapUsd === null ? "–" : formatUsd(r.gapUsd) }),
       h("td", { text: r.cause }),
+      h("td", { text: r.detail ?? "" }),
     ),
   );
   el.appendChild(

@@ -61,17 +61,19 @@ export function kpiPanel(): KpiPanel {
       const d = panel.data;
       if (!d) return;
       clear(cards);
-      const budgetNote =
-        d.budgetUsd !== null && d.monthToDateUsd !== null
-          ? `${formatPercent((d.monthToDateUsd / d.budgetUsd) * 100)} of ${formatUsd(d.budgetUsd)} budget; forecast ${d.forecastUsd === null ? "–" : formatUsd(d.forecastUsd)}`
-          : d.forecastUsd !== null
-            ? `month-end forecast ${formatUsd(d.forecastUsd)}`
-            : "no forecast yet";
-      const overBudget = d.budgetUsd !== null && d.forecastUsd !== null && d.forecastUsd > d.budgetUsd;
+      // The budget is compared with its own spend (Budgets' ActualSpend / ForecastedSpend, in the
+      // budget's scope), never with the Bedrock-only month to date shown as the value.
+      const b = d.budget ?? null;
+      const budgetNote = b
+        ? `${b.name} (${b.scope}): ${formatUsd(b.actual)} of ${formatUsd(b.limit)} (${formatPercent((b.actual / b.limit) * 100)}); forecast ${b.forecast === null ? "–" : formatUsd(b.forecast)}`
+        : d.forecastUsd !== null
+          ? `Bedrock month-end forecast ${formatUsd(d.forecastUsd)}`
+          : "no forecast yet";
+      const overBudget = b !== null && b.forecast !== null && b.forecast > b.limit;
       const mtd = h(
         "div",
         { class: overBudget ? "kpi kpi-alert" : "kpi", "data-kpi": "mtd" },
-        h("span", { class: "kpi-label", text: "Billed month to date" }),
+        h("span", { class: "kpi-label", text: "Bedrock billed month to date" }),
         h("strong", {
           class: "kpi-value",
           text: d.monthToDateUsd === null ? "–" : formatUsd(d.monthToDateUsd),
@@ -79,11 +81,11 @@ export function kpiPanel(): KpiPanel {
         h("span", {
           class: `kpi-change tone-${overBudget ? "bad" : "neutral"}`,
           text:
-            d.budgetUsd === null
+            b === null
               ? "no budget found"
               : overBudget
-                ? "forecast exceeds budget"
-                : "forecast within budget",
+                ? "budget forecast exceeds limit"
+                : "budget forecast within limit",
         }),
         h("small", { class: "kpi-note", text: budgetNote }),
       );
