@@ -7,6 +7,7 @@ import { BudgetsClient } from "@aws-sdk/client-budgets";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { Config } from "../config.ts";
@@ -37,6 +38,7 @@ export interface AwsClients {
   budgets(options?: ClientOptions): BudgetsClient;
   bedrock(options?: ClientOptions): BedrockRuntimeClient;
   sts(options?: ClientOptions): STSClient;
+  lambda(options?: ClientOptions): LambdaClient;
   destroy(): void;
 }
 
@@ -107,6 +109,7 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
     budgets: (o = {}) => memo("budgets", o, (c) => new BudgetsClient(c), BILLING_REGION),
     bedrock: (o = {}) => memo("bedrock", o, (c) => new BedrockRuntimeClient(c)),
     sts: (o = {}) => memo("sts", o, (c) => new STSClient(c)),
+    lambda: (o = {}) => memo("lambda", o, (c) => new LambdaClient(c)),
     destroy() {
       for (const client of cache.values()) client.destroy();
       cache.clear();

@@ -193,6 +193,7 @@ export function instrumentClients(clients: AwsClients, ledger: SpendLedger): Aws
     budgets: wrap((o?: ClientOptions) => clients.budgets(o)),
     bedrock: wrap((o?: ClientOptions) => clients.bedrock(o)),
     sts: wrap((o?: ClientOptions) => clients.sts(o)),
+    lambda: wrap((o?: ClientOptions) => clients.lambda(o)),
     destroy: () => clients.destroy(),
   };
 }

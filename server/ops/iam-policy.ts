@@ -87,6 +87,12 @@ function resources(
     case "BudgetsViewManaged":
     case "BudgetsModifyManaged":
       return { Resource: config.budgets.managed.map((b) => budgetArn(account, b.name)) };
+    case "LambdaReadConfiguredFunctions":
+      return {
+        Resource: config.lambda.functions.map(
+          (f) => `arn:${partitionOf(region)}:lambda:${region}:${account}:function:${f.name}`,
+        ),
+      };
     case "BedrockInvokeConfiguredModels": {
       const r = bedrockRegion(config);
       return {

@@ -14,6 +14,8 @@ export const PERMISSIONS: Readonly<Record<string, string>> = {
   DescribeBudgets: "budgets:ViewBudget",
   DescribeNotificationsForBudget: "budgets:ViewBudget",
   GetCallerIdentity: "sts:GetCallerIdentity",
+  GetFunctionConfiguration: "lambda:GetFunctionConfiguration",
+  FilterLogEvents: "logs:FilterLogEvents",
 };
 
 const ACCESS_DENIED = new Set([
