@@ -153,7 +153,8 @@ export class IncrementalLogs {
     const key = `${input.region}|${input.format}|${[...input.groups].sort().join(",")}`;
     const start = input.start.getTime();
     const end = input.end.getTime();
-    const closedEnd = Math.max(start, Math.min(floorBin(input.now - input.settleMs), end));
+    // Error rows need no bin: everything older than the settling delay is final.
+    const closedEnd = Math.max(start, Math.min(Math.floor((input.now - input.settleMs) / 1000) * 1000, end));
     let held = this.store.heldErrors(key);
     if (held && (held.until < start || held.from > closedEnd)) held = undefined;
     const query = errorQuery(input.format);
