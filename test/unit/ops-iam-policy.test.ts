@@ -16,6 +16,7 @@ const IAM_PREFIX: Record<string, string> = {
   "@aws-sdk/client-budgets": "budgets",
   "@aws-sdk/client-bedrock-runtime": "bedrock",
   "@aws-sdk/client-sts": "sts",
+  "@aws-sdk/client-lambda": "lambda",
 };
 
 function sourceFiles(dir: string): string[] {
