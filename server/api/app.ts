@@ -4,6 +4,7 @@
  */
 import express, { type Express, type Router } from "express";
 import type { AwsClients } from "../aws/clients.ts";
+import { LogBinStore } from "../cache/log-bins.ts";
 import { RateLimiter } from "../cache/rate-limit.ts";
 import { instrumentClients, SpendLedger } from "../cache/spend.ts";
 import { CacheStore } from "../cache/store.ts";
@@ -80,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
     describeError: describe,
     onError: (key, error) => log(`refresh of ${key.split(":")[0]} failed: ${error.code}: ${error.message}`),
   });
-  const dashboard = new Dashboard({ config, clients, cache, now });
+  const dashboard = new Dashboard({ config, clients, cache, now, logBins: new LogBinStore(store, nowMs) });
   const limiter = new RateLimiter(
     (panel) => (REFRESH_INTERVAL_S[panel as keyof typeof REFRESH_INTERVAL_S] ?? 60) * 1000,
     nowMs,

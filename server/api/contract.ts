@@ -112,6 +112,50 @@ export interface LogsData {
   recentErrors: Array<{ timestamp: string; requestId: string | null; message: string; logStream: string }>;
   /** Logs Insights statistics summed over the queries. */
   bytesScanned: number;
+  /** Invocations that did not end well, from REPORT `Status` / JSON `record.status` (all functions). */
+  outcomes?: LogsOutcomes;
+  /** Per function: its log format, the query that draws its duration chart, and its figures. */
+  functions?: LogsFunction[];
+  /** How this refresh was answered: closed 5-minute bins reused from the cache, bins scanned. */
+  scan?: LogsScan;
+  /** Figures the data could not give (e.g. percentiles when AWS/Lambda metrics failed). */
+  notes?: string[];
+}
+
+export interface LogsOutcomes {
+  timeouts: number;
+  outOfMemory: number;
+  /** Failed inits (INIT_REPORT / platform.initReport with Status error or timeout). */
+  initFailures: number;
+}
+
+export type LogFormat = "Text" | "JSON";
+
+export interface LogsFunction {
+  name: string;
+  logGroup: string;
+  logFormat: LogFormat;
+  /** Where the format came from: the config, lambda:GetFunctionConfiguration, the log group's events, or assumed. */
+  formatSource: "config" | "lambda" | "log-group" | "assumed";
+  /** The duration query for this format: the seed's query for Text, its JSON equivalent for JSON. */
+  durationQuery: string;
+  invocations: number;
+  avgDurationMs: number | null;
+  percentiles: { p50: number; p90: number; p99: number; count: number } | null;
+  coldStarts: { count: number; avgInitMs: number; maxInitMs: number };
+  memory: { memorySizeMb: number; maxUsedMb: number; avgUsedMb: number; headroomPercent: number } | null;
+  outcomes: LogsOutcomes;
+  /** Billed duration (ms) and the part of it that is INIT (billed since 2025-08-01). */
+  billing: { billedMs: number; initBilledMs: number; initSharePercent: number };
+}
+
+export interface LogsScan {
+  /** Closed 5-minute bins (older than the settling delay) taken from the cache. */
+  binsReused: number;
+  /** Bins read from Logs Insights in this refresh (newly closed ones and the open tail). */
+  binsQueried: number;
+  queries: number;
+  settleSeconds: number;
 }
 
 export interface DailyCost {

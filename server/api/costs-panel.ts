@@ -126,9 +126,28 @@ export class CostsPanel {
     const profiles = await this.resolveProfiles(tokens.value ?? []);
     const monthToDate = round(services.bedrock.reduce((n, s) => n + (monthly.value?.monthToDate[s] ?? 0), 0));
     const data = this.memo.get(
-      [breakdown, tokens.value, forecast.value, profiles, window.start, window.end, today, preset, monthToDate],
+      [
+        breakdown,
+        tokens.value,
+        forecast.value,
+        profiles,
+        window.start,
+        window.end,
+        today,
+        preset,
+        monthToDate,
+      ],
       () =>
-        this.data(window, today, preset, breakdown, tokens.value, forecast.value?.forecast ?? null, profiles, monthToDate),
+        this.data(
+          window,
+          today,
+          preset,
+          breakdown,
+          tokens.value,
+          forecast.value?.forecast ?? null,
+          profiles,
+          monthToDate,
+        ),
     );
     return { ...panel, data };
   }

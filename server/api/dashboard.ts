@@ -5,6 +5,7 @@
  */
 import type { AwsClients } from "../aws/clients.ts";
 import { cacheKey } from "../cache/keys.ts";
+import type { LogBinStore } from "../cache/log-bins.ts";
 import { HourlyCap } from "../cache/rate-limit.ts";
 import type { CachedError, CacheResult, SwrCache } from "../cache/swr-cache.ts";
 import type { Config } from "../config.ts";
@@ -35,6 +36,8 @@ export interface DashboardDeps {
   now: () => Date;
   /** Logs Insights concurrency kept by the product (the account allows 30, dashboards included). */
   logsQueue?: QueryQueue;
+  /** Closed Logs Insights bins, persisted (never re-queried); in memory when absent. */
+  logBins?: LogBinStore;
 }
 
 /** Map any failure to what a panel shows: the AWS error and the permission when one is missing. */
@@ -84,7 +87,10 @@ export class Dashboard {
   constructor(private readonly deps: DashboardDeps) {
     const { config, clients } = deps;
     this.prices = PriceBook.fromConfig(config);
-    this.logs = new LogsSource(clients, config, deps.logsQueue ?? new QueryQueue(LOGS_QUERY_CONCURRENCY));
+    this.logs = new LogsSource(clients, config, deps.logsQueue ?? new QueryQueue(LOGS_QUERY_CONCURRENCY), {
+      ...(deps.logBins ? { bins: deps.logBins } : {}),
+      now: () => deps.now().getTime(),
+    });
     this.costs = new CostsPanel({
       config,
       clients,

@@ -10,6 +10,7 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { NodeHttp2Handler, NodeHttpHandler } from "@smithy/node-http-handler";
@@ -53,6 +54,7 @@ export interface AwsClients {
   sts(options?: ClientOptions): STSClient;
   serviceQuotas(options?: ClientOptions): ServiceQuotasClient;
   sns(options?: ClientOptions): SNSClient;
+  lambda(options?: ClientOptions): LambdaClient;
   destroy(): void;
 }
 
@@ -151,6 +153,7 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
     sts: (o = {}) => memo("sts", o, (c) => new STSClient(c)),
     serviceQuotas: (o = {}) => memo("servicequotas", o, (c) => new ServiceQuotasClient(c)),
     sns: (o = {}) => memo("sns", o, (c) => new SNSClient(c)),
+    lambda: (o = {}) => memo("lambda", o, (c) => new LambdaClient(c)),
     destroy() {
       for (const client of cache.values()) client.destroy();
       cache.clear();

@@ -193,6 +193,7 @@ export function instrumentClients(clients: AwsClients, ledger: SpendLedger): Aws
     sts: wrap((o?: ClientOptions) => clients.sts(o)),
     serviceQuotas: wrap((o?: ClientOptions) => clients.serviceQuotas(o)),
     sns: wrap((o?: ClientOptions) => clients.sns(o)),
+    lambda: wrap((o?: ClientOptions) => clients.lambda(o)),
     destroy: () => clients.destroy(),
   };
 }

@@ -22,7 +22,8 @@ export type StatementKey =
   | "BudgetsViewManaged"
   | "BudgetsModifyManaged"
   | "BedrockInvokeConfiguredModels"
-  | "BedrockReadInferenceProfiles";
+  | "BedrockReadInferenceProfiles"
+  | "LambdaReadConfiguredFunctions";
 
 export interface OperationPermission {
   /** IAM action, or null when the operation needs no permission (sts:GetCallerIdentity). */
@@ -80,6 +81,12 @@ export const SDK_OPERATIONS: Readonly<Record<string, OperationPermission>> = {
     "bedrock:InvokeModelWithResponseStream",
     "BedrockInvokeConfiguredModels",
     "bench",
+  ),
+  // Lambda: the logs panel reads each function's LoggingConfig.LogFormat (function ARN resources).
+  GetFunctionConfiguration: op(
+    "lambda:GetFunctionConfiguration",
+    "LambdaReadConfiguredFunctions",
+    "dashboard",
   ),
   // STS GetCallerIdentity needs no permission (IAM user guide: "no permissions are required").
   GetCallerIdentity: { action: null, features: ["dashboard", "bench", "budget", "cw-dashboard"] },

@@ -95,6 +95,12 @@ function resources(
           `arn:${partitionOf(bedrockRegion(config))}:bedrock:*:${account}:inference-profile/*`,
         ],
       };
+    case "LambdaReadConfiguredFunctions":
+      return {
+        Resource: config.lambda.functions.map(
+          (f) => `arn:${partitionOf(region)}:lambda:${region}:${account}:function:${f.name}`,
+        ),
+      };
     case "BedrockInvokeConfiguredModels": {
       const r = bedrockRegion(config);
       return {

@@ -18,6 +18,8 @@ export const PERMISSIONS: Readonly<Record<string, string>> = {
   ListAWSDefaultServiceQuotas: "servicequotas:ListAWSDefaultServiceQuotas",
   DescribeAlarms: "cloudwatch:DescribeAlarms",
   DescribeAlarmHistory: "cloudwatch:DescribeAlarmHistory",
+  GetFunctionConfiguration: "lambda:GetFunctionConfiguration",
+  FilterLogEvents: "logs:FilterLogEvents",
 };
 
 const ACCESS_DENIED = new Set([

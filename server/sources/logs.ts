@@ -1,142 +1,171 @@
 /**
- * The logs panel: the seed's Logs Insights duration query plus percentiles, cold starts,
- * memory headroom and the most recent errors, for the configured functions' log groups.
+ * The logs panel: for each configured function, in its own log format (Text or JSON, read per
+ * function), the seed's duration chart by 5 minutes, cold starts and init time, memory headroom,
+ * timeouts, out-of-memory and failed inits, billed duration with its INIT part, and the most
+ * recent errors with request IDs, all from composable per-bin figures read incrementally
+ * (logs-incremental.ts); percentiles over the range from AWS/Lambda Duration (no log scan).
  * Queries go through one shared queue so the product stays under the concurrency limit.
  */
-
-import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import type { DurationBin, LogsData } from "../api/contract.ts";
+import type { LogFormat, LogsData, LogsFunction } from "../api/contract.ts";
 import type { AwsClients } from "../aws/clients.ts";
-import { type Config, lambdaRegion, logGroupOf } from "../config.ts";
-import { type InsightsOptions, type InsightsResult, QueryQueue, runInsightsQuery } from "./logs-insights.ts";
-import { batches, type LogsPart, mergeLogs } from "./logs-merge.ts";
+import { LogBinStore } from "../cache/log-bins.ts";
+import { type Config, type FunctionConfig, lambdaRegion, logGroupOf } from "../config.ts";
+import { type FunctionFormat, LambdaFormats } from "./lambda-formats.ts";
+import { combinePercentiles, lambdaPercentiles, type RangePercentiles } from "./lambda-percentiles.ts";
+import {
+  addBins,
+  type BinStats,
+  billingOf,
+  coldStartsOf,
+  durationBins,
+  emptyBin,
+  memoryOf,
+  outcomesOf,
+  sumBins,
+} from "./logs-bins.ts";
+import { IncrementalLogs, MAX_ERRORS } from "./logs-incremental.ts";
+import { type InsightsOptions, QueryQueue } from "./logs-insights.ts";
+import { batches } from "./logs-merge.ts";
+import { durationQuery } from "./logs-queries.ts";
 import type { TimeRange } from "./range.ts";
 
-/** Seed 000, part 7: avg/min/max of @duration for REPORT lines by bin(5m). */
-export const DURATION_QUERY = `fields @timestamp, @duration
-| filter @type = "REPORT"
-| stats avg(@duration) as avg_duration, min(@duration) as min_duration, max(@duration) as max_duration, count(*) as invocations by bin(5m)`;
-
-export const PERCENTILE_QUERY = `filter @type = "REPORT"
-| stats pct(@duration, 50) as p50, pct(@duration, 90) as p90, pct(@duration, 99) as p99, count(*) as invocations`;
-
-export const COLD_START_QUERY = `filter @type = "REPORT" and ispresent(@initDuration)
-| stats count(*) as coldStarts, avg(@initDuration) as avgInitDuration, max(@initDuration) as maxInitDuration`;
-
-/** AWS's sample query for over-provisioned memory (CloudWatch Logs Insights sample queries, Lambda). */
-export const MEMORY_QUERY = `filter @type = "REPORT"
-| stats max(@memorySize / 1000 / 1000) as provisonedMemoryMB, avg(@maxMemoryUsed / 1000 / 1000) as avgMemoryUsedMB, max(@maxMemoryUsed / 1000 / 1000) as maxMemoryUsedMB`;
-
-export const ERROR_QUERY = `fields @timestamp, @requestId, @message, @logStream
-| filter @message like /(?i)(error|exception|task timed out)/
-| sort @timestamp desc
-| limit 20`;
+export {
+  COLD_START_QUERY,
+  DURATION_QUERY,
+  ERROR_QUERY,
+  MEMORY_QUERY,
+  PERCENTILE_QUERY,
+  parseColdStarts,
+  parseDurations,
+  parseErrors,
+  parseMemory,
+  parsePercentiles,
+  toIso,
+} from "./logs-parse.ts";
 
 export interface LogsFilter {
   functions?: readonly string[];
 }
 
-const num = (value: string | undefined): number => (value === undefined || value === "" ? 0 : Number(value));
-
-export function parseDurations(result: InsightsResult): DurationBin[] {
-  return result.rows
-    .map((r) => {
-      const bin: DurationBin = {
-        bin: toIso(r["bin(5m)"] ?? ""),
-        avg: round(num(r.avg_duration)),
-        min: round(num(r.min_duration)),
-        max: round(num(r.max_duration)),
-      };
-      if (r.invocations !== undefined) bin.count = num(r.invocations);
-      return bin;
-    })
-    .sort((a, b) => a.bin.localeCompare(b.bin));
-}
-
-/** Logs Insights prints timestamps as "2025-01-01 10:05:00.000" (UTC). */
-export function toIso(value: string): string {
-  if (!value) return value;
-  const normal = value.includes("T") ? value : `${value.replace(" ", "T")}Z`;
-  const time = Date.parse(normal);
-  return Number.isNaN(time) ? value : new Date(time).toISOString();
-}
-
-export function parsePercentiles(result: InsightsResult): LogsData["percentiles"] {
-  const r = result.rows[0];
-  if (!r || num(r.invocations) === 0) return null;
-  return {
-    p50: round(num(r.p50)),
-    p90: round(num(r.p90)),
-    p99: round(num(r.p99)),
-    count: num(r.invocations),
-  };
-}
-
-export function parseColdStarts(result: InsightsResult): LogsData["coldStarts"] {
-  const r = result.rows[0];
-  if (!r) return { count: 0, avgInitMs: 0, maxInitMs: 0 };
-  return {
-    count: num(r.coldStarts),
-    avgInitMs: round(num(r.avgInitDuration)),
-    maxInitMs: round(num(r.maxInitDuration)),
-  };
-}
-
-export function parseMemory(result: InsightsResult): LogsData["memory"] {
-  const r = result.rows[0];
-  if (!r || r.provisonedMemoryMB === undefined) return null;
-  const size = num(r.provisonedMemoryMB);
-  const maxUsed = num(r.maxMemoryUsedMB);
-  return {
-    memorySizeMb: round(size),
-    maxUsedMb: round(maxUsed),
-    avgUsedMb: round(num(r.avgMemoryUsedMB)),
-    headroomPercent: size > 0 ? round(((size - maxUsed) / size) * 100) : 0,
-  };
-}
-
-/** Lambda's runtime prints the request ID after the timestamp: "[ERROR]\t<time>\t<request id>\t...". */
-const REQUEST_ID = /\t([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\t/;
-
-export function parseErrors(result: InsightsResult): LogsData["recentErrors"] {
-  return result.rows.map((r) => ({
-    timestamp: toIso(r["@timestamp"] ?? ""),
-    requestId: r["@requestId"] ?? REQUEST_ID.exec(r["@message"] ?? "")?.[1] ?? null,
-    message: (r["@message"] ?? "").trim().slice(0, 2_000),
-    logStream: r["@logStream"] ?? "",
-  }));
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
-}
-
 /**
- * Logs Insights queries run at once: the five queries of one logs refresh, far under the
- * account's limit of 30 concurrent queries (dashboards included).
+ * Logs Insights queries run at once: the queries of one logs refresh, far under the account's
+ * limit of 30 concurrent queries (dashboards included).
  */
 export const LOGS_QUERY_CONCURRENCY = 5;
 
+export interface LogsSourceOptions {
+  insights?: InsightsOptions;
+  /** Where closed bins are kept (persisted when given a store); a fresh in-memory one otherwise. */
+  bins?: LogBinStore;
+  now?: () => number;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+interface Resolved {
+  fn: FunctionConfig;
+  group: string;
+  format: FunctionFormat;
+}
+
 export class LogsSource {
+  private readonly incremental: IncrementalLogs;
+  private readonly formats: LambdaFormats;
+  private readonly now: () => number;
+
   constructor(
     private readonly clients: AwsClients,
     private readonly config: Config,
-    private readonly queue = new QueryQueue(LOGS_QUERY_CONCURRENCY),
-    private readonly options: InsightsOptions = {},
-  ) {}
+    queue = new QueryQueue(LOGS_QUERY_CONCURRENCY),
+    options: LogsSourceOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    const region = lambdaRegion(config);
+    this.incremental = new IncrementalLogs(options.bins ?? new LogBinStore(), queue, options.insights);
+    this.formats = new LambdaFormats(
+      () => clients.lambda({ region }),
+      () => clients.logs({ region }),
+      this.now,
+    );
+  }
 
   logGroups(filter: LogsFilter = {}): string[] {
-    const fns = this.config.lambda.functions.filter(
+    return this.selected(filter).map(logGroupOf);
+  }
+
+  private selected(filter: LogsFilter): FunctionConfig[] {
+    return this.config.lambda.functions.filter(
       (f) => !filter.functions?.length || filter.functions.includes(f.name),
     );
-    return fns.map(logGroupOf);
   }
 
   async fetch(range: TimeRange, filter: LogsFilter = {}): Promise<LogsData> {
-    const client = this.clients.logs({ region: lambdaRegion(this.config) });
-    const parts = await Promise.all(
-      batches(this.logGroups(filter)).map((groups) => this.fetchPart(client, groups, range)),
+    const region = lambdaRegion(this.config);
+    const client = this.clients.logs({ region });
+    const now = this.now();
+    const settleMs = this.config.cache.logsSettleSeconds * 1000;
+    const resolved: Resolved[] = await Promise.all(
+      this.selected(filter).map(async (fn) => {
+        const group = logGroupOf(fn);
+        return { fn, group, format: await this.formats.formatOf(fn.name, group, fn.logFormat) };
+      }),
     );
+    const notes: string[] = [];
+    const percentiles = lambdaPercentiles(
+      (r) => this.clients.cloudwatch({ region: r }),
+      region,
+      resolved.map((r) => r.fn.name),
+      range.start,
+      range.end,
+    ).catch((err: unknown) => {
+      notes.push(
+        `Percentiles unavailable: AWS/Lambda Duration could not be read (${(err as Error).message}).`,
+      );
+      return new Map<string, RangePercentiles>();
+    });
+    const byFormat = new Map<LogFormat, Resolved[]>();
+    for (const r of resolved)
+      byFormat.set(r.format.logFormat, [...(byFormat.get(r.format.logFormat) ?? []), r]);
+    const outputs = await Promise.all(
+      [...byFormat].flatMap(([format, list]) =>
+        batches(list.map((r) => r.group)).map((groups) =>
+          this.incremental.batch({
+            client,
+            region,
+            format,
+            groups,
+            start: range.start,
+            end: range.end,
+            now,
+            settleMs,
+          }),
+        ),
+      ),
+    );
+    const perGroup = new Map<string, Map<number, BinStats>>();
+    for (const out of outputs) for (const [group, bins] of out.bins) perGroup.set(group, bins);
+    const pct = await percentiles;
+    const combined = new Map<number, BinStats>();
+    const functions: LogsFunction[] = resolved.map((r) => {
+      const bins = perGroup.get(r.group) ?? new Map<number, BinStats>();
+      for (const [t, b] of bins) combined.set(t, addBins(combined.get(t) ?? emptyBin(), b));
+      const total = sumBins(bins.values());
+      return {
+        name: r.fn.name,
+        logGroup: r.group,
+        logFormat: r.format.logFormat,
+        formatSource: r.format.source,
+        durationQuery: durationQuery(r.format.logFormat),
+        invocations: total.invocations,
+        avgDurationMs: total.invocations > 0 ? round(total.sumDuration / total.invocations) : null,
+        percentiles: pct.get(r.fn.name) ?? null,
+        coldStarts: coldStartsOf(total),
+        memory: memoryOf(total),
+        outcomes: outcomesOf(total),
+        billing: billingOf(total),
+      };
+    });
+    const total = sumBins(combined.values());
     return {
       range: {
         start: range.start.toISOString(),
@@ -144,39 +173,24 @@ export class LogsSource {
         preset: range.preset,
         periodSeconds: range.periodSeconds,
       },
-      ...mergeLogs(parts),
-    };
-  }
-
-  /** The five queries over at most 50 log groups (AWS's limit per query). */
-  private async fetchPart(
-    client: CloudWatchLogsClient,
-    logGroups: string[],
-    range: TimeRange,
-  ): Promise<LogsPart> {
-    const run = (queryString: string, limit?: number) =>
-      this.queue.run(() =>
-        runInsightsQuery(
-          client,
-          { logGroups, queryString, start: range.start, end: range.end, ...(limit ? { limit } : {}) },
-          this.options,
-        ),
-      );
-    const [durations, percentiles, cold, memory, errors] = await Promise.all([
-      run(DURATION_QUERY, 10_000),
-      run(PERCENTILE_QUERY),
-      run(COLD_START_QUERY),
-      run(MEMORY_QUERY),
-      run(ERROR_QUERY, 20),
-    ]);
-    const all = [durations, percentiles, cold, memory, errors];
-    return {
-      durations: parseDurations(durations),
-      percentiles: parsePercentiles(percentiles),
-      coldStarts: parseColdStarts(cold),
-      memory: parseMemory(memory),
-      recentErrors: parseErrors(errors),
-      bytesScanned: all.reduce((sum, r) => sum + (r.statistics.bytesScanned ?? 0), 0),
+      durations: durationBins(combined),
+      percentiles: combinePercentiles(functions.map((f) => f.percentiles)),
+      coldStarts: coldStartsOf(total),
+      memory: memoryOf(total),
+      recentErrors: outputs
+        .flatMap((o) => o.errors)
+        .sort((a, b) => b.timestamp.localeCompare(a.timestamp))
+        .slice(0, MAX_ERRORS),
+      bytesScanned: outputs.reduce((n, o) => n + o.bytesScanned, 0),
+      outcomes: outcomesOf(total),
+      functions,
+      scan: {
+        binsReused: outputs.reduce((n, o) => n + o.binsReused, 0),
+        binsQueried: outputs.reduce((n, o) => n + o.binsQueried, 0),
+        queries: outputs.reduce((n, o) => n + o.queries, 0),
+        settleSeconds: this.config.cache.logsSettleSeconds,
+      },
+      notes,
     };
   }
 }

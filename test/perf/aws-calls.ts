@@ -10,12 +10,14 @@ import {
   listOption,
   machine,
   numberOption,
+  PRICES,
   parseOptions,
   round,
   run,
   type ScriptSpec,
   sumOf,
   table,
+  tally,
   writeArtifact,
 } from "./common.ts";
 import { coldRefresh, expectedCalls, type SimulationResult, seriesCount, simulate } from "./simulate.ts";
@@ -41,8 +43,111 @@ const SPEC: ScriptSpec = {
     { name: "metrics-ttl", type: "string", description: "config cache.ttlSeconds.metrics", default: "60" },
     { name: "costs-ttl", type: "string", description: "config cache.ttlSeconds.costs", default: "21600" },
     { name: "out", type: "string", description: "artifact name", default: "aws-calls" },
+    {
+      name: "scales",
+      type: "string",
+      description: "sandbox traffic scales (sandbox.workload.scale) for the growth-with-the-app runs",
+      default: "1,10,100",
+    },
+    {
+      name: "scale-hours",
+      type: "string",
+      description: "virtual hours of one viewer per scale and range (the steady rate is scaled to a day)",
+      default: "3",
+    },
+    {
+      name: "scale-ranges",
+      type: "string",
+      description: "page ranges of the growth runs",
+      default: "24h,7d",
+    },
+    { name: "only-growth", type: "boolean", description: "run only the growth-with-the-app part" },
   ],
 };
+
+/** Today's code before incremental logs: 5 queries over the whole range at every 5-minute logs refresh. */
+const BEFORE_QUERIES_PER_REFRESH = 5;
+const LOGS_REFRESHES_PER_DAY = 288;
+const RANGE_DAYS: Record<string, number> = {
+  "1h": 1 / 24,
+  "3h": 3 / 24,
+  "12h": 0.5,
+  "24h": 1,
+  "7d": 7,
+  "30d": 30,
+};
+
+/**
+ * One viewer on the page at each traffic scale: AWS calls, bytes scanned and price per API, and
+ * Logs Insights bytes scanned per day against the log bytes ingested per day. The first refresh
+ * fills the cache (one scan of the range per query, once: closed bins are persisted); every later
+ * refresh reads only the newly closed bins and the open tail, so a day is the fill plus the
+ * steady rate times 1,440 minutes.
+ */
+async function growthWithApp(
+  scales: number[],
+  ranges: string[],
+  hours: number,
+  shape: { extra: Record<string, unknown> },
+  log: (s: string) => void,
+) {
+  const rows = [];
+  const apis = [];
+  for (const range of ranges) {
+    for (const scale of scales) {
+      const ticks = Math.max(2, Math.round(hours * 60));
+      log(`growth: scale ${scale}x, range ${range}, 1 viewer x ${ticks} virtual minutes ...`);
+      const extra = { ...shape.extra, sandbox: { workload: { scale } } };
+      const r = await simulate({ extra, viewers: 1, ticks, range, measureIngest: true });
+      const fill = r.logsBytesPerTick[0] ?? 0;
+      const steadyPerMinute = sumOf(r.logsBytesPerTick.slice(1), (n) => n) / (ticks - 1);
+      const ingested = r.logBytesLastDay ?? 0;
+      const firstDay = fill + steadyPerMinute * DAY_MINUTES;
+      const steadyDay = steadyPerMinute * DAY_MINUTES;
+      const before =
+        BEFORE_QUERIES_PER_REFRESH * LOGS_REFRESHES_PER_DAY * ingested * (RANGE_DAYS[range] ?? 1);
+      const gb = (b: number) => b / 1e9;
+      // The cold refresh happens once a day at most; the later minutes are scaled to the rest of the day.
+      const cold = tally(r.entries.filter((e) => e.seq <= r.firstTickSeq));
+      const steady = perDay(
+        tally(r.entries.filter((e) => e.seq > r.firstTickSeq)),
+        (ticks - 1) * (DAY_MINUTES / (DAY_MINUTES - 1)),
+      );
+      const perDayTally = [...new Set([...cold, ...steady].map((t) => t.api))].sort().map((api) => {
+        const a = cold.find((t) => t.api === api);
+        const b = steady.find((t) => t.api === api);
+        return {
+          api,
+          calls: round((a?.calls ?? 0) + (b?.calls ?? 0), 1),
+          metricsRequested: (a?.metricsRequested ?? 0) + (b?.metricsRequested ?? 0),
+          bytesScanned: (a?.bytesScanned ?? 0) + (b?.bytesScanned ?? 0),
+          usd: round((a?.usd ?? 0) + (b?.usd ?? 0), 5),
+        };
+      });
+      apis.push(...perDayTally.map((t) => ({ scale, range, ...row(t) })));
+      rows.push({
+        scale,
+        range,
+        minutes: ticks,
+        logMbIngestedPerDay: round(ingested / 1e6, 1),
+        fillMb: round(fill / 1e6, 1),
+        steadyMbPerDay: round(steadyDay / 1e6, 1),
+        scannedPerIngestedSteady: round(steadyDay / ingested, 2),
+        scannedPerIngestedFirstDay: round(firstDay / ingested, 2),
+        logsUsdFirstDay: round(gb(firstDay) * PRICES.logsInsightsPerGb, 4),
+        beforeScannedPerIngested: round(before / ingested, 0),
+        beforeLogsUsdPerDay: round(gb(before) * PRICES.logsInsightsPerGb, 4),
+        allApisUsdFirstDay: round(
+          sumOf(perDayTally, (t) => t.usd),
+          4,
+        ),
+        startQueriesPerDay: round(callsOf(perDayTally, "logs:StartQuery"), 1),
+        serverErrors: r.failures,
+      });
+    }
+  }
+  return { rows, apis };
+}
 
 /**
  * Charts on the page drawn from CloudWatch metrics (web/src/panels): Lambda invocations,
@@ -99,6 +204,34 @@ async function main(): Promise<void> {
   const ticks = Math.max(1, Math.round(hours * 60));
   const dayTicks = Math.max(1, Math.round(dayHours * 60));
   const log = (s: string) => process.stderr.write(`${s}\n`);
+  const scales = listOption(options, "scales", quick ? [1, 10] : [1, 10, 100]);
+  const scaleHours = numberOption(options, "scale-hours", quick ? 0.2 : 3);
+  const scaleRanges = String(options["scale-ranges"] ?? (quick ? "24h" : "24h,7d"))
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const growth = await growthWithApp(scales, scaleRanges, scaleHours, shape, log);
+  const growthGoal = growth.rows
+    .filter((r) => r.range === "24h")
+    .map((r) => ({
+      scale: r.scale,
+      steadyAtMost4x: r.scannedPerIngestedSteady <= 4,
+      firstDayAtMost4x: r.scannedPerIngestedFirstDay <= 4,
+    }));
+  if (options["only-growth"] === true) {
+    const path = writeArtifact(artifactName(`${String(options.out ?? "aws-calls")}-growth`, quick), {
+      script: "aws-calls",
+      at: new Date().toISOString(),
+      machine: machine(),
+      growth,
+      growthGoal,
+    });
+    process.stdout.write(`\nGrowth with the app (1 viewer, refresh every minute):\n${table(growth.rows)}\n`);
+    process.stdout.write(
+      `\nPer API per day:\n${table(growth.apis)}\n\nGoal (24h): ${JSON.stringify(growthGoal)}\nWritten ${path}\n`,
+    );
+    return;
+  }
 
   log(`cold refresh (empty cache, range=${range}) ...`);
   const cold = await coldRefresh({ ...shape, range });
@@ -183,6 +316,8 @@ async function main(): Promise<void> {
     day: dayTally,
     comparison,
     goals,
+    growth,
+    growthGoal,
   };
   const path = writeArtifact(artifactName(String(options.out ?? "aws-calls"), quick), result);
   const out = process.stdout;
@@ -192,6 +327,8 @@ async function main(): Promise<void> {
   );
   out.write(`\nViewers compared (${ticks} virtual minutes each):\n${table(comparison)}\n`);
   out.write(`\nGoals:\n${table(Object.entries(goals).map(([goal, value]) => ({ goal, value })))}\n`);
+  out.write(`\nGrowth with the app (1 viewer, refresh every minute):\n${table(growth.rows)}\n`);
+  out.write(`\nPer API per day:\n${table(growth.apis)}\n`);
   out.write(`\nWritten ${path}\n`);
   for (const r of runs)
     if (r.failed.length) out.write(`${r.viewers} viewers, failed requests: ${r.failed.join("; ")}\n`);

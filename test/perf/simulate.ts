@@ -3,6 +3,8 @@
  * the whole page once per virtual minute; the sandbox ledger says what reached "AWS".
  */
 import type { LedgerEntry } from "../../server/sandbox/core/ledger.ts";
+import { groupEvents } from "../../server/sandbox/providers/logs/index.ts";
+import type { Workload } from "../../server/sandbox/workload/model.ts";
 import { BEDROCK_STATS, LAMBDA_STATS } from "../../server/sources/metrics.ts";
 import { type ApiTally, pageRefresh, type ServerShape, settle, startBenchServer, tally } from "./common.ts";
 
@@ -22,6 +24,12 @@ export interface SimulationResult {
   /** metricsRequested of every GetMetricData call, in order. */
   getMetricDataSizes: number[];
   entries: LedgerEntry[];
+  /** Ledger sequence number at the end of the first tick (the cold refresh). */
+  firstTickSeq: number;
+  /** Logs Insights bytes scanned in each tick. */
+  logsBytesPerTick: number[];
+  /** Log bytes ingested over the day before the run's end (all groups), as Logs Insights counts them. */
+  logBytesLastDay?: number;
 }
 
 export interface SimulationOptions extends ServerShape {
@@ -29,6 +37,8 @@ export interface SimulationOptions extends ServerShape {
   ticks: number;
   range: string;
   onTick?: (tick: number) => void;
+  /** Also count the log bytes ingested over the last day (slow at high traffic scales). */
+  measureIngest?: boolean;
 }
 
 /** Run `ticks` virtual minutes; each minute all viewers refresh concurrently, then flights settle. */
@@ -40,6 +50,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   let failures = 0;
   const failed: string[] = [];
   const perTick: number[] = [];
+  const logsPerTick: number[] = [];
+  let firstTickSeq = 0;
   try {
     for (let tick = 0; tick < options.ticks; tick++) {
       if (tick > 0) bench.clock.advance(TICK_MS);
@@ -54,10 +66,24 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         if (failed.length < 10) failed.push(...r.failed.map((f) => `tick ${tick}: ${f}`));
       }
       perTick.push(ledger.list({ sinceSeq: before, operation: "GetMetricData" }).length);
+      logsPerTick.push(
+        ledger
+          .list({ sinceSeq: before, service: "logs" })
+          .reduce((n, e) => n + Number(e.notes?.bytesScanned ?? 0), 0),
+      );
+      if (tick === 0) firstTickSeq = ledger.lastSeq;
       options.onTick?.(tick);
     }
     const entries = ledger.list();
+    const workload = bench.running.sandbox!.workload;
+    const end = workload.now();
+    const groups = workload.functions.map((fn) => `/aws/lambda/${fn}`);
     return {
+      firstTickSeq,
+      logsBytesPerTick: logsPerTick,
+      ...(options.measureIngest
+        ? { logBytesLastDay: logBytesIngested(workload, groups, end - 86_400_000, end) }
+        : {}),
       viewers: options.viewers,
       ticks: options.ticks,
       requests,
@@ -88,4 +114,24 @@ export function seriesCount(models: number, functions: number): number {
 
 export function expectedCalls(series: number): number {
   return Math.ceil(series / 500);
+}
+
+/**
+ * Log bytes ingested in [from, to) over the sandbox's log groups, counted as Logs Insights bills
+ * a scan of them (the sandbox's recordBytes per event): the denominator of "bytes scanned ÷
+ * bytes ingested".
+ */
+export function logBytesIngested(
+  workload: Workload,
+  groups: readonly string[],
+  from: number,
+  to: number,
+): number {
+  let bytes = 0;
+  const hour = 3_600_000;
+  for (const group of groups)
+    for (let t = from; t < to; t += hour)
+      for (const event of groupEvents(workload, group, t, Math.min(to, t + hour)))
+        bytes += Buffer.byteLength(event.message, "utf8") + 26;
+  return bytes;
 }

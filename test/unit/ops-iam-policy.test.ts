@@ -17,6 +17,7 @@ const IAM_PREFIX: Record<string, string> = {
   "@aws-sdk/client-bedrock-runtime": "bedrock",
   "@aws-sdk/client-bedrock": "bedrock",
   "@aws-sdk/client-sts": "sts",
+  "@aws-sdk/client-lambda": "lambda",
 };
 
 function sourceFiles(dir: string): string[] {

@@ -42,6 +42,8 @@ export interface LogsSettings {
   maxConcurrentQueries?: number;
   /** Queries time out after this long (AWS: 60 minutes). */
   timeoutMs?: number;
+  /** Monotonic clock (ms) driving the query life cycle; performance.now() by default. Tests step it by hand. */
+  clock?: () => number;
 }
 
 export interface BudgetsSettings {

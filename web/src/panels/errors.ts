@@ -33,6 +33,14 @@ export function errorsPanel(): ErrorsPanel {
         logsInsightsLink(ctx.region, ctx.logGroup, ERRORS_QUERY, ctx.window(data.range)),
       );
       clear(list);
+      const o = data.outcomes;
+      if (o && o.timeouts + o.outOfMemory + o.initFailures > 0)
+        list.appendChild(
+          h("p", {
+            class: "outcomes",
+            text: `In this range: ${o.timeouts} timed out, ${o.outOfMemory} ran out of memory, ${o.initFailures} failed init (from REPORT Status and JSON record.status; a timeout may leave no error line).`,
+          }),
+        );
       if (data.recentErrors.length === 0) {
         list.appendChild(h("p", { class: "empty", text: "No error lines in this range." }));
         return;

@@ -1,4 +1,8 @@
-/** Lambda panels: invocations, duration avg/p90/max, errors and throttles, cold starts and memory, and the seed's Logs Insights table. */
+/**
+ * Lambda panels: invocations, duration avg/p90/max, errors and throttles, cold starts and memory,
+ * per-function figures for Text- and JSON-format functions alike (timeouts, out of memory, INIT
+ * billing), and the seed's Logs Insights table.
+ */
 import type { LogsData, MetricsData, Panel } from "../../../server/api/contract.ts";
 import { clear, h } from "../dom.ts";
 import { formatCount, formatMs, formatPercent } from "../format.ts";
@@ -33,8 +37,11 @@ export function lambdaPanels(): LambdaPanels {
   const tiles = h("div", { class: "tiles" });
   const insights = chartCard("logs-durations", "Duration per 5 minutes: avg / min / max (REPORT lines)");
   const insightsTable = h("div", { class: "table-wrap table-visible" });
+  const functionsTable = h("div", { class: "table-wrap table-visible" });
   logsFrame.body.append(
     tiles,
+    h("h3", { class: "sub", text: "Per function (each read in its own log format)" }),
+    functionsTable,
     grid(insights),
     h("h3", { class: "sub", text: "Logs Insights result" }),
     insightsTable,
@@ -163,8 +170,91 @@ export function lambdaPanels(): LambdaPanels {
         },
       );
       renderInsightsTable(insightsTable, data);
+      renderFunctions(functionsTable, data);
     },
   };
+}
+
+/**
+ * One row per function: its log format (Text REPORT lines or JSON platform.report events) and
+ * where that was read, the same figures for both, and the query that draws its duration chart.
+ */
+function renderFunctions(el: HTMLElement, data: LogsData): void {
+  clear(el);
+  const fns = data.functions ?? [];
+  if (fns.length === 0) return;
+  const cols = [
+    "Function",
+    "Log format",
+    "Invocations",
+    "p50 / p90 / p99",
+    "Cold starts (avg init)",
+    "Memory headroom",
+    "Timeouts",
+    "Out of memory",
+    "Failed inits",
+    "INIT share of billed time",
+  ];
+  const rows = fns.map((f) =>
+    h(
+      "tr",
+      {},
+      h("th", { scope: "row", text: f.name }),
+      h("td", { text: `${f.logFormat} (${formatSourceLabel(f.formatSource)})` }),
+      h("td", { text: formatCount(f.invocations) }),
+      h("td", {
+        text: f.percentiles
+          ? `${formatMs(f.percentiles.p50)} / ${formatMs(f.percentiles.p90)} / ${formatMs(f.percentiles.p99)}`
+          : "not available",
+      }),
+      h("td", { text: `${formatCount(f.coldStarts.count)} (${formatMs(f.coldStarts.avgInitMs)})` }),
+      h("td", {
+        text: f.memory
+          ? `${formatPercent(f.memory.headroomPercent)} (max ${formatCount(f.memory.maxUsedMb)} of ${formatCount(f.memory.memorySizeMb)} MB)`
+          : "no reports",
+      }),
+      h("td", { text: formatCount(f.outcomes.timeouts) }),
+      h("td", { text: formatCount(f.outcomes.outOfMemory) }),
+      h("td", { text: formatCount(f.outcomes.initFailures) }),
+      h("td", {
+        text: `${formatPercent(f.billing.initSharePercent)} of ${formatCount(f.billing.billedMs / 1000)} s`,
+      }),
+    ),
+  );
+  const queries = [...new Map(fns.map((f) => [f.logFormat, f.durationQuery])).entries()].map(
+    ([format, query]) =>
+      h(
+        "details",
+        { class: "query" },
+        h("summary", { text: `Duration query for ${format}-format functions` }),
+        h("pre", { text: query }),
+      ),
+  );
+  el.append(
+    h(
+      "table",
+      { class: "insights" },
+      h("caption", {
+        text: "Timeouts and out-of-memory from REPORT Status / JSON record.status; INIT is billed since 2025-08-01 (Billed Duration includes Init Duration)",
+      }),
+      h("thead", {}, h("tr", {}, ...cols.map((c) => h("th", { scope: "col", text: c })))),
+      h("tbody", {}, ...rows),
+    ),
+    ...queries,
+  );
+}
+
+function formatSourceLabel(source: NonNullable<LogsData["functions"]>[number]["formatSource"]): string {
+  switch (source) {
+    case "config":
+      return "from config";
+    case "lambda":
+      return "LoggingConfig";
+    case "log-group":
+      return "detected in the log group";
+    default:
+      return "assumed: format unreadable";
+  }
 }
 
 function grid(...cards: ChartCard[]): HTMLElement {
@@ -205,11 +295,21 @@ function renderTiles(el: HTMLElement, data: LogsData): void {
       pct ? `${formatCount(pct.count)} invocations` : undefined,
     ),
     tile(
+      "Timeouts / out of memory",
+      data.outcomes
+        ? `${formatCount(data.outcomes.timeouts)} / ${formatCount(data.outcomes.outOfMemory)}`
+        : "–",
+      data.outcomes ? `failed inits ${formatCount(data.outcomes.initFailures)} (REPORT Status)` : undefined,
+    ),
+    tile(
       "Logs Insights scanned",
       `${formatCount(data.bytesScanned / 1_048_576)} MB`,
-      "billed per GB scanned",
+      data.scan
+        ? `this refresh; ${formatCount(data.scan.binsReused)} closed 5-min bins reused from the cache`
+        : "billed per GB scanned",
     ),
   );
+  for (const note of data.notes ?? []) el.append(h("p", { class: "empty", text: note }));
 }
 
 function renderInsightsTable(el: HTMLElement, data: LogsData): void {

@@ -16,7 +16,7 @@ export { LOGS_DEFAULTS } from "./queries.ts";
 
 export function createLogsProvider(ctx: SandboxContext): JsonProvider {
   const catalog = new LogCatalog(ctx);
-  const manager = new QueryManager(ctx.settings.logs, (q) => evaluateQuery(ctx, q));
+  const manager = new QueryManager(ctx.settings.logs, (q) => evaluateQuery(ctx, q), ctx.settings.logs?.clock);
   return {
     kind: "json",
     service: "logs",

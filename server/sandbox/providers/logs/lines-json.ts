@@ -96,16 +96,15 @@ export function flattenJson(value: JsonObject, prefix = "", into: Record<string,
   for (const [key, v] of Object.entries(value)) {
     const name = prefix ? `${prefix}.${key}` : key;
     if (v === null) continue;
-    if (Array.isArray(v)) v.forEach((item, k) => flattenItem(item, `${name}.${k}`, into));
-    else if (typeof v === "object") flattenJson(v, name, into);
-    else into[name] = typeof v === "boolean" ? String(v) : v;
+    flattenItem(v, name, into);
   }
   return into;
 }
 
 function flattenItem(v: JsonValue, name: string, into: Record<string, string | number>): void {
   if (v === null) return;
-  if (Array.isArray(v)) v.forEach((item, k) => flattenItem(item, `${name}.${k}`, into));
-  else if (typeof v === "object") flattenJson(v, name, into);
+  if (Array.isArray(v)) {
+    for (const [k, item] of v.entries()) flattenItem(item, `${name}.${k}`, into);
+  } else if (typeof v === "object") flattenJson(v, name, into);
   else into[name] = typeof v === "boolean" ? String(v) : v;
 }

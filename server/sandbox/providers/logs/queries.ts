@@ -13,7 +13,7 @@ import type { QueryOutput } from "./insights/evaluator.ts";
 
 export type QueryStatus = "Scheduled" | "Running" | "Complete" | "Failed" | "Cancelled" | "Timeout";
 
-export const LOGS_DEFAULTS: Required<LogsSettings> = {
+export const LOGS_DEFAULTS: Required<Omit<LogsSettings, "clock">> = {
   scheduledMs: 500,
   runningMs: 1500,
   maxConcurrentQueries: 30,
@@ -44,14 +44,17 @@ export interface QueryRecord {
 
 export class QueryManager {
   private readonly queries = new Map<string, QueryRecord>();
-  private readonly settings: Required<LogsSettings>;
+  private readonly monotonic: () => number;
+  private readonly settings: Required<Omit<LogsSettings, "clock">>;
 
   constructor(
     settings: LogsSettings | undefined,
     private readonly evaluate: (q: QueryRecord) => QueryOutput,
-    private readonly monotonic: () => number = () => performance.now(),
+    monotonic?: () => number,
   ) {
-    this.settings = { ...LOGS_DEFAULTS, ...settings };
+    const { clock: _clock, ...timings } = settings ?? {};
+    this.settings = { ...LOGS_DEFAULTS, ...timings };
+    this.monotonic = monotonic ?? (() => performance.now());
   }
 
   start(spec: Omit<QueryRecord, "queryId" | "startedAt" | "status" | "billed">): QueryRecord {

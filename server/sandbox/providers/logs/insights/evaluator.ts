@@ -8,7 +8,16 @@
 import { type Accumulator, createAccumulator } from "./aggregates.ts";
 import { AGGREGATES, type Command, type Expr, type Query } from "./ast.ts";
 import { type AggregateResults, evalExpr } from "./functions.ts";
-import { formatValue, javaDouble, type Row, sortCompare, Timestamp, toText, truthy, type Value } from "./values.ts";
+import {
+  formatValue,
+  javaDouble,
+  type Row,
+  sortCompare,
+  Timestamp,
+  toText,
+  truthy,
+  type Value,
+} from "./values.ts";
 
 /** One log event as Logs Insights sees it. */
 export interface LogRecord {

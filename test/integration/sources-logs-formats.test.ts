@@ -1,0 +1,175 @@
+/**
+ * The logs panel against the sandbox's default account: twin-api writes the text format and
+ * twin-api-json the JSON format; each is read in its own format (LoggingConfig.LogFormat from
+ * GetFunctionConfiguration) and gives the same figures in meaning, in agreement with the
+ * workload and with AWS/Lambda metrics. Incremental refreshes give the same bins as a full scan.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { type AwsClients, createAwsClients } from "../../server/aws/clients.ts";
+import { LogBinStore } from "../../server/cache/log-bins.ts";
+import { parseConfig } from "../../server/config.ts";
+import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
+import { invocationEnd } from "../../server/sandbox/workload/model.ts";
+import { LogsSource } from "../../server/sources/logs.ts";
+import { BIN_MS } from "../../server/sources/logs-bins.ts";
+import { DURATION_QUERY, JSON_DURATION_QUERY } from "../../server/sources/logs-queries.ts";
+import type { TimeRange } from "../../server/sources/range.ts";
+
+const START = Date.parse("2026-11-18T12:00:00.000Z");
+const FUNCTIONS = ["twin-api", "twin-api-json"];
+
+describe("logs panel, Text and JSON functions", () => {
+  let t = START + 3 * 3_600_000;
+  let sandbox: RunningSandbox;
+  let clients: AwsClients;
+  const config = parseConfig({ mode: "sandbox", lambda: { functions: FUNCTIONS.map((name) => ({ name })) } });
+  const source = (bins = new LogBinStore()) =>
+    new LogsSource(clients, config, undefined, {
+      bins,
+      now: () => t,
+      insights: { firstPollMs: 1, sleep: async () => undefined },
+    });
+  const range = (hours: number): TimeRange => ({
+    start: new Date(t - hours * 3_600_000),
+    end: new Date(t),
+    preset: "3h",
+    periodSeconds: 60,
+  });
+
+  before(async () => {
+    sandbox = await startSandbox({
+      functions: FUNCTIONS,
+      now: () => t,
+      settings: { logs: { scheduledMs: 0, runningMs: 0 } },
+    });
+    clients = createAwsClients({
+      region: "us-east-1",
+      endpoint: sandbox.url,
+      credentials: sandboxCredentials(),
+      maxAttempts: 1,
+      retryMode: "standard",
+    });
+  });
+
+  after(async () => {
+    clients.destroy();
+    await sandbox.close();
+  });
+
+  it("reads each function's log format from GetFunctionConfiguration and shows its duration query", async () => {
+    const data = await source().fetch(range(3));
+    const [text, json] = data.functions!;
+    assert.deepEqual(
+      [text?.name, text?.logFormat, text?.formatSource, json?.name, json?.logFormat, json?.formatSource],
+      ["twin-api", "Text", "lambda", "twin-api-json", "JSON", "lambda"],
+    );
+    assert.equal(text?.durationQuery, DURATION_QUERY);
+    assert.equal(json?.durationQuery, JSON_DURATION_QUERY);
+  });
+
+  it("gives the JSON function the same figures as the workload behind it, as for the text function", async () => {
+    const r = range(3);
+    const data = await source().fetch(r);
+    const first = Math.floor(r.start.getTime() / BIN_MS) * BIN_MS;
+    for (const fn of data.functions!) {
+      const invs = sandbox.workload
+        .invocations(fn.name, first - 120_000, t + 1)
+        .filter((inv) => invocationEnd(inv) >= first && invocationEnd(inv) <= t);
+      assert.ok(invs.length > 100, `${fn.name} has traffic`);
+      assert.equal(fn.invocations, invs.length, fn.name);
+      const cold = invs.filter((inv) => inv.initMs !== undefined);
+      assert.equal(fn.coldStarts.count, cold.length, fn.name);
+      assert.equal(fn.outcomes.timeouts, invs.filter((inv) => inv.status === "timeout").length);
+      assert.equal(
+        fn.outcomes.outOfMemory,
+        invs.filter((inv) => inv.errorType === "Runtime.OutOfMemory").length,
+      );
+      const maxUsed = Math.max(...invs.map((inv) => inv.maxMemoryMb));
+      assert.equal(fn.memory?.maxUsedMb, maxUsed, fn.name);
+      assert.equal(fn.memory?.memorySizeMb, 512);
+      const billed = invs.reduce((n, inv) => n + inv.billedMs, 0);
+      assert.equal(fn.billing.billedMs, billed, fn.name);
+      const init = cold.reduce((n, inv) => n + (inv.initMs ?? 0), 0);
+      assert.ok(Math.abs(fn.billing.initBilledMs - init) < 0.05, fn.name);
+      assert.ok(
+        fn.percentiles && fn.percentiles.p50 < fn.percentiles.p90 && fn.percentiles.p90 <= fn.percentiles.p99,
+      );
+    }
+    const errors = data.recentErrors;
+    assert.ok(errors.length > 0);
+    // Every error names its request, except a failed init, which belongs to no request.
+    for (const e of errors)
+      if (!/INIT_REPORT|initReport/.test(e.message))
+        assert.match(e.requestId ?? "", /^[0-9a-f-]{36}$/, e.message);
+  });
+
+  it("agrees with AWS/Lambda Invocations and Errors for both formats", async () => {
+    const r = range(3);
+    const first = Math.floor(r.start.getTime() / BIN_MS) * BIN_MS;
+    const data = await source().fetch(r);
+    const cw = new CloudWatchClient({
+      region: "us-east-1",
+      endpoint: sandbox.url,
+      credentials: sandboxCredentials(),
+    });
+    try {
+      for (const fn of data.functions!) {
+        const out = await cw.send(
+          new GetMetricDataCommand({
+            StartTime: new Date(first),
+            EndTime: new Date(t + 60_000),
+            MetricDataQueries: ["Invocations", "Errors"].map((metric, k) => ({
+              Id: `m${k}`,
+              MetricStat: {
+                Metric: {
+                  Namespace: "AWS/Lambda",
+                  MetricName: metric,
+                  Dimensions: [{ Name: "FunctionName", Value: fn.name }],
+                },
+                Period: 60,
+                Stat: "Sum",
+              },
+            })),
+          }),
+        );
+        const sum = (id: string) =>
+          (out.MetricDataResults?.find((m) => m.Id === id)?.Values ?? []).reduce((n, v) => n + v, 0);
+        assert.equal(fn.invocations, sum("m0"), `${fn.name} invocations`);
+        const invs = sandbox.workload
+          .invocations(fn.name, first - 120_000, t + 1)
+          .filter((inv) => invocationEnd(inv) >= first && invocationEnd(inv) <= t);
+        assert.equal(sum("m1"), invs.filter((inv) => inv.error || inv.status).length, `${fn.name} errors`);
+        assert.ok(fn.outcomes.timeouts + fn.outcomes.outOfMemory <= sum("m1"));
+      }
+    } finally {
+      cw.destroy();
+    }
+  });
+
+  it("refreshes incrementally and gives the same bins as a full scan of the same range", async () => {
+    t = START + 6 * 3_600_000;
+    const bins = new LogBinStore();
+    const incremental = source(bins);
+    const first = await incremental.fetch(range(3));
+    const scannedFirst = first.bytesScanned;
+    let later = first;
+    for (let k = 0; k < 6; k++) {
+      t += 5 * 60_000;
+      later = await incremental.fetch(range(3));
+      assert.ok(later.bytesScanned < scannedFirst / 5, `refresh ${k} scanned only the tail`);
+      assert.ok((later.scan?.binsReused ?? 0) > 0);
+    }
+    const full = await source().fetch(range(3));
+    assert.deepEqual(later.durations, full.durations);
+    assert.deepEqual(later.functions, full.functions);
+    assert.deepEqual(later.outcomes, full.outcomes);
+    assert.deepEqual(later.recentErrors, full.recentErrors);
+    // A wider range reuses the held bins and reads only the hours before them.
+    const wide = await incremental.fetch(range(6));
+    const wideFull = await source().fetch(range(6));
+    assert.deepEqual(wide.durations, wideFull.durations);
+    assert.ok(wide.bytesScanned < wideFull.bytesScanned);
+  });
+});
