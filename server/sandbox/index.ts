@@ -8,7 +8,7 @@ import { Faults } from "./core/faults.ts";
 import { type AnyRequest, type AnyResponse, createDualServer } from "./core/http-server.ts";
 import { jsonError } from "./core/json-protocol.ts";
 import { Ledger } from "./core/ledger.ts";
-import { Router } from "./core/router.ts";
+import { type Routed, Router } from "./core/router.ts";
 import type { ProviderSettings } from "./core/settings.ts";
 import { credentialScope } from "./core/sigv4.ts";
 import type { SandboxContext, SandboxRequest, SandboxResponse } from "./core/types.ts";
@@ -168,19 +168,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         const routed = await router.route(req);
         if (routed.drop) {
           destroy(rawReq);
-          ledger.record(entry(routed.service, routed.operation, 0, "ConnectionDropped", req, t0));
+          ledger.record(entry(routed, 0, "ConnectionDropped", req, t0));
           return;
         }
         const errorCode =
           routed.response.status >= 400
-            ? headerString(routed.response.headers["x-amzn-errortype"])?.split(":")[0]
+            ? (routed.errorCode ?? headerString(routed.response.headers["x-amzn-errortype"])?.split(":")[0])
             : undefined;
         const written = write(res, routed.response);
         if (!routed.response.stream)
-          ledger.record(entry(routed.service, routed.operation, routed.response.status, errorCode, req, t0));
+          ledger.record(entry(routed, routed.response.status, errorCode, req, t0));
         await written;
         if (routed.response.stream)
-          ledger.record(entry(routed.service, routed.operation, routed.response.status, errorCode, req, t0));
+          ledger.record(entry(routed, routed.response.status, errorCode, req, t0));
       })
       .catch((err: unknown) => {
         const error = err instanceof AwsError ? err : new AwsError("InternalFailure", String(err), 500);
@@ -190,8 +190,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
 
   function entry(
-    service: string,
-    operation: string,
+    { service, operation, protocol }: Routed,
     status: number,
     errorCode: string | undefined,
     req: SandboxRequest,
@@ -206,6 +205,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       durationMs: Math.round((performance.now() - t0) * 100) / 100,
     };
     if (errorCode) e.errorCode = errorCode;
+    if (protocol) e.protocol = protocol;
+    const encoding = headerString(req.headers["content-encoding"]);
+    if (encoding) e.contentEncoding = encoding;
     if (Object.keys(req.notes).length > 0) e.notes = req.notes;
     return e;
   }

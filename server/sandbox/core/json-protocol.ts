@@ -20,7 +20,7 @@ export function toWireJson(value: unknown): string {
   });
 }
 
-export function jsonSuccess(provider: JsonProvider, output: unknown): SandboxResponse {
+export function jsonSuccess(provider: Pick<JsonProvider, "protocol">, output: unknown): SandboxResponse {
   return {
     status: 200,
     headers: { "content-type": contentType(provider.protocol), "x-amzn-requestid": requestId() },

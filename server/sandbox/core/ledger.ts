@@ -8,6 +8,10 @@ export interface LedgerEntry {
   errorCode?: string;
   region: string;
   durationMs: number;
+  /** The wire protocol the call came in (awsJson1_0, awsQuery, smithyRpcV2Cbor, …), for operation providers. */
+  protocol?: string;
+  /** The request's Content-Encoding when it had one (e.g. "gzip"). */
+  contentEncoding?: string;
   /** Provider-specific counts, e.g. GetMetricData `metricsRequested`, Logs `bytesScanned`. */
   notes?: Record<string, number | string>;
 }

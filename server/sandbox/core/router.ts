@@ -1,13 +1,28 @@
 /**
  * Routes a request to the provider that serves it, the way AWS clients address services:
- * by `X-Amz-Target` prefix (awsJson) or by method and path (restJson, awsQuery). Applies
- * injected faults and records every call in the ledger.
+ * by `X-Amz-Target` prefix (awsJson), by `/service/<Service>/operation/<Op>` (Smithy RPC v2
+ * CBOR), by the form's `Version` (awsQuery) or by method and path (restJson). Request bodies are
+ * decoded (Content-Encoding) first, for every provider; the protocol's codec turns the bytes into
+ * the operation's input and its output or error back into bytes. Applies injected faults.
  */
 import { setTimeout as delay } from "node:timers/promises";
+import { cborCodec, cborTarget } from "./codecs/cbor.ts";
+import type { Codec, WireProtocol } from "./codecs/codec.ts";
+import { jsonCodec } from "./codecs/json.ts";
+import { invalidAction, queryCodec, queryError, queryParams } from "./codecs/query.ts";
+import { decodeBody, tooLarge } from "./content-encoding.ts";
 import { AwsError } from "./errors.ts";
 import type { FaultRule, Faults } from "./faults.ts";
-import { jsonError, jsonSuccess, parseJsonBody, requestId } from "./json-protocol.ts";
-import type { JsonProvider, Provider, RestProvider, SandboxRequest, SandboxResponse } from "./types.ts";
+import { requestId } from "./json-protocol.ts";
+import { ServiceModel } from "./service-model.ts";
+import type {
+  JsonProvider,
+  Provider,
+  QueryProvider,
+  RestProvider,
+  SandboxRequest,
+  SandboxResponse,
+} from "./types.ts";
 
 /** Error codes each service uses for the fault kinds, as AWS sends them. */
 const FAULT_ERRORS: Record<string, Partial<Record<"throttle" | "internal" | "unavailable", AwsError>>> = {
@@ -45,28 +60,65 @@ export interface Routed {
   service: string;
   operation: string;
   response: SandboxResponse;
+  /** The AWS error code answered, for the ledger. */
+  errorCode?: string;
+  /** The wire protocol of the call, when an operation provider served it. */
+  protocol?: WireProtocol;
   /** Close the connection without answering (the "drop" fault). */
   drop?: boolean;
 }
 
+type OperationsProvider = JsonProvider | QueryProvider;
+
+interface Addressed {
+  provider: OperationsProvider;
+  operation: string;
+  codec: Codec;
+}
+
 export class Router {
-  private readonly byTarget = new Map<string, JsonProvider>();
+  private readonly byTarget = new Map<string, { provider: JsonProvider; codec: Codec }>();
+  private readonly byVersion = new Map<string, { provider: OperationsProvider; codec: Codec }>();
+  private readonly byCborService = new Map<string, { provider: JsonProvider; codec: Codec }>();
+  private readonly all: Provider[] = [];
   private readonly rest: RestProvider[] = [];
 
   constructor(private readonly faults: Faults) {}
 
   register(provider: Provider): void {
-    if (provider.kind === "json") this.byTarget.set(provider.targetPrefix, provider);
-    else this.rest.push(provider);
+    this.all.push(provider);
+    if (provider.kind === "rest") {
+      this.rest.push(provider);
+      return;
+    }
+    if (provider.kind === "json") {
+      this.byTarget.set(provider.targetPrefix, {
+        provider,
+        codec: jsonCodec(provider.protocol, provider.queryCompatible),
+      });
+      if (provider.rpcV2Cbor)
+        this.byCborService.set(provider.rpcV2Cbor.serviceName, {
+          provider,
+          codec: cborCodec(provider.rpcV2Cbor),
+        });
+    }
+    if (provider.query)
+      this.byVersion.set(provider.query.version, { provider, codec: queryCodec(provider.query) });
   }
 
   providers(): Provider[] {
-    return [...this.byTarget.values(), ...this.rest];
+    return [...this.all];
   }
 
   async route(req: SandboxRequest): Promise<Routed> {
-    const target = req.headers["x-amz-target"];
-    if (typeof target === "string" && target.length > 0) return this.routeJson(req, target);
+    try {
+      req.body = decodeBody(req.body, req.headers["content-encoding"]);
+    } catch (err) {
+      return answer("unknown", "Unknown", guessCodec(req), toAwsError(err));
+    }
+    const addressed = this.address(req);
+    if (addressed && "response" in addressed) return addressed;
+    if (addressed) return this.routeOperation(addressed, req);
     for (const provider of this.rest) {
       const operation = provider.match(req);
       if (operation) return this.routeRest(provider, operation, req);
@@ -76,49 +128,82 @@ export class Router {
       `No service of this sandbox serves ${req.method} ${req.path}`,
       404,
     );
-    return { service: "unknown", operation: "Unknown", response: jsonError({ protocol: "1.1" }, error) };
+    return answer("unknown", "Unknown", guessCodec(req), error);
   }
 
-  private async routeJson(req: SandboxRequest, target: string): Promise<Routed> {
-    const dot = target.lastIndexOf(".");
-    const prefix = target.slice(0, dot);
-    const operation = target.slice(dot + 1);
-    const provider = this.byTarget.get(prefix);
-    if (!provider) {
-      const error = new AwsError("UnknownOperationException", `Unknown target ${target}`, 400);
-      return {
-        service: "unknown",
-        operation: operation || "Unknown",
-        response: jsonError({ protocol: "1.1" }, error),
-      };
+  /** Which operation of which provider the request addresses, and in which protocol. */
+  private address(req: SandboxRequest): Addressed | Routed | undefined {
+    const target = req.headers["x-amz-target"];
+    if (typeof target === "string" && target.length > 0) {
+      const dot = target.lastIndexOf(".");
+      const operation = target.slice(dot + 1);
+      const found = this.byTarget.get(target.slice(0, dot));
+      if (!found) {
+        const error = new AwsError("UnknownOperationException", `Unknown target ${target}`, 400);
+        return answer("unknown", operation || "Unknown", jsonCodec("1.1"), error);
+      }
+      return { ...found, operation };
     }
-    const handler = provider.operations[operation];
+    const rpc = req.method === "POST" ? cborTarget(req.path) : undefined;
+    if (rpc && String(req.headers["smithy-protocol"] ?? "").toLowerCase() === "rpc-v2-cbor") {
+      const found = this.byCborService.get(rpc.service);
+      if (found) return { ...found, operation: rpc.operation };
+      const error = new AwsError("UnknownOperationException", `Unknown service ${rpc.service}`, 404);
+      return answer("unknown", rpc.operation, guessCodec(req), error);
+    }
+    const params = req.path === "/" ? queryParams(req) : undefined;
+    const action = params?.get("Action");
+    const version = params?.get("Version");
+    if (action && version) {
+      const found = this.byVersion.get(version);
+      if (found) return { ...found, operation: action };
+    }
+    return undefined;
+  }
+
+  private async routeOperation(
+    { provider, operation, codec }: Addressed,
+    req: SandboxRequest,
+  ): Promise<Routed> {
+    const handler = Object.hasOwn(provider.operations, operation)
+      ? provider.operations[operation]
+      : undefined;
     if (!handler) {
-      const error = new AwsError(
-        "UnknownOperationException",
-        `Operation ${operation} is not supported by this sandbox`,
-        400,
-      );
-      return { service: provider.service, operation, response: jsonError(provider, error) };
+      const error =
+        codec.protocol === "awsQuery" && provider.query
+          ? invalidAction(operation, provider.query.version)
+          : new AwsError(
+              "UnknownOperationException",
+              `Operation ${operation} is not supported by this sandbox`,
+              400,
+            );
+      return { ...answer(provider.service, operation, codec, error), protocol: codec.protocol };
     }
     const faults = this.faults.draw(provider.service, operation);
     const pre = await this.applyPreFaults(provider.service, faults);
     if (pre)
-      return {
-        service: provider.service,
-        operation,
-        response: jsonError(provider, pre.error),
-        drop: pre.drop,
-      };
+      return { ...answer(provider.service, operation, codec, pre.error), drop: pre.drop, protocol: codec.protocol };
     let response: SandboxResponse;
+    let errorCode: string | undefined;
     try {
-      const input = parseJsonBody(req.body);
+      const limit = provider.requestLimits?.[operation];
+      if (limit !== undefined && req.body.length > limit) throw tooLarge(req.body.length, limit);
+      const input = codec.input(operation, req);
       const output = await handler(input, req);
-      response = jsonSuccess(provider, output);
+      response = codec.output(operation, output);
     } catch (err) {
-      response = jsonError(provider, toAwsError(err));
+      const error = toAwsError(err);
+      errorCode = error.code;
+      response = codec.error(operation, error);
     }
-    return { service: provider.service, operation, response: corrupt(response, faults) };
+    const routed: Routed = {
+      service: provider.service,
+      operation,
+      response: corrupt(response, faults),
+      protocol: codec.protocol,
+    };
+    if (errorCode) routed.errorCode = errorCode;
+    return routed;
   }
 
   private async routeRest(provider: RestProvider, operation: string, req: SandboxRequest): Promise<Routed> {
@@ -189,4 +274,26 @@ export function toAwsError(err: unknown): AwsError {
   if (err instanceof AwsError) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new AwsError("InternalFailure", `Sandbox internal error: ${message}`, 500);
+}
+
+function answer(service: string, operation: string, codec: Codec, error: AwsError): Routed {
+  return { service, operation, response: codec.error(operation, error), errorCode: error.code };
+}
+
+/** The codec to answer a request that addresses no known operation, judged from its headers. */
+function guessCodec(req: SandboxRequest): Codec {
+  if (String(req.headers["smithy-protocol"] ?? "").toLowerCase() === "rpc-v2-cbor")
+    return { ...jsonCodec("1.1"), error: (_op, error) => cborFallback(error) };
+  const type = String(req.headers["content-type"] ?? "").toLowerCase();
+  if (type.startsWith("application/x-www-form-urlencoded"))
+    return {
+      ...jsonCodec("1.1"),
+      error: (_op, error) => queryError("https://sandbox.amazonaws.com/doc/", error),
+    };
+  return jsonCodec("1.1");
+}
+
+function cborFallback(error: AwsError): SandboxResponse {
+  const codec = cborCodec({ serviceName: "", model: new ServiceModel({}, "com.amazonaws.sandbox") });
+  return codec.error("Unknown", error);
 }

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Workload } from "../workload/model.ts";
+import type { CborBinding } from "./codecs/cbor.ts";
+import type { QueryBinding } from "./codecs/query.ts";
 import type { Ledger } from "./ledger.ts";
 import type { ProviderSettings } from "./settings.ts";
 
@@ -44,7 +46,10 @@ export type AdminRoute = (
   req: SandboxRequest,
 ) => SandboxResponse | undefined | Promise<SandboxResponse | undefined>;
 
-/** An operation handler of a JSON-protocol service: typed input in, typed output out. */
+/**
+ * An operation handler: the plain input (awsJson document form: epoch-second timestamps, base64
+ * blobs) in, the plain output (Date timestamps) out, whichever wire protocol carried the call.
+ */
 export type JsonOperation = (
   input: Record<string, unknown>,
   req: SandboxRequest,
@@ -60,11 +65,28 @@ export interface JsonProvider {
   /** CloudWatch's query-compatible mode: adds the x-amzn-query-error header to errors. */
   queryCompatible?: boolean;
   operations: Record<string, JsonOperation>;
+  /** The same operations over awsQuery (form-encoded POST, XML answers), when the service accepts it. */
+  query?: QueryBinding;
+  /** The same operations over Smithy RPC v2 CBOR, when the service accepts it. */
+  rpcV2Cbor?: CborBinding;
+  /** Largest decoded request body per operation, in bytes (AWS's documented limits); 413 beyond. */
+  requestLimits?: Record<string, number>;
   reset?(): void;
   admin?: AdminRoute;
 }
 
-/** A service addressed by method and path (restJson1, e.g. Bedrock Runtime) or by form body (awsQuery, STS). */
+/** A service spoken only over awsQuery (STS, SNS): `Action` and `Version` in a form body. */
+export interface QueryProvider {
+  kind: "query";
+  service: string;
+  query: QueryBinding;
+  operations: Record<string, JsonOperation>;
+  requestLimits?: Record<string, number>;
+  reset?(): void;
+  admin?: AdminRoute;
+}
+
+/** A service addressed by method and path (restJson1, e.g. Bedrock Runtime). */
 export interface RestProvider {
   kind: "rest";
   service: string;
@@ -75,4 +97,4 @@ export interface RestProvider {
   admin?: AdminRoute;
 }
 
-export type Provider = JsonProvider | RestProvider;
+export type Provider = JsonProvider | QueryProvider | RestProvider;

@@ -6,6 +6,7 @@ import { createCloudWatchProvider } from "./cloudwatch/index.ts";
 import { createCostExplorerProvider } from "./costexplorer/index.ts";
 import { createLogsProvider } from "./logs/index.ts";
 import { createServiceQuotasProvider } from "./service-quotas/index.ts";
+import { createSnsProvider } from "./sns/index.ts";
 import { createStsProvider } from "./sts/index.ts";
 
 export function createProviders(ctx: SandboxContext): Provider[] {
@@ -17,5 +18,6 @@ export function createProviders(ctx: SandboxContext): Provider[] {
     createBedrockProvider(ctx),
     createStsProvider(ctx),
     createServiceQuotasProvider(ctx),
+    createSnsProvider(ctx),
   ];
 }

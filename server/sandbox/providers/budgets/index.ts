@@ -88,7 +88,8 @@ export function createBudgetsProvider(ctx: SandboxContext): JsonProvider {
       LastUpdatedTime: new Date(b.LastUpdatedTime * 1000),
       CalculatedSpend: calculatedSpend(spendFigures(ctx, b)),
     };
-    if (b.BudgetType === "COST" && !b.CostTypes) out.CostTypes = DEFAULT_COST_TYPES;
+    // AWS answers every CostTypes flag, UseAmortized: false included, filling in what the request left out.
+    if (b.BudgetType === "COST") out.CostTypes = { ...DEFAULT_COST_TYPES, ...b.CostTypes };
     if (!b.CostFilters) out.CostFilters = {};
     return out;
   }

@@ -1,9 +1,13 @@
 /**
- * The sandbox's CloudWatch (awsJson 1.0, X-Amz-Target GraniteServiceVersion20100801.<Op>,
- * query-compatible errors): GetMetricData, GetMetricStatistics, ListMetrics, PutMetricData,
+ * The sandbox's CloudWatch, one set of handlers over the three protocols CloudWatch accepts:
+ * awsJson 1.0 (X-Amz-Target GraniteServiceVersion20100801.<Op>, query-compatible errors), awsQuery
+ * (form POST, XML; botocore before 1.42.7) and Smithy RPC v2 CBOR
+ * (POST /service/GraniteServiceVersion20100801/operation/<Op>). Operations: GetMetricData, GetMetricStatistics, ListMetrics, PutMetricData,
  * PutDashboard, GetDashboard, ListDashboards, DeleteDashboards. AWS/Lambda and AWS/Bedrock
  * metrics come from the workload; custom metrics and dashboards live in memory until reset().
  */
+import * as sdk from "@aws-sdk/client-cloudwatch";
+import { ServiceModel } from "../../core/service-model.ts";
 import type { JsonProvider, SandboxContext } from "../../core/types.ts";
 import { Alarms } from "./alarms.ts";
 import { CustomMetrics } from "./custom-metrics.ts";
@@ -14,6 +18,8 @@ import { listMetrics } from "./list-metrics.ts";
 import { putMetricData } from "./put-metric-data.ts";
 import { workloadSeries } from "./series.ts";
 import { WorkloadMinutes } from "./workload-minutes.ts";
+
+const model = new ServiceModel(sdk, "com.amazonaws.cloudwatch");
 
 export function createCloudWatchProvider(ctx: SandboxContext): JsonProvider {
   const custom = new CustomMetrics();
@@ -33,6 +39,11 @@ export function createCloudWatchProvider(ctx: SandboxContext): JsonProvider {
     targetPrefix: "GraniteServiceVersion20100801",
     protocol: "1.0",
     queryCompatible: true,
+    query: { version: "2010-08-01", xmlNamespace: "http://monitoring.amazonaws.com/doc/2010-08-01/", model },
+    rpcV2Cbor: { serviceName: "GraniteServiceVersion20100801", model, queryCompatible: true },
+    // PutMetricData: "limited to 1 MB in size for HTTP POST requests" (API reference);
+    // GetMetricData: 614,400 bytes, as CloudWatch answered in influxdata/telegraf#10842.
+    requestLimits: { PutMetricData: 1_048_576, GetMetricData: 614_400 },
     operations: {
       GetMetricData: (input, req) => {
         const { output, metricsRequested } = getMetricData(input, backend);

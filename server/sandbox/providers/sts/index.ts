@@ -1,11 +1,13 @@
 /**
- * AWS STS GetCallerIdentity over the awsQuery protocol, which @aws-sdk/client-sts uses
- * (runtimeConfig.shared.js: AwsQueryProtocol): POST / with a form body
- * `Action=GetCallerIdentity&Version=2011-06-15`, XML answers and XML errors.
+ * AWS STS over the awsQuery protocol, which @aws-sdk/client-sts uses (runtimeConfig.shared.js:
+ * AwsQueryProtocol): POST / with a form body `Action=GetCallerIdentity&Version=2011-06-15`, XML
+ * answers and XML `ErrorResponse` errors (botocore fails with "invalid XML" on anything else).
+ * The XML is written by the awsQuery codec from the STS client's own schemas.
  * Response shape: https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
  */
-import { requestId } from "../../core/json-protocol.ts";
-import type { RestProvider, SandboxContext, SandboxRequest, SandboxResponse } from "../../core/types.ts";
+import * as sdk from "@aws-sdk/client-sts";
+import { ServiceModel } from "../../core/service-model.ts";
+import type { QueryProvider, SandboxContext } from "../../core/types.ts";
 
 const VERSION = "2011-06-15";
 const XMLNS = `https://sts.amazonaws.com/doc/${VERSION}/`;
@@ -13,62 +15,17 @@ const XMLNS = `https://sts.amazonaws.com/doc/${VERSION}/`;
 export const SANDBOX_USER = "bedrock-ops-sandbox";
 export const SANDBOX_USER_ID = "AIDASANDBOXEXAMPLE0001";
 
-function params(req: SandboxRequest): URLSearchParams {
-  const type = String(req.headers["content-type"] ?? "");
-  if (req.method === "POST" && type.startsWith("application/x-www-form-urlencoded"))
-    return new URLSearchParams(req.body.toString("utf8"));
-  return req.query;
-}
-
-function xml(status: number, body: string): SandboxResponse {
-  return { status, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId() }, body };
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
-function error(status: number, code: string, message: string): SandboxResponse {
-  const id = requestId();
-  const body = `<ErrorResponse xmlns="${XMLNS}">
-  <Error>
-    <Type>Sender</Type>
-    <Code>${code}</Code>
-    <Message>${escapeXml(message)}</Message>
-  </Error>
-  <RequestId>${id}</RequestId>
-</ErrorResponse>
-`;
-  return { status, headers: { "content-type": "text/xml", "x-amzn-requestid": id }, body };
-}
-
-export function createStsProvider(ctx: SandboxContext): RestProvider {
+export function createStsProvider(ctx: SandboxContext): QueryProvider {
   return {
-    kind: "rest",
+    kind: "query",
     service: "sts",
-    match: (req) => {
-      if (req.path !== "/") return undefined;
-      const p = params(req);
-      const action = p.get("Action");
-      return action && p.get("Version") === VERSION ? action : undefined;
-    },
-    handle: async (operation) => {
-      if (operation !== "GetCallerIdentity") {
-        return error(400, "InvalidAction", `Could not find operation ${operation} for version ${VERSION}`);
-      }
-      const id = requestId();
-      const body = `<GetCallerIdentityResponse xmlns="${XMLNS}">
-  <GetCallerIdentityResult>
-    <Arn>arn:aws:iam::${ctx.accountId}:user/${SANDBOX_USER}</Arn>
-    <UserId>${SANDBOX_USER_ID}</UserId>
-    <Account>${ctx.accountId}</Account>
-  </GetCallerIdentityResult>
-  <ResponseMetadata>
-    <RequestId>${id}</RequestId>
-  </ResponseMetadata>
-</GetCallerIdentityResponse>
-`;
-      return { ...xml(200, body), headers: { "content-type": "text/xml", "x-amzn-requestid": id } };
+    query: { version: VERSION, xmlNamespace: XMLNS, model: new ServiceModel(sdk, "com.amazonaws.sts") },
+    operations: {
+      GetCallerIdentity: () => ({
+        UserId: SANDBOX_USER_ID,
+        Account: ctx.accountId,
+        Arn: `arn:aws:iam::${ctx.accountId}:user/${SANDBOX_USER}`,
+      }),
     },
   };
 }
