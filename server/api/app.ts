@@ -15,6 +15,7 @@ import type { HealthResponse } from "./contract.ts";
 import { Dashboard, describeError } from "./dashboard.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { OPENAPI } from "./openapi.ts";
+import { alarmRoutes } from "./routes/alarms.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { dataRoutes } from "./routes/data.ts";
 import { prometheusRoute } from "./routes/prometheus.ts";
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): Express {
   });
   api.use(dataRoutes({ config, dashboard, spend, now }));
   api.use(quotaRoutes({ config, dashboard, clients, cache, now }));
+  api.use(alarmRoutes({ config, clients, cache, now }));
   api.use(refreshRoutes({ config, dashboard, limiter, now }));
   for (const extra of deps.routers ?? []) api.use(extra.path, extra.router);
   api.use(notFound);
