@@ -63,6 +63,8 @@ function resources(
   switch (key) {
     case "CloudWatchReadAllResources":
     case "CloudWatchDashboardList":
+    case "ServiceQuotasRead":
+    case "CloudWatchAlarmsRead":
     case "LogsAllResources":
     case "CostExplorerAllResources":
       return { Resource: "*" };
@@ -87,6 +89,17 @@ function resources(
     case "BudgetsViewManaged":
     case "BudgetsModifyManaged":
       return { Resource: config.budgets.managed.map((b) => budgetArn(account, b.name)) };
+    case "CloudWatchAlarmsManaged": {
+      const r = bedrockRegion(config);
+      return { Resource: `arn:${partitionOf(r)}:cloudwatch:${r}:${account}:alarm:${config.alarms.prefix}-*` };
+    }
+    case "SnsAlarmTopic": {
+      const r = bedrockRegion(config);
+      return {
+        Resource:
+          config.alarms.topicArn ?? `arn:${partitionOf(r)}:sns:${r}:${account}:${config.alarms.topicName}`,
+      };
+    }
     case "BedrockInvokeConfiguredModels": {
       const r = bedrockRegion(config);
       return {
