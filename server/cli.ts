@@ -30,6 +30,10 @@ export const COMMANDS: Record<string, Entry> = {
     summary: "Create or update the budgets and e-mail alerts from config (budget setup)",
     load: async () => (await import("./commands/budget.ts")).command,
   },
+  alarms: {
+    summary: "Create or update CloudWatch alarms on quota use, throttles, latency and errors (alarms setup)",
+    load: async () => (await import("./commands/alarms.ts")).command,
+  },
   doctor: {
     summary: "Diagnose credentials, regions, permissions, log groups and model access",
     load: async () => (await import("./commands/doctor.ts")).command,

@@ -10,11 +10,11 @@ import { describeIssues } from "./validation.ts";
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 /** A Bedrock base model ID such as `amazon.nova-lite-v1:0` (no inference-profile prefix). */
 const BASE_MODEL_ID = /^[a-z0-9-]+\.[a-zA-Z0-9._-]+(:[a-z0-9]+)*$/;
-const PROFILE_PREFIXES = ["us", "eu", "apac", "us-gov", "global"] as const;
+const PROFILE_PREFIXES = ["us", "eu", "apac", "us-gov", "jp", "au", "ca", "global"] as const;
 export type ProfilePrefix = (typeof PROFILE_PREFIXES)[number];
-const PROFILE_PREFIX_RE = /^(us|eu|apac|us-gov|global)\./;
+const PROFILE_PREFIX_RE = /^(us|eu|apac|us-gov|jp|au|ca|global)\./;
 const MODEL_ID_MESSAGE =
-  "must be a Bedrock model ID such as amazon.nova-lite-v1:0; put a us./eu./apac. prefix in `profile`, not in `id`";
+  "must be a Bedrock model ID such as amazon.nova-lite-v1:0; put a us./eu./apac./jp./au./ca./global. prefix in `profile`, not in `id`";
 
 const region = z.string().regex(REGION, {
   message: "must be an AWS region code such as us-east-1 or eu-west-1",

@@ -18,6 +18,7 @@ import { PanelEncoder } from "./encode.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { OPENAPI } from "./openapi.ts";
 import { onlyParams } from "./params.ts";
+import { alarmRoutes } from "./routes/alarms.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { dataRoutes } from "./routes/data.ts";
 import { prometheusRoute } from "./routes/prometheus.ts";
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
   });
   api.use(dataRoutes({ config, dashboard, spend, now, encoder }));
   api.use(quotaRoutes({ config, dashboard, clients, cache, now }));
+  api.use(alarmRoutes({ config, clients, cache, now }));
   api.use(refreshRoutes({ config, dashboard, limiter, now }));
   for (const extra of deps.routers ?? []) api.use(extra.path, extra.router);
   api.use(notFound);

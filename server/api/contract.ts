@@ -313,6 +313,39 @@ export interface QuotasData {
   quotasError: { code: string; message: string; permission?: string } | null;
 }
 
+export interface AlarmView {
+  name: string;
+  state: "OK" | "ALARM" | "INSUFFICIENT_DATA";
+  reason: string;
+  /** When the alarm last changed state. */
+  since: string | null;
+  namespace: string;
+  metric: string;
+  /** The ModelId or FunctionName the alarm watches. */
+  resource: string;
+  stat: string;
+  comparison: string;
+  threshold: number;
+  periodSeconds: number;
+  description: string;
+  actions: string[];
+}
+
+export interface AlarmHistoryView {
+  alarm: string;
+  time: string;
+  type: "ConfigurationUpdate" | "StateUpdate" | "Action";
+  summary: string;
+}
+
+export interface AlarmsData {
+  region: string;
+  prefix: string;
+  alarms: AlarmView[];
+  /** Newest first. */
+  history: AlarmHistoryView[];
+}
+
 export interface KpiValue {
   value: number | null;
   previous: number | null;
@@ -326,6 +359,8 @@ export interface OverviewData {
   invocations: KpiValue;
   errorRate: KpiValue;
   p90LatencyMs: KpiValue;
+  /** Bedrock server-side time to first token, p90 (streaming calls), per-period p90s weighted by invocations. */
+  ttftP90Ms?: KpiValue;
   tokens: KpiValue;
   estimatedCostUsd: KpiValue;
   monthToDateUsd: number | null;

@@ -134,6 +134,12 @@ export const OPENAPI = {
       [...rangeParams, format],
       true,
     ),
+    "/api/alarms": get(
+      "The managed CloudWatch alarms (config.alarms.prefix) with state, reason and the last day of history",
+      "AlarmsData",
+      [format],
+      true,
+    ),
     "/api/quotas/metrics": get("Quota usage as Prometheus gauges", "text/plain", rangeParams),
     "/api/budgets": get(
       "Budgets with limit, actual, forecast, percent used and thresholds",

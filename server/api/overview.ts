@@ -17,6 +17,8 @@ export interface Headline {
   errorRate: number | null;
   /** Lambda Duration p90, the per-period p90s weighted by invocations. */
   p90LatencyMs: number | null;
+  /** Bedrock TimeToFirstToken p90, the per-model per-period p90s weighted by invocations. */
+  ttftP90Ms: number | null;
   tokens: number;
   estimatedCostUsd: number;
 }
@@ -44,7 +46,15 @@ export function headline(data: MetricsData, config: Config, prices: PriceBook): 
   }
   let tokens = 0;
   let cost = 0;
+  let ttftWeighted = 0;
+  let ttftWeight = 0;
   for (const model of new Set(data.bedrock.map((s) => s.resource))) {
+    const calls = new Map(find(data.bedrock, model, "Invocations", "Sum")?.points ?? []);
+    for (const [t, p90] of find(data.bedrock, model, "TimeToFirstToken", "p90")?.points ?? []) {
+      const n = calls.get(t) ?? 0;
+      ttftWeighted += p90 * n;
+      ttftWeight += n;
+    }
     const input = sumOf(find(data.bedrock, model, "InputTokenCount", "Sum"));
     const output = sumOf(find(data.bedrock, model, "OutputTokenCount", "Sum"));
     tokens += input + output;
@@ -56,6 +66,7 @@ export function headline(data: MetricsData, config: Config, prices: PriceBook): 
     errors,
     errorRate: invocations > 0 ? Math.round((errors / invocations) * 10_000) / 100 : null,
     p90LatencyMs: weight > 0 ? Math.round((weighted / weight) * 100) / 100 : null,
+    ttftP90Ms: ttftWeight > 0 ? Math.round((ttftWeighted / ttftWeight) * 100) / 100 : null,
     tokens,
     estimatedCostUsd: Math.round(cost * 1_000_000) / 1_000_000,
   };
@@ -120,6 +131,7 @@ export async function overview(
         invocations: kpi(now?.invocations ?? null, before?.invocations ?? null, "Count"),
         errorRate: kpi(now?.errorRate ?? null, before?.errorRate ?? null, "Percent"),
         p90LatencyMs: kpi(now?.p90LatencyMs ?? null, before?.p90LatencyMs ?? null, "Milliseconds"),
+        ttftP90Ms: kpi(now?.ttftP90Ms ?? null, before?.ttftP90Ms ?? null, "Milliseconds"),
         tokens: kpi(now?.tokens ?? null, before?.tokens ?? null, "Tokens"),
         estimatedCostUsd: kpi(now?.estimatedCostUsd ?? null, before?.estimatedCostUsd ?? null, "USD"),
         monthToDateUsd: costs.data?.monthToDate ?? null,

@@ -4,8 +4,14 @@
  */
 import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { DescribeBudgetsCommand } from "@aws-sdk/client-budgets";
-import { GetMetricDataCommand, ListMetricsCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
+import {
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  ListMetricsCommand,
+  type MetricDataQuery,
+} from "@aws-sdk/client-cloudwatch";
 import { GetCostAndUsageCommand } from "@aws-sdk/client-cost-explorer";
+import { ListServiceQuotasCommand } from "@aws-sdk/client-service-quotas";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { AwsClients } from "../aws/clients.ts";
 import { bedrockRegion, type Config, invokeModelId, lambdaRegion } from "../config.ts";
@@ -219,6 +225,29 @@ export async function runDoctor(
       ),
     );
   }
+
+  // Quotas panel and alarms: Service Quotas and CloudWatch alarm reads in the Bedrock Region.
+  const region = bedrockRegion(config);
+  rows.push(
+    permissionRow(
+      "servicequotas:ListServiceQuotas",
+      await attempt(() =>
+        clients
+          .serviceQuotas({ region, ...ONCE })
+          .send(new ListServiceQuotasCommand({ ServiceCode: "bedrock", MaxResults: 1 })),
+      ),
+    ),
+  );
+  rows.push(
+    permissionRow(
+      "cloudwatch:DescribeAlarms",
+      await attempt(() =>
+        clients
+          .cloudwatch({ region, ...ONCE })
+          .send(new DescribeAlarmsCommand({ AlarmNamePrefix: `${config.alarms.prefix}-`, MaxRecords: 1 })),
+      ),
+    ),
+  );
 
   rows.push(...metricRows.rows);
   if (options.skipPaid) {

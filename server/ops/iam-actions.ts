@@ -2,11 +2,11 @@
  * Which IAM action each AWS SDK command bedrock-ops sends needs, which feature uses it, and in which
  * policy statement it goes (by what resources the action can be scoped to). Action names and
  * resource types: Service Authorization Reference (Amazon CloudWatch, CloudWatch Logs, AWS Cost
- * Explorer Service, AWS Budget Service, Amazon Bedrock). A test scans server/ for every SDK command construction
+ * Explorer Service, AWS Budget Service, Amazon Bedrock, Service Quotas, Amazon SNS). A test scans server/ for every SDK command construction
  * and fails when a command is missing here.
  */
 
-export const FEATURES = ["dashboard", "bench", "budget", "cw-dashboard"] as const;
+export const FEATURES = ["dashboard", "bench", "budget", "cw-dashboard", "alarms"] as const;
 export type Feature = (typeof FEATURES)[number];
 
 /** Statements, by the resources their actions can be limited to. */
@@ -23,7 +23,11 @@ export type StatementKey =
   | "BudgetsModifyManaged"
   | "BedrockInvokeConfiguredModels"
   | "BedrockReadInferenceProfiles"
-  | "LambdaReadConfiguredFunctions";
+  | "LambdaReadConfiguredFunctions"
+  | "ServiceQuotasRead"
+  | "CloudWatchAlarmsRead"
+  | "CloudWatchAlarmsManaged"
+  | "SnsAlarmTopic";
 
 export interface OperationPermission {
   /** IAM action, or null when the operation needs no permission (sts:GetCallerIdentity). */
@@ -88,8 +92,26 @@ export const SDK_OPERATIONS: Readonly<Record<string, OperationPermission>> = {
     "LambdaReadConfiguredFunctions",
     "dashboard",
   ),
+  // Service Quotas: the list operations have no resource-level permissions.
+  ListServiceQuotas: op("servicequotas:ListServiceQuotas", "ServiceQuotasRead", "dashboard", "alarms"),
+  ListAWSDefaultServiceQuotas: op(
+    "servicequotas:ListAWSDefaultServiceQuotas",
+    "ServiceQuotasRead",
+    "dashboard",
+    "alarms",
+  ),
+  // CloudWatch alarms: reads of every alarm for the panel, writes only under the managed prefix.
+  DescribeAlarms: op("cloudwatch:DescribeAlarms", "CloudWatchAlarmsRead", "dashboard", "alarms"),
+  DescribeAlarmHistory: op("cloudwatch:DescribeAlarmHistory", "CloudWatchAlarmsRead", "dashboard"),
+  PutMetricAlarm: op("cloudwatch:PutMetricAlarm", "CloudWatchAlarmsManaged", "alarms"),
+  DeleteAlarms: op("cloudwatch:DeleteAlarms", "CloudWatchAlarmsManaged", "alarms"),
+  // SNS: the alarm topic only.
+  CreateTopic: op("sns:CreateTopic", "SnsAlarmTopic", "alarms"),
+  GetTopicAttributes: op("sns:GetTopicAttributes", "SnsAlarmTopic", "alarms"),
+  ListSubscriptionsByTopic: op("sns:ListSubscriptionsByTopic", "SnsAlarmTopic", "alarms"),
+  Subscribe: op("sns:Subscribe", "SnsAlarmTopic", "alarms"),
   // STS GetCallerIdentity needs no permission (IAM user guide: "no permissions are required").
-  GetCallerIdentity: { action: null, features: ["dashboard", "bench", "budget", "cw-dashboard"] },
+  GetCallerIdentity: { action: null, features: ["dashboard", "bench", "budget", "cw-dashboard", "alarms"] },
 };
 
 export function parseFeatures(text: string | undefined): Feature[] | string {

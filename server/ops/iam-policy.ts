@@ -64,6 +64,8 @@ function resources(
   switch (key) {
     case "CloudWatchReadAllResources":
     case "CloudWatchDashboardList":
+    case "ServiceQuotasRead":
+    case "CloudWatchAlarmsRead":
     case "LogsAllResources":
     case "CostExplorerAllResources":
       return { Resource: "*" };
@@ -101,6 +103,17 @@ function resources(
           (f) => `arn:${partitionOf(region)}:lambda:${region}:${account}:function:${f.name}`,
         ),
       };
+    case "CloudWatchAlarmsManaged": {
+      const r = bedrockRegion(config);
+      return { Resource: `arn:${partitionOf(r)}:cloudwatch:${r}:${account}:alarm:${config.alarms.prefix}-*` };
+    }
+    case "SnsAlarmTopic": {
+      const r = bedrockRegion(config);
+      return {
+        Resource:
+          config.alarms.topicArn ?? `arn:${partitionOf(r)}:sns:${r}:${account}:${config.alarms.topicName}`,
+      };
+    }
     case "BedrockInvokeConfiguredModels": {
       const r = bedrockRegion(config);
       return {

@@ -3,7 +3,8 @@
  * (where model access must be granted), and the profile ID to suggest.
  * Regions per profile: seed 000 (us: us-east-1, us-east-2, us-west-2; eu: eu-central-1, eu-north-1,
  * eu-west-1, eu-west-3) and the Amazon Nova "Supported Regions" table of the Bedrock user guide
- * (apac, us-gov). `global` routes to any commercial region.
+ * (apac, us-gov), and the country profiles jp. (Tokyo, Osaka), au. (Sydney, Melbourne) and ca.
+ * (Central, Calgary), which keep traffic inside one country. `global` routes to any commercial region.
  */
 import type { ProfilePrefix } from "../config.ts";
 
@@ -12,6 +13,10 @@ export const PROFILE_REGIONS: Readonly<Record<ProfilePrefix, readonly string[]>>
   eu: ["eu-central-1", "eu-north-1", "eu-west-1", "eu-west-3"],
   apac: ["ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2"],
   "us-gov": ["us-gov-east-1", "us-gov-west-1"],
+  // Country profiles (Bedrock user guide, "Supported Regions and models for inference profiles").
+  jp: ["ap-northeast-1", "ap-northeast-3"],
+  au: ["ap-southeast-2", "ap-southeast-4"],
+  ca: ["ca-central-1", "ca-west-1"],
   global: ["*"],
 };
 
@@ -22,6 +27,7 @@ export function profilePrefixForRegion(region: string): ProfilePrefix {
   if (region.startsWith("us-gov-")) return "us-gov";
   if (region.startsWith("eu-") || region.startsWith("me-") || region.startsWith("il-")) return "eu";
   if (region.startsWith("ap-")) return "apac";
+  if (region.startsWith("ca-")) return "ca";
   return "us";
 }
 

@@ -73,3 +73,22 @@ export function nearestModelId(
     return undefined;
   return prefix ? `${prefix}.${best.id}` : best.id;
 }
+
+/**
+ * The active Amazon Nova model to move to from a Legacy or end-of-life model, by tier (small and
+ * fast -> Micro/Lite, general -> Lite, large -> Pro). Undefined when no Nova model fits (embeddings,
+ * images). Nova Premier, past its end of life, moves to Nova Pro.
+ */
+const NOVA_REPLACEMENTS: ReadonlyArray<[RegExp, string]> = [
+  [/^amazon\.nova-premier/, "amazon.nova-pro-v1:0"],
+  [/^anthropic\.claude-(instant|3-haiku|3-5-haiku)/, "amazon.nova-lite-v1:0"],
+  [/^anthropic\.claude-(v2|3-sonnet|3-5-sonnet|3-7-sonnet|sonnet-4|3-opus|opus-4)/, "amazon.nova-pro-v1:0"],
+  [/^amazon\.titan-text-(lite|express)/, "amazon.nova-micro-v1:0"],
+  [/^amazon\.titan-text-premier/, "amazon.nova-lite-v1:0"],
+  [/^(meta\.llama|mistral\.|cohere\.command|ai21\.)/, "amazon.nova-lite-v1:0"],
+];
+
+export function novaReplacement(modelId: string): string | undefined {
+  const { baseId } = splitModelId(modelId);
+  return NOVA_REPLACEMENTS.find(([re]) => re.test(baseId))?.[1];
+}

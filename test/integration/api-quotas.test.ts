@@ -9,9 +9,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Panel, QuotasData } from "../../server/api/contract.ts";
+import type { AlarmsData, Panel, QuotasData } from "../../server/api/contract.ts";
 import { type RunningServer, startServer } from "../../server/api/server.ts";
+import { createAwsClients, settingsFromConfig } from "../../server/aws/clients.ts";
 import { parseConfig } from "../../server/config.ts";
+import { alarmsSetup } from "../../server/ops/alarms-apply.ts";
+import { sandboxCredentials } from "../../server/sandbox/index.ts";
 
 const NOW = Date.parse("2026-11-18T15:30:00.000Z");
 const PRO = "amazon.nova-pro-v1:0";
@@ -95,5 +98,51 @@ describe("/api/quotas against the sandbox", () => {
         `bedrock_ops_quota_tpm\\{model="${PRO.replace(/\./g, "\\.")}",quota_code="L-CE33604C"\\} 800000`,
       ),
     );
+  });
+});
+
+describe("/api/alarms after alarms setup, in the busy hour", () => {
+  let server: RunningServer;
+  let dataDir: string;
+  const config = parseConfig({ mode: "sandbox", alarms: { emails: ["ops@example.com"] } });
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "bedrock-ops-alarms-"));
+    server = await startServer(config, {
+      port: 0,
+      dataDir,
+      now: () => new Date(Date.UTC(2026, 10, 18, 14, 40)),
+    });
+  });
+  after(async () => {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("shows the Nova Pro TPM alarm in ALARM with its reason and the state change in the history", async () => {
+    const clients = createAwsClients(settingsFromConfig(config, sandboxCredentials(), server.sandbox!.url));
+    try {
+      await alarmsSetup(clients, config, { dryRun: false });
+    } finally {
+      clients.destroy();
+    }
+    const res = await fetch(`${server.url}/api/alarms`);
+    assert.equal(res.status, 200);
+    const data = ((await res.json()) as Panel<AlarmsData>).data!;
+    assert.equal(data.alarms.length, 11);
+    const tpm = data.alarms.find((a) => a.name === "bedrock-ops-bedrock-amazon.nova-pro-v1:0-tpm")!;
+    assert.equal(tpm.state, "ALARM");
+    assert.equal(tpm.threshold, 640_000);
+    assert.match(tpm.reason, /^Threshold Crossed: /);
+    assert.ok(
+      data.history.some(
+        (h) =>
+          h.alarm === tpm.name &&
+          h.type === "StateUpdate" &&
+          h.summary === "Alarm updated from INSUFFICIENT_DATA to ALARM",
+      ),
+    );
+    const csv = await (await fetch(`${server.url}/api/alarms?format=csv`)).text();
+    assert.match(csv, /^alarm,state,since/);
+    assert.match(csv, /bedrock-ops-bedrock-amazon\.nova-pro-v1:0-tpm,ALARM,/);
   });
 });

@@ -49,8 +49,9 @@ describe("doctor: model rows", () => {
     assert.equal(row.status, "fail");
     assert.match(
       row.fix!,
-      /every region of the eu\. profile: eu-central-1, eu-north-1, eu-west-1, eu-west-3/,
+      /foundation-model\/amazon\.nova-lite-v1:0 in eu-central-1, eu-north-1, eu-west-1, eu-west-3/,
     );
+    assert.doesNotMatch(row.fix!, /request model access/i);
   });
 
   it("names the one region for a base model ID without access", () => {
@@ -59,7 +60,8 @@ describe("doctor: model rows", () => {
       "us-east-1",
       fail("AccessDeniedException", "You don't have access to the model with the specified model ID.", 403),
     );
-    assert.match(row.fix!, /Model access\) in us-east-1,/);
+    assert.match(row.fix!, /arn:aws:bedrock:us-east-1::foundation-model\/amazon\.nova-micro-v1:0/);
+    assert.match(row.fix!, /model access is on by default/);
   });
 
   it("suggests the nearest valid ID for an unknown one", () => {

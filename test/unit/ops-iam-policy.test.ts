@@ -18,6 +18,8 @@ const IAM_PREFIX: Record<string, string> = {
   "@aws-sdk/client-bedrock": "bedrock",
   "@aws-sdk/client-sts": "sts",
   "@aws-sdk/client-lambda": "lambda",
+  "@aws-sdk/client-service-quotas": "servicequotas",
+  "@aws-sdk/client-sns": "sns",
 };
 
 function sourceFiles(dir: string): string[] {
@@ -139,6 +141,9 @@ describe("iam-policy", () => {
     assert.deepEqual(wildcard, [
       "ce:GetCostAndUsage",
       "ce:GetCostForecast",
+      // DescribeAlarms/DescribeAlarmHistory read every alarm for the panel and the plan.
+      "cloudwatch:DescribeAlarmHistory",
+      "cloudwatch:DescribeAlarms",
       "cloudwatch:GetMetricData",
       "cloudwatch:GetMetricStatistics",
       "cloudwatch:ListDashboards",
@@ -148,9 +153,31 @@ describe("iam-policy", () => {
       "logs:DescribeQueries",
       "logs:GetQueryResults",
       "logs:StopQuery",
+      // Service Quotas list operations have no resource-level permissions.
+      "servicequotas:ListAWSDefaultServiceQuotas",
+      "servicequotas:ListServiceQuotas",
     ]);
     const publish = policy.Statement.find((s) => s.Action.includes("cloudwatch:PutMetricData"))!;
     assert.deepEqual(publish.Condition, { StringEquals: { "cloudwatch:namespace": "BedrockOps/Bench" } });
+  });
+
+  it("scopes alarm writes to the managed prefix and SNS to the alarm topic", () => {
+    const policy = buildPolicy(config, {
+      accountId: ACCOUNT,
+      features: ["alarms"],
+      dashboardName: "twin-monitoring",
+    });
+    const managed = policy.Statement.find((s) => s.Sid === "CloudWatchAlarmsManaged")!;
+    assert.deepEqual(managed.Action, ["cloudwatch:DeleteAlarms", "cloudwatch:PutMetricAlarm"]);
+    assert.match(String(managed.Resource), /^arn:aws:cloudwatch:[a-z0-9-]+:\d{12}:alarm:bedrock-ops-\*$/);
+    const sns = policy.Statement.find((s) => s.Sid === "SnsAlarmTopic")!;
+    assert.deepEqual(sns.Action, [
+      "sns:CreateTopic",
+      "sns:GetTopicAttributes",
+      "sns:ListSubscriptionsByTopic",
+      "sns:Subscribe",
+    ]);
+    assert.match(String(sns.Resource), /:sns:[a-z0-9-]+:\d{12}:bedrock-ops-alarms$/);
   });
 
   it("scopes log queries, budgets and the dashboard to their ARNs", () => {
@@ -213,7 +240,7 @@ describe("iam-policy", () => {
     assert.deepEqual(parseFeatures(undefined), [...FEATURES]);
     assert.equal(
       parseFeatures("dashbord"),
-      '--features: got "dashbord"; use a comma-separated list of dashboard, bench, budget, cw-dashboard',
+      '--features: got "dashbord"; use a comma-separated list of dashboard, bench, budget, cw-dashboard, alarms',
     );
   });
 });

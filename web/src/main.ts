@@ -4,6 +4,7 @@
  * re-renders on range/filter changes and on auto-refresh.
  */
 import type {
+  AlarmsData,
   BenchRunDetail,
   BenchRunSummary,
   BenchSchedulesData,
@@ -14,6 +15,7 @@ import type {
   MetricsData,
   OverviewData,
   Panel,
+  QuotasData,
   UsageData,
 } from "../../server/api/contract.ts";
 import { AuthRequiredError, getHealth, getPanel, requestRefresh } from "./api.ts";
@@ -22,6 +24,7 @@ import { byId, h } from "./dom.ts";
 import { header } from "./header.ts";
 import { showLogin } from "./login.ts";
 import { accountsPanel } from "./panels/accounts.ts";
+import { alarmsPanel } from "./panels/alarms.ts";
 import { bedrockPanels } from "./panels/bedrock.ts";
 import { benchPanel, runsOf, runsToDetail } from "./panels/bench.ts";
 import { budgetPanel } from "./panels/budgets.ts";
@@ -29,6 +32,7 @@ import { costPanels } from "./panels/costs.ts";
 import { errorsPanel } from "./panels/errors.ts";
 import { kpiPanel } from "./panels/kpis.ts";
 import { lambdaPanels } from "./panels/lambda.ts";
+import { quotasPanel } from "./panels/quotas.ts";
 import { scheduler } from "./refresh.ts";
 import { resources } from "./series.ts";
 import { parseState, rangeQuery, refreshMs, serializeState, type ViewState } from "./state.ts";
@@ -99,6 +103,8 @@ function mount(root: HTMLElement, health: HealthResponse): void {
     update({ ...state, models }, false);
     if (lastMetrics) bedrock.render(lastMetrics, viewContext(state, health, logGroup));
   });
+  const quotas = quotasPanel();
+  const alarms = alarmsPanel();
   const costs = costPanels();
   const budgets = budgetPanel();
   const errors = errorsPanel();
@@ -110,6 +116,8 @@ function mount(root: HTMLElement, health: HealthResponse): void {
     kpis.node,
     ...lambda.nodes,
     bedrock.node,
+    quotas.node,
+    alarms.node,
     costs.node,
     budgets.node,
     errors.node,
@@ -152,6 +160,8 @@ function mount(root: HTMLElement, health: HealthResponse): void {
     const logsP = getPanel<LogsData>("/api/logs", q);
     const costsP = getPanel<CostsData>("/api/costs", q);
     const budgetsP = getPanel<BudgetsData>("/api/budgets", "");
+    const quotasP = getPanel<QuotasData>("/api/quotas", q);
+    const alarmsP = getPanel<AlarmsData>("/api/alarms", "");
     const benchP = loadBench();
     const tasks = [
       metricsP.then((p) => {
@@ -175,6 +185,8 @@ function mount(root: HTMLElement, health: HealthResponse): void {
         costs.render(p, ctx, budget);
       }),
       budgetsP.then((p) => current() && budgets.render(p)),
+      quotasP.then((p) => current() && quotas.render(p)),
+      alarmsP.then((p) => current() && alarms.render(p)),
       benchP.then(([runs, details, schedules]) => current() && bench.render(runs, details, schedules)),
     ];
     await Promise.allSettled(tasks);

@@ -7,8 +7,8 @@ import { createCloudWatchProvider } from "./cloudwatch/index.ts";
 import { createCostExplorerProvider } from "./costexplorer/index.ts";
 import { createLambdaProvider } from "./lambda/index.ts";
 import { createLogsProvider } from "./logs/index.ts";
-import { createSnsProvider } from "./sns/index.ts";
 import { createServiceQuotasProvider } from "./service-quotas/index.ts";
+import { createSnsProvider } from "./sns/index.ts";
 import { createStsProvider } from "./sts/index.ts";
 
 export function createProviders(ctx: SandboxContext): Provider[] {

@@ -1,4 +1,4 @@
-/** Bedrock per-model panels: invocations, latency p50/p90, input/output tokens, throttles and errors; with the model filter. */
+/** Bedrock per-model panels: invocations, latency p50/p90, server-side TTFT p50/p90, input/output tokens, throttles with client vs server errors; with the model filter. */
 import type { MetricsData, Panel } from "../../../server/api/contract.ts";
 import { clear, h } from "../dom.ts";
 import { cloudWatchMetricsLink, type MetricRef } from "../links.ts";
@@ -26,10 +26,11 @@ export function bedrockPanels(onFilter: (models: string[]) => void): BedrockPane
   const invocations = chartCard("bedrock-invocations", "Invocations per model");
   const latency = chartCard("bedrock-latency", "Invocation latency p50 / p90");
   const tokens = chartCard("bedrock-tokens", "Input and output tokens");
-  const errors = chartCard("bedrock-errors", "Throttles and errors");
+  const ttft = chartCard("bedrock-ttft", "Time to first token p50 / p90 (server-side, streaming calls)");
+  const errors = chartCard("bedrock-errors", "Throttles, client errors (4xx) and server errors (5xx)");
   frame.body.append(
     filter,
-    h("div", { class: "chart-grid" }, invocations.root, latency.root, tokens.root, errors.root),
+    h("div", { class: "chart-grid" }, invocations.root, latency.root, ttft.root, tokens.root, errors.root),
   );
 
   function renderFilter(all: string[], selected: string[]): void {
@@ -120,6 +121,30 @@ export function bedrockPanels(onFilter: (models: string[]) => void): BedrockPane
         },
         link(models.flatMap((m) => [ref(m, "InvocationLatency", "p50"), ref(m, "InvocationLatency", "p90")])),
       );
+      ttft.update(
+        {
+          id: "bedrock-ttft",
+          title: "Time to first token",
+          type: "line",
+          x: "time",
+          unit: "Milliseconds",
+          ...bounds,
+          datasets: models.flatMap((m) => [
+            {
+              label: `${modelName(m)} TTFT p50`,
+              color: modelColor(m),
+              points: pts(m, "TimeToFirstToken", "p50"),
+            },
+            {
+              label: `${modelName(m)} TTFT p90`,
+              color: modelColor(m),
+              dashed: true,
+              points: pts(m, "TimeToFirstToken", "p90"),
+            },
+          ]),
+        },
+        link(models.flatMap((m) => [ref(m, "TimeToFirstToken", "p50"), ref(m, "TimeToFirstToken", "p90")])),
+      );
       tokens.update(
         {
           id: "bedrock-tokens",
@@ -160,12 +185,14 @@ export function bedrockPanels(onFilter: (models: string[]) => void): BedrockPane
               points: pts(m, "InvocationThrottles", "Sum"),
             },
             {
-              label: `${modelName(m)} errors`,
+              label: `${modelName(m)} client errors`,
+              color: "#f4a261",
+              points: pts(m, "InvocationClientErrors", "Sum"),
+            },
+            {
+              label: `${modelName(m)} server errors`,
               color: "#d62828",
-              points: sumSeries(
-                pts(m, "InvocationClientErrors", "Sum"),
-                pts(m, "InvocationServerErrors", "Sum"),
-              ),
+              points: pts(m, "InvocationServerErrors", "Sum"),
             },
           ]),
         },
@@ -179,11 +206,4 @@ export function bedrockPanels(onFilter: (models: string[]) => void): BedrockPane
       );
     },
   };
-}
-
-/** Adds two series point by point on their timestamps. */
-export function sumSeries(a: Array<[number, number]>, b: Array<[number, number]>): Array<[number, number]> {
-  const out = new Map<number, number>(a);
-  for (const [t, v] of b) out.set(t, (out.get(t) ?? 0) + v);
-  return [...out.entries()].sort((x, y) => x[0] - y[0]);
 }

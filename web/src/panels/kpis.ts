@@ -1,4 +1,4 @@
-/** KPI cards: invocations, error rate, p90 latency, tokens, estimated Bedrock cost, MTD vs budget with forecast; each with its change against the previous period. */
+/** KPI cards: invocations, error rate, p90 latency, Bedrock TTFT p90, tokens, estimated Bedrock cost, MTD vs budget with forecast; each with its change against the previous period. */
 import type { KpiValue, OverviewData, Panel } from "../../../server/api/contract.ts";
 import { clear, h } from "../dom.ts";
 import { formatChange, formatCount, formatMs, formatPercent, formatUsd } from "../format.ts";
@@ -99,6 +99,14 @@ export function kpiPanel(): KpiPanel {
         ),
         card("errorRate", "Error rate", kpiValue(d.errorRate, "ratio"), d.errorRate.change, "up-bad"),
         card("p90", "Lambda p90 latency", kpiValue(d.p90LatencyMs, "ms"), d.p90LatencyMs.change, "up-bad"),
+        card(
+          "ttft",
+          "Bedrock TTFT p90",
+          d.ttftP90Ms ? kpiValue(d.ttftP90Ms, "ms") : "–",
+          d.ttftP90Ms?.change ?? null,
+          "up-bad",
+          "server-side time to first token, streaming calls",
+        ),
         card("tokens", "Bedrock tokens", kpiValue(d.tokens, "tokens"), d.tokens.change, "neutral"),
         card(
           "cost",

@@ -61,6 +61,8 @@ export interface CatalogModel {
   quota: Quota;
   /** Marked Legacy by the provider: AWS answers ResourceNotFoundException. */
   legacy?: boolean;
+  /** Past its end-of-life date: AWS answers ResourceNotFoundException "…reached the end of its life". */
+  endOfLife?: boolean;
 }
 
 const NOVA_REGIONS = ["us-east-1", "us-gov-west-1"];
@@ -111,7 +113,20 @@ export const CATALOG: readonly CatalogModel[] = [
     200,
     800_000,
   ),
-  model("amazon.nova-premier-v1:0", "Nova Premier", "Amazon", [], ["us"], 32_000, 1_000_000, 100, 800_000),
+  {
+    ...model(
+      "amazon.nova-premier-v1:0",
+      "Nova Premier",
+      "Amazon",
+      [],
+      ["us"],
+      32_000,
+      1_000_000,
+      100,
+      800_000,
+    ),
+    endOfLife: true,
+  },
   model(
     "anthropic.claude-3-haiku-20240307-v1:0",
     "Claude 3 Haiku",

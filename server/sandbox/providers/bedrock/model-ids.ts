@@ -26,6 +26,9 @@ export const MODEL_ERROR_MESSAGES = {
   accessDenied: "You don't have access to the model with the specified model ID.",
   legacy:
     "Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 15 days. Please upgrade to an active model on Amazon Bedrock",
+  /** aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws#708 (2026). */
+  endOfLife:
+    "This model version has reached the end of its life. Please refer to the AWS documentation for more details.",
   tooManyRequests: "Too many requests, please wait before trying again.",
   tooManyTokens: "Too many tokens, please wait before trying again.",
 } as const;
@@ -91,6 +94,12 @@ export function checkModelId(rawId: string, region: string, rules: ModelIdRules 
     id = arn[4]!;
   }
   const { prefix, baseId } = splitProfileId(id);
+  const endOfLife = {
+    ok: false,
+    code: "ResourceNotFoundException",
+    status: 404,
+    message: MODEL_ERROR_MESSAGES.endOfLife,
+  } as const;
   if (arnKind === "foundation-model" && prefix) return invalid;
   if (arnKind === "inference-profile" && !prefix) return invalid;
   const found = findModel(baseId);
@@ -104,6 +113,7 @@ export function checkModelId(rawId: string, region: string, rules: ModelIdRules 
     };
   if (prefix) {
     if (!found.profiles.includes(prefix) || !PROFILE_REGIONS[prefix].sources.includes(region)) return invalid;
+    if (found.endOfLife) return endOfLife;
     return {
       ok: true,
       invokedId: id,
@@ -114,6 +124,7 @@ export function checkModelId(rawId: string, region: string, rules: ModelIdRules 
   }
   const forcedProfile = rules.profileOnly?.includes(baseId) ?? false;
   if (found.onDemandRegions.includes(region) && !forcedProfile) {
+    if (found.endOfLife) return endOfLife;
     return { ok: true, invokedId: baseId, model: found, destinations: [region] };
   }
   const viaProfile = found.profiles.some((p) => PROFILE_REGIONS[p].sources.includes(region));
@@ -154,7 +165,7 @@ export function accessDenied(
 export function nearestModelIds(id: string, region: string, limit = 3): string[] {
   const candidates: string[] = [];
   for (const m of CATALOG) {
-    if (m.legacy) continue;
+    if (m.legacy || m.endOfLife) continue;
     if (m.onDemandRegions.includes(region)) candidates.push(m.id);
     for (const p of m.profiles)
       if (PROFILE_REGIONS[p].sources.includes(region)) candidates.push(`${p}.${m.id}`);

@@ -306,7 +306,7 @@ export class Alarms {
       );
     const { items: slice, next } = page(items, input);
     return {
-      AlarmHistoryItems: slice.map((h) => ({ ...h, Timestamp: h.Timestamp / 1000 })),
+      AlarmHistoryItems: slice.map((h) => ({ ...h, Timestamp: new Date(h.Timestamp) })),
       ...(next ? { NextToken: next } : {}),
     };
   }
@@ -456,7 +456,7 @@ export class Alarms {
       AlarmName: a.name,
       AlarmArn: a.arn,
       ...(a.description !== undefined ? { AlarmDescription: a.description } : {}),
-      AlarmConfigurationUpdatedTimestamp: a.configurationUpdated / 1000,
+      AlarmConfigurationUpdatedTimestamp: new Date(a.configurationUpdated),
       ActionsEnabled: a.actionsEnabled,
       OKActions: a.okActions,
       AlarmActions: a.alarmActions,
@@ -464,7 +464,7 @@ export class Alarms {
       StateValue: a.state,
       StateReason: a.stateReason,
       ...(a.stateReasonData !== undefined ? { StateReasonData: a.stateReasonData } : {}),
-      StateUpdatedTimestamp: a.stateUpdated / 1000,
+      StateUpdatedTimestamp: new Date(a.stateUpdated),
       MetricName: a.metricName,
       Namespace: a.namespace,
       ...(a.statistic !== undefined ? { Statistic: a.statistic } : {}),
@@ -477,7 +477,7 @@ export class Alarms {
       Threshold: a.rule.threshold,
       ComparisonOperator: a.rule.operator,
       TreatMissingData: a.rule.treatMissingData,
-      StateTransitionedTimestamp: a.stateTransitioned / 1000,
+      StateTransitionedTimestamp: new Date(a.stateTransitioned),
     };
   }
 }
