@@ -233,11 +233,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
             ? (routed.errorCode ?? headerString(routed.response.headers["x-amzn-errortype"])?.split(":")[0])
             : undefined;
         const written = write(res, routed.response);
-        if (!routed.response.stream)
-          ledger.record(entry(routed, routed.response.status, errorCode, req, t0));
+        if (!routed.response.stream) ledger.record(entry(routed, routed.response.status, errorCode, req, t0));
         await written;
-        if (routed.response.stream)
-          ledger.record(entry(routed, routed.response.status, errorCode, req, t0));
+        if (routed.response.stream) ledger.record(entry(routed, routed.response.status, errorCode, req, t0));
       })
       .catch((err: unknown) => {
         const error = err instanceof AwsError ? err : new AwsError("InternalFailure", String(err), 500);

@@ -304,7 +304,7 @@ export function cliCases(now: number, dir: string): CliCase[] {
     },
     {
       name: "cloudwatch put-dashboard",
-      chain: "cloudwatch",
+      chain: "dashboards",
       source: "cloudwatch/put-dashboard.rst",
       args: [
         "cloudwatch",
@@ -318,7 +318,7 @@ export function cliCases(now: number, dir: string): CliCase[] {
     },
     {
       name: "cloudwatch get-dashboard",
-      chain: "cloudwatch",
+      chain: "dashboards",
       source: "cloudwatch/get-dashboard.rst",
       args: ["cloudwatch", "get-dashboard", "--dashboard-name", "Dashboard-A"],
       check: (out) => {
@@ -330,7 +330,7 @@ export function cliCases(now: number, dir: string): CliCase[] {
     },
     {
       name: "cloudwatch list-dashboards",
-      chain: "cloudwatch",
+      chain: "dashboards",
       source: "cloudwatch/list-dashboards.rst",
       args: ["cloudwatch", "list-dashboards"],
       check: (out) => {
@@ -343,7 +343,7 @@ export function cliCases(now: number, dir: string): CliCase[] {
     },
     {
       name: "cloudwatch errors: a dashboard that does not exist",
-      chain: "cloudwatch",
+      chain: "dashboards",
       source: "cloudwatch/get-dashboard.rst",
       args: ["cloudwatch", "get-dashboard", "--dashboard-name", "Dashboard-Z"],
       check: serviceError("ResourceNotFound"),

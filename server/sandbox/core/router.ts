@@ -182,7 +182,11 @@ export class Router {
     const faults = this.faults.draw(provider.service, operation);
     const pre = await this.applyPreFaults(provider.service, faults);
     if (pre)
-      return { ...answer(provider.service, operation, codec, pre.error), drop: pre.drop, protocol: codec.protocol };
+      return {
+        ...answer(provider.service, operation, codec, pre.error),
+        drop: pre.drop,
+        protocol: codec.protocol,
+      };
     let response: SandboxResponse;
     let errorCode: string | undefined;
     try {

@@ -9,7 +9,6 @@ import { CborCodec } from "@smithy/core/cbor";
 import { AwsError } from "../errors.ts";
 import { requestId } from "../json-protocol.ts";
 import type { ServiceModel } from "../service-model.ts";
-import type { SandboxResponse } from "../types.ts";
 import type { Codec } from "./codec.ts";
 import { toPlain, toTyped } from "./shapes.ts";
 

@@ -1,6 +1,6 @@
 /**
  * Parity with Debian's packaged AWS CLI (/usr/bin/aws, apt `awscli`; its botocore predates 1.42.7
- * and speaks awsQuery to CloudWatch): the CloudWatch examples of AWS's CLI reference
+ * and speaks awsQuery to CloudWatch): the CloudWatch metric examples from AWS's CLI reference
  * (test/parity/cli-examples.ts) against the sandbox. When the CLI is absent this says so loudly,
  * and fails under CI (.ci/run installs it).
  */
