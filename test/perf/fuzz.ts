@@ -181,6 +181,8 @@ async function apiRows(seconds: number, seed: number, withToken: boolean): Promi
       port: 0,
       dataDir: ":memory:",
       sandbox: { settings: { logs: { scheduledMs: 10, runningMs: 10 } } },
+      // The sandbox's heavy queries run on their own thread, as under `serve`.
+      sandboxThread: true,
       log: (line) => logs.push(line),
     },
   );
