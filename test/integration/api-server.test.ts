@@ -47,7 +47,12 @@ describe("dashboard API against the sandbox", () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "bedrock-ops-api-"));
-    server = await startServer(parseConfig({ mode: "sandbox" }), { port: 0, dataDir, now });
+    // No wall-clock wait limit in this test: a loaded machine must not turn a slow sandbox into an error.
+    server = await startServer(parseConfig({ mode: "sandbox", cache: { waitSeconds: 300 } }), {
+      port: 0,
+      dataDir,
+      now,
+    });
   });
 
   after(async () => {

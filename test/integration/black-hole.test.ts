@@ -97,26 +97,22 @@ describe("a black-hole AWS endpoint", () => {
     });
     try {
       await assert.rejects(
-        clients
-          .cloudwatch()
-          .send(
-            new GetMetricDataCommand({
-              StartTime: new Date(0),
-              EndTime: new Date(60_000),
-              MetricDataQueries: [],
-            }),
-          ),
+        clients.cloudwatch().send(
+          new GetMetricDataCommand({
+            StartTime: new Date(0),
+            EndTime: new Date(60_000),
+            MetricDataQueries: [],
+          }),
+        ),
         (err: Error) => err.name === "TimeoutError",
       );
       await assert.rejects(
-        clients
-          .bedrock()
-          .send(
-            new ConverseCommand({
-              modelId: "amazon.nova-micro-v1:0",
-              messages: [{ role: "user", content: [{ text: "hi" }] }],
-            }),
-          ),
+        clients.bedrock().send(
+          new ConverseCommand({
+            modelId: "amazon.nova-micro-v1:0",
+            messages: [{ role: "user", content: [{ text: "hi" }] }],
+          }),
+        ),
         (err: Error) => /Timeout|timed out|ECONNRESET|GOAWAY|closed/i.test(`${err.name} ${err.message}`),
       );
     } finally {

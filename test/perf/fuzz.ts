@@ -166,35 +166,59 @@ function parserInChild(seconds: number, seed: number): Promise<Row> {
   });
 }
 
-async function apiRows(seconds: number, seed: number): Promise<Row[]> {
+const FUZZ_TOKEN = "fuzz-token-0123456789abcdef";
+
+/**
+ * The API property in one auth mode: without a token (loopback), or with one (half the calls
+ * carry it, half do not). Every route, Object.prototype names as keys, values and path parts.
+ */
+async function apiRows(seconds: number, seed: number, withToken: boolean): Promise<Row[]> {
   const logs: string[] = [];
-  const running = await startServer(parseConfig({ mode: "sandbox" }), {
-    port: 0,
-    dataDir: ":memory:",
-    sandbox: { settings: { logs: { scheduledMs: 10, runningMs: 10 } } },
-    log: (line) => logs.push(line),
-  });
+  const mode = withToken ? "token" : "no token";
+  const running = await startServer(
+    parseConfig({ mode: "sandbox", ...(withToken ? { server: { token: FUZZ_TOKEN } } : {}) }),
+    {
+      port: 0,
+      dataDir: ":memory:",
+      sandbox: { settings: { logs: { scheduledMs: 10, runningMs: 10 } } },
+      // The sandbox's heavy queries run on their own thread, as under `serve`.
+      sandboxThread: true,
+      log: (line) => logs.push(line),
+    },
+  );
   const statuses = new Map<string, number>();
   try {
     const routes = allRoutes(running);
-    const property = fc.asyncProperty(callArbitrary(Date.now(), routes), async (call) => {
-      const answer = await checkCall(running.url, call);
-      const k = `${answer.status}${answer.code ? ` ${answer.code}` : ""}`;
-      statuses.set(k, (statuses.get(k) ?? 0) + 1);
-    });
-    const row = await checkAsync(`api: query strings on ${routes.length} routes`, property, seconds, seed);
+    const property = fc.asyncProperty(
+      callArbitrary(Date.now(), routes),
+      fc.boolean(),
+      async (call, sendToken) => {
+        const headers: Record<string, string> =
+          withToken && sendToken ? { Authorization: `Bearer ${FUZZ_TOKEN}` } : {};
+        const answer = await checkCall(running.url, call, headers);
+        const k = `${answer.status}${answer.code ? ` ${answer.code}` : ""}`;
+        statuses.set(k, (statuses.get(k) ?? 0) + 1);
+      },
+    );
+    const row = await checkAsync(
+      `api (${mode}): query strings on ${routes.length} routes`,
+      property,
+      seconds,
+      seed,
+    );
     const health = await fetch(`${running.url}/api/health`);
     const alive: Row = {
-      property: "api: server alive afterwards, no internal error logged",
+      property: `api (${mode}): server alive afterwards, no internal error logged`,
       runs: 1,
       seconds: 0,
-      failed: health.status !== 200 || logs.some((l) => /internal error/i.test(l)),
+      failed: health.status !== 200 || logs.some((l) => /internal error|unhandled|uncaught/i.test(l)),
       detail: `health ${health.status}; log lines ${logs.length}${logs.length ? `: ${logs.slice(0, 3).join(" | ")}` : ""}`,
     };
     row.detail ||= [...statuses.entries()]
       .sort((a, b) => b[1] - a[1])
       .map(([k, n]) => `${k}: ${n}`)
       .join(", ");
+    if (withToken) return [row, alive];
     const undocumented = undocumentedRoutes(running);
     const documented: Row = {
       property: "api: every served route is in /api/openapi.json",
@@ -231,7 +255,8 @@ async function main(): Promise<void> {
   } finally {
     remove();
   }
-  rows.push(...(await apiRows(total * 0.4, seed)));
+  rows.push(...(await apiRows(total * 0.25, seed, false)));
+  rows.push(...(await apiRows(total * 0.15, seed, true)));
   rows.push(await parser);
   const path = writeArtifact(artifactName("fuzz", quick), {
     script: "fuzz",

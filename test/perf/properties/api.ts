@@ -11,8 +11,21 @@ import { fillPath, type Route } from "./routes.ts";
 export type { Route } from "./routes.ts";
 
 const PARAMS = ["range", "start", "end", "model", "function", "format", "panel", "suite", "limit"];
+/**
+ * Names every object inherits (constructor, __proto__, toString, valueOf, hasOwnProperty, ...):
+ * an allow-list that asks `name in table` accepts them (issue 15: one GET took the server down).
+ */
+export const PROTOTYPE_NAMES = [...Object.getOwnPropertyNames(Object.prototype), "prototype"];
 /** Values for path placeholders: the refresh panels, a bench run ID shape, anything. */
-const FILLS = ["metrics", "logs", "costs", "budgets", "01J0000000000000000000000", "nope"];
+const FILLS = [
+  "metrics",
+  "logs",
+  "costs",
+  "budgets",
+  "01J0000000000000000000000",
+  "nope",
+  ...PROTOTYPE_NAMES,
+];
 
 function isoAround(now: number): fc.Arbitrary<string> {
   return fc
@@ -39,12 +52,14 @@ function value(now: number): fc.Arbitrary<string> {
     ),
     isoAround(now),
     fc.constantFrom("2025-02-30T00:00:00Z", "9999-12-31", "0000-01-01T00:00Z", "2025-06-01T25:61:00Z", "NaN"),
+    fc.constantFrom(...PROTOTYPE_NAMES),
     fc.string({ maxLength: 20 }),
   );
 }
 
 const key = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...PARAMS) },
+  { weight: 1, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES) },
   { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 8 }) },
 );
 
