@@ -1,5 +1,5 @@
 import { withRuntime } from "../aws/runtime.ts";
-import { loadConfig } from "../config.ts";
+import { bedrockRegion, loadConfig } from "../config.ts";
 import {
   buildDashboardBody,
   DEFAULT_DASHBOARD_NAME,
@@ -7,6 +7,7 @@ import {
   dashboardNameProblem,
 } from "../ops/cw-dashboard.ts";
 import { putDashboard } from "../ops/cw-dashboard-apply.ts";
+import { fetchQuotas } from "../sources/quotas.ts";
 import { CONFIG_OPTION, type CommandSpec } from "./types.ts";
 
 export const command: CommandSpec = {
@@ -43,12 +44,26 @@ export const command: CommandSpec = {
       return 2;
     }
     const config = loadConfig(typeof options.config === "string" ? { path: options.config } : {});
-    const body = buildDashboardBody(config);
     if (options["dry-run"] === true) {
-      io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify(buildDashboardBody(config), null, 2)}\n`);
       return 0;
     }
     return withRuntime(config, async ({ clients, sandbox }) => {
+      // The applied TPM quotas are drawn on the quota widget when Service Quotas can be read.
+      const region = bedrockRegion(config);
+      const quotas = await fetchQuotas(clients.serviceQuotas({ region }), config, region).then(
+        (q) =>
+          q.models.flatMap((m) =>
+            m.tpm ? [{ modelId: m.modelId, tpm: m.tpm.value, code: m.tpm.code }] : [],
+          ),
+        (err: unknown) => {
+          io.stderr.write(
+            `No quota lines on the dashboard: ${err instanceof Error ? err.message : String(err)} (needs servicequotas:ListServiceQuotas)\n`,
+          );
+          return [];
+        },
+      );
+      const body = buildDashboardBody(config, quotas);
       const sandboxUrl = sandbox?.url;
       if (sandboxUrl)
         io.stderr.write(

@@ -259,7 +259,7 @@ export function planAlarms(input: PlanInput): AlarmPlan {
     warnings.push(
       "alarms.emails is empty: the topic has no subscriber, so nobody is told; add e-mails or a topicArn",
     );
-  // The plan uses the topic ARN it will have; a topic still to create is named by a placeholder until apply.
+  // A topic still to create has no ARN yet: the dry-run plan names it by its name; apply re-plans with the real ARN.
   const want = desiredAlarms(cfg, input.targets, topicArn ?? `arn:aws:sns:::${cfg.topicName}`);
   warnings.push(...want.warnings);
   const byName = new Map(input.existing.map((a) => [a.AlarmName ?? "", a]));

@@ -25,6 +25,8 @@ export interface MetricWidget {
     period: number;
     region: string;
     stacked?: boolean;
+    /** Horizontal lines, e.g. each model's applied TPM quota. */
+    annotations?: { horizontal: Array<{ label: string; value: number }> };
   };
 }
 
@@ -40,7 +42,10 @@ export function dashboardNameProblem(name: string): string | undefined {
 const WIDTH = 12;
 const HEIGHT = 6;
 
-export function buildDashboardBody(config: Config): DashboardBody {
+/** Applied TPM quota per model ID as invoked (from Service Quotas), drawn as lines on the quota widget. */
+export type QuotaLines = ReadonlyArray<{ modelId: string; tpm: number; code: string }>;
+
+export function buildDashboardBody(config: Config, quotas: QuotaLines = []): DashboardBody {
   const lr = lambdaRegion(config);
   const br = bedrockRegion(config);
   const fns = config.lambda.functions.map((f) => f.name);
@@ -127,6 +132,44 @@ export function buildDashboardBody(config: Config): DashboardBody {
         period: 300,
         region: br,
         stacked: false,
+      },
+    },
+    {
+      type: "metric",
+      properties: {
+        title: "Bedrock TPM quota usage (tokens per minute; lines: applied quotas)",
+        metrics: models.map(
+          (m): MetricLine => ["AWS/Bedrock", "EstimatedTPMQuotaUsage", "ModelId", m.id, { label: m.label }],
+        ),
+        view: "timeSeries",
+        stat: "Sum",
+        period: 60,
+        region: br,
+        stacked: false,
+        ...(quotas.length > 0
+          ? {
+              annotations: {
+                horizontal: quotas.map((q) => ({
+                  label: `${models.find((m) => m.id === q.modelId)?.label ?? q.modelId} TPM quota (${q.code})`,
+                  value: q.tpm,
+                })),
+              },
+            }
+          : {}),
+      },
+    },
+    {
+      type: "metric",
+      properties: {
+        title: "Bedrock throttles per minute",
+        metrics: models.map(
+          (m): MetricLine => ["AWS/Bedrock", "InvocationThrottles", "ModelId", m.id, { label: m.label }],
+        ),
+        view: "timeSeries",
+        stat: "Sum",
+        period: 60,
+        region: br,
+        stacked: true,
       },
     },
   ];

@@ -20,7 +20,10 @@ const DATA_CHARTS = [
   "bedrock-invocations",
   "bedrock-latency",
   "bedrock-tokens",
+  "bedrock-ttft",
   "bedrock-errors",
+  "quota-peaks",
+  "quota-series",
   "costs-by-service",
   "costs-by-model",
   "costs-reconciliation",
@@ -68,7 +71,8 @@ describe("dashboard page (Chromium, sandbox)", () => {
 
   it("shows the sandbox badge, the KPI cards, own AWS spend and no error badges", async () => {
     assert.match((await page.textContent("#mode-badge")) ?? "", /^SANDBOX · us-east-1$/);
-    assert.equal(await page.locator(".kpi").count(), 6);
+    assert.equal(await page.locator(".kpi").count(), 7);
+    assert.match((await page.textContent('[data-kpi="ttft"] .kpi-value')) ?? "", /^[\d.,]+ ?m?s$/);
     const invocations = (await page.textContent('[data-kpi="invocations"] .kpi-value')) ?? "";
     assert.match(invocations, /^[\d.,]+K?$/);
     assert.match(

@@ -103,12 +103,12 @@ describe("ops commands through the CLI (built-in sandbox)", () => {
 
   it("cw-dashboard --dry-run prints the body; without it, writes and links to the console", async () => {
     const dry = await run("cw-dashboard", "--dry-run", "--config", config);
-    assert.equal((JSON.parse(dry.stdout) as { widgets: unknown[] }).widgets.length, 6);
+    assert.equal((JSON.parse(dry.stdout) as { widgets: unknown[] }).widgets.length, 8);
     const real = await run("cw-dashboard", "--name", "twin-monitoring", "--config", config);
     assert.equal(real.code, 0);
     assert.match(
       real.stdout,
-      /Wrote dashboard "twin-monitoring" \(6 widgets\)\.\nConsole: https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#dashboards\/dashboard\/twin-monitoring/,
+      /Wrote dashboard "twin-monitoring" \(8 widgets\)\.\nConsole: https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#dashboards\/dashboard\/twin-monitoring/,
     );
     assert.equal((await run("cw-dashboard", "--name", "bad name!", "--config", config)).code, 2);
   });

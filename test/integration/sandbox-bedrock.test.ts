@@ -63,7 +63,7 @@ describe("sandbox Bedrock Runtime: Converse and ConverseStream over the SDK's de
       settings: {
         bedrock: {
           latencyScale: 0.01,
-          accessDenied: ["us.amazon.nova-premier-v1:0", "amazon.nova-lite-v1:0@us-west-2"],
+          accessDenied: ["us.anthropic.claude-3-7-sonnet-20250219-v1:0", "amazon.nova-lite-v1:0@us-west-2"],
           profileOnly: ["amazon.nova-pro-v1:0"],
         },
       },
@@ -221,12 +221,26 @@ describe("sandbox Bedrock Runtime: Converse and ConverseStream over the SDK's de
   it("raises AccessDeniedException (403) for a model without access", async () => {
     // Act
     const err = await rejection(
-      bedrock.send(new ConverseStreamCommand({ ...TWIN, modelId: "us.amazon.nova-premier-v1:0" })),
+      bedrock.send(
+        new ConverseStreamCommand({ ...TWIN, modelId: "us.anthropic.claude-3-7-sonnet-20250219-v1:0" }),
+      ),
     );
     // Assess
     assert.ok(err instanceof AccessDeniedException);
     assert.equal(err.$metadata.httpStatusCode, 403);
     assert.equal(err.message, "You don't have access to the model with the specified model ID.");
+  });
+
+  it("answers Nova Premier, past its end of life, with ResourceNotFoundException (404)", async () => {
+    const err = await rejection(
+      bedrock.send(new ConverseCommand({ ...TWIN, modelId: "us.amazon.nova-premier-v1:0" })),
+    );
+    assert.ok(err instanceof ResourceNotFoundException);
+    assert.equal(err.$metadata.httpStatusCode, 404);
+    assert.equal(
+      err.message,
+      "This model version has reached the end of its life. Please refer to the AWS documentation for more details.",
+    );
   });
 
   it("denies a us. profile when access is missing in one of its Regions, while the base ID still works (seed 000)", async () => {

@@ -45,7 +45,16 @@ describe("sandbox core", () => {
     };
     assert.equal(h1.status, "ok");
     assert.equal(h1.seed, 3);
-    assert.deepEqual(h1.services, ["cloudwatch", "logs", "ce", "budgets", "bedrock", "sts", "sns"]);
+    assert.deepEqual(h1.services, [
+      "cloudwatch",
+      "logs",
+      "ce",
+      "budgets",
+      "bedrock",
+      "sts",
+      "servicequotas",
+      "sns",
+    ]);
     const h2 = await h2Get(sandbox.url, "/_sandbox/health");
     assert.equal(h2.status, 200);
     assert.equal((JSON.parse(h2.body) as { status: string }).status, "ok");

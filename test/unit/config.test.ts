@@ -56,7 +56,7 @@ describe("config", () => {
     const [problem] = problemsOf({ bedrock: { models: [{ id: "us.amazon.nova-lite-v1:0" }] } });
     assert.match(
       problem ?? "",
-      /^bedrock\.models\[0\]\.id: got "us\.amazon\.nova-lite-v1:0"; .*put a us\.\/eu\.\/apac\. prefix in `profile`/,
+      /^bedrock\.models\[0\]\.id: got "us\.amazon\.nova-lite-v1:0"; .*put a us\.\/eu\.\/apac\.\/jp\.\/au\.\/ca\.\/global\. prefix in `profile`/,
     );
   });
 

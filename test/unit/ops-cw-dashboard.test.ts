@@ -94,3 +94,20 @@ describe("cw-dashboard body", () => {
     );
   });
 });
+
+describe("quota widgets", () => {
+  it("draws EstimatedTPMQuotaUsage per minute with each model's applied TPM quota as a line", () => {
+    const body = buildDashboardBody(parseConfig({}), [
+      { modelId: "amazon.nova-pro-v1:0", tpm: 800_000, code: "L-CE33604C" },
+    ]);
+    const quota = body.widgets.find((w) =>
+      w.properties.metrics.some((m) => m[1] === "EstimatedTPMQuotaUsage"),
+    )!;
+    assert.equal(quota.properties.period, 60);
+    assert.equal(quota.properties.stat, "Sum");
+    assert.deepEqual(quota.properties.annotations?.horizontal, [
+      { label: "Nova Pro TPM quota (L-CE33604C)", value: 800_000 },
+    ]);
+    assert.ok(body.widgets.some((w) => w.properties.title === "Bedrock throttles per minute"));
+  });
+});

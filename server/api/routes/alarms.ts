@@ -75,11 +75,9 @@ export function alarmRoutes(deps: {
       return;
     }
     if (format === "csv") {
-      res
-        .status(503)
-        .json({
-          error: { code: panel.error?.code ?? "NoData", message: panel.error?.message ?? "No data yet." },
-        });
+      res.status(503).json({
+        error: { code: panel.error?.code ?? "NoData", message: panel.error?.message ?? "No data yet." },
+      });
       return;
     }
     res.json(panel);
