@@ -305,7 +305,12 @@ export const configSchema = z
         runLeaseSeconds: z.number().int().min(2).max(3600).default(60),
       })
       .strict()
-      .default({ slo: { p90EndToEndMs: 2000, minQualityPassRate: 0.9 }, schedules: [], maxCostUsd: 1, runLeaseSeconds: 60 }),
+      .default({
+        slo: { p90EndToEndMs: 2000, minQualityPassRate: 0.9 },
+        schedules: [],
+        maxCostUsd: 1,
+        runLeaseSeconds: 60,
+      }),
     quotas: z
       .object({
         /** Applied quotas rarely change: Service Quotas is read at most this often. */

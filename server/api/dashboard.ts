@@ -70,9 +70,6 @@ function nextMonthStart(day: string): string {
   return isoDay(new Date(Date.UTC(y, m, 1)));
 }
 
-const inWindow = (window: CostWindow) => (row: { date: string }) =>
-  row.date >= window.start && row.date < window.end;
-
 export class Dashboard {
   readonly prices: PriceBook;
   private readonly logs: LogsSource;

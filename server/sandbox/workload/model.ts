@@ -4,9 +4,10 @@
  * all derived, so they agree with each other. Calls answered live by the sandbox's Bedrock
  * Runtime are added to the same story.
  */
+
+import { busyCallsBetween } from "./busy-afternoon.ts";
 import { defaultSpec, type FunctionSpec } from "./functions.ts";
 import { INIT_ERROR_TYPE, initFailed, invocationOutcome } from "./outcomes.ts";
-import { busyCallsBetween } from "./busy-afternoon.ts";
 import { latencyProfile } from "./profiles.ts";
 import { hash32, hashString, logNormal, poisson, uniform } from "./random.ts";
 
