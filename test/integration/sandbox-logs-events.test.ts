@@ -115,8 +115,13 @@ describe("sandbox CloudWatch Logs groups, streams and events", () => {
     // twin-api has active tracing: an XRAY line comes with REPORT (same timestamp).
     const reportEvent = own.find((e) => e.message?.startsWith("REPORT"));
     const xray = events.find((e) => e.message?.startsWith("XRAY") && e.timestamp === reportEvent?.timestamp);
-    assert.match(xray?.message ?? "", /^XRAY TraceId: 1-[0-9a-f]{8}-[0-9a-f]{24}\tSegmentId: [0-9a-f]{16}\tSampled: true\t\n$/);
-    const status = inv.status ? `Status: ${inv.status}\t${inv.errorType ? `Error Type: ${inv.errorType}\t` : ""}` : "";
+    assert.match(
+      xray?.message ?? "",
+      /^XRAY TraceId: 1-[0-9a-f]{8}-[0-9a-f]{24}\tSegmentId: [0-9a-f]{16}\tSampled: true\t\n$/,
+    );
+    const status = inv.status
+      ? `Status: ${inv.status}\t${inv.errorType ? `Error Type: ${inv.errorType}\t` : ""}`
+      : "";
     assert.equal(
       own.find((e) => e.message?.startsWith("REPORT"))?.message,
       `REPORT RequestId: ${inv.requestId}\tDuration: ${inv.durationMs.toFixed(2)} ms\tBilled Duration: ${inv.billedMs} ms\tMemory Size: 512 MB\tMax Memory Used: ${inv.maxMemoryMb} MB\t${inv.initMs === undefined ? "" : `Init Duration: ${inv.initMs.toFixed(2)} ms\t`}${status}\n`,
