@@ -85,7 +85,8 @@ describe("dashboard API against the sandbox", () => {
       (data.lambda.find((s) => s.id === id)?.points ?? []).reduce((n, [, v]) => n + v, 0);
     assert.ok(expected.length > 0);
     assert.equal(sum("lambda:twin-api:Invocations:Sum"), expected.length);
-    assert.equal(sum("lambda:twin-api:Errors:Sum"), expected.filter((i) => i.error).length);
+    // AWS/Lambda Errors counts function errors, timeouts and out-of-memory (REPORT Status) alike.
+    assert.equal(sum("lambda:twin-api:Errors:Sum"), expected.filter((i) => i.error || i.status).length);
     assert.equal(data.range.periodSeconds, 60);
     assert.equal(data.lambda.length, 10);
     assert.equal(data.bedrock.length, 36);

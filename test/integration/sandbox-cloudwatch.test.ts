@@ -313,10 +313,10 @@ describe("sandbox CloudWatch GetMetricData", () => {
     assert.equal(rate.Values!.length, 3);
     rate.Timestamps!.forEach((t, k) => {
       const inv = ended("twin-api", t.getTime(), t.getTime() + HOUR);
-      const expected = (100 * inv.filter((i) => i.error).length) / inv.length;
+      const expected = (100 * inv.filter((i) => i.error || i.status).length) / inv.length;
       assert.ok(Math.abs(rate.Values![k]! - expected) < 1e-9);
       const total = out.MetricDataResults![1]!;
-      assert.equal(total.Values![k], inv.length + inv.filter((i) => i.error).length);
+      assert.equal(total.Values![k], inv.length + inv.filter((i) => i.error || i.status).length);
     });
   });
 

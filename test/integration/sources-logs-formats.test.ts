@@ -7,11 +7,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { GetFunctionConfigurationCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
 import { type AwsClients, createAwsClients } from "../../server/aws/clients.ts";
 import { LogBinStore } from "../../server/cache/log-bins.ts";
 import { parseConfig } from "../../server/config.ts";
 import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
-import { invocationEnd } from "../../server/sandbox/workload/model.ts";
+import { invocationEnd, Workload } from "../../server/sandbox/workload/model.ts";
 import { LogsSource } from "../../server/sources/logs.ts";
 import { BIN_MS } from "../../server/sources/logs-bins.ts";
 import { DURATION_QUERY, JSON_DURATION_QUERY } from "../../server/sources/logs-queries.ts";
@@ -67,6 +68,46 @@ describe("logs panel, Text and JSON functions", () => {
     );
     assert.equal(text?.durationQuery, DURATION_QUERY);
     assert.equal(json?.durationQuery, JSON_DURATION_QUERY);
+  });
+
+  it("answers GetFunctionConfiguration with LoggingConfig, and ResourceNotFoundException for an unknown function", async () => {
+    const lambda = clients.lambda();
+    const json = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "twin-api-json" }));
+    assert.deepEqual(json.LoggingConfig, {
+      LogFormat: "JSON",
+      ApplicationLogLevel: "INFO",
+      SystemLogLevel: "INFO",
+      LogGroup: "/aws/lambda/twin-api-json",
+    });
+    const text = await lambda.send(
+      new GetFunctionConfigurationCommand({
+        FunctionName: "arn:aws:lambda:us-east-1:123456789012:function:twin-api",
+      }),
+    );
+    assert.equal(text.LoggingConfig?.LogFormat, "Text");
+    assert.equal(text.TracingConfig?.Mode, "Active");
+    assert.equal(text.MemorySize, 512);
+    await assert.rejects(
+      () => lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "nope" })),
+      (err: unknown) =>
+        err instanceof ResourceNotFoundException && /Function not found: arn:aws:lambda:/.test(err.message),
+    );
+  });
+
+  it("multiplies invocations (so logs, metrics and bill, all derived from them) with sandbox.workload.scale", () => {
+    const make = (scale: number) =>
+      new Workload({
+        seed: 42,
+        functions: ["twin-api"],
+        models: [],
+        region: "us-east-1",
+        scale,
+        now: () => t,
+      });
+    const from = t - 6 * 3_600_000;
+    const one = make(1).invocations("twin-api", from, t).length;
+    const hundred = make(100).invocations("twin-api", from, t).length;
+    assert.ok(hundred > one * 90 && hundred < one * 110, `${one} -> ${hundred}`);
   });
 
   it("gives the JSON function the same figures as the workload behind it, as for the text function", async () => {
