@@ -98,7 +98,8 @@ export class CostsPanel {
     const t = now().getTime();
     const fetched = this.deps.fetchWindow(window);
     const monthStart = `${today.slice(0, 7)}-01`;
-    const since = [window.start, monthStart].sort()[0]!;
+    // From the fetched window's first month: every window inside the same months shares one query.
+    const since = [fetched.start, monthStart].sort()[0]!;
     const monthly = await this.monthly(today, since);
     const services = resolveServices(config.costs.services, monthly.value?.bedrockServices ?? []);
     const [ce, forecast, tokens] = await Promise.all([

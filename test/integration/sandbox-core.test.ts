@@ -51,9 +51,11 @@ describe("sandbox core", () => {
       "ce",
       "budgets",
       "bedrock",
+      "bedrock-control",
       "sts",
-      "servicequotas",
       "sns",
+      "lambda",
+      "servicequotas",
     ]);
     const h2 = await h2Get(sandbox.url, "/_sandbox/health");
     assert.equal(h2.status, 200);

@@ -288,6 +288,19 @@ describe("sandbox Cost Explorer", () => {
       "ValidationException",
       /^end date past the beginning of next month$/,
     );
+    // Beyond the past 14 months only whole months are answered (AWS's text, as met by
+    // redhat-performance/cloud-governance#1011, 2026); from the 1st of a month it is answered.
+    await rejects(
+      cost({ TimePeriod: { Start: "2025-08-15", End: "2025-10-01" }, Granularity: "MONTHLY", Metrics: m }),
+      "ValidationException",
+      /^To retrieve data beyond the past 14 months, your start date needs to be the first day of the month\.$/,
+    );
+    const old = await cost({
+      TimePeriod: { Start: "2025-08-01", End: "2025-10-01" },
+      Granularity: "MONTHLY",
+      Metrics: m,
+    });
+    assert.equal(old.ResultsByTime?.length, 2);
     await rejects(
       cost({ TimePeriod: { Start: "2026/11/01", End: "2026-11-05" }, Granularity: "DAILY", Metrics: m }),
       "ValidationException",

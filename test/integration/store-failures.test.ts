@@ -15,7 +15,7 @@ import type { HealthResponse } from "../../server/api/contract.ts";
 import { startServer } from "../../server/api/server.ts";
 import { parseConfig } from "../../server/config.ts";
 
-const cli = new URL("../../server/cli.ts", import.meta.url).pathname;
+const cli = new URL("../../server/bin.js", import.meta.url).pathname;
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

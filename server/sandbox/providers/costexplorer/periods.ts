@@ -55,6 +55,12 @@ export function checkUsagePeriod(p: Period, now: number): void {
       `Start date ${formatDate(p.start)} is after the current date ${formatDate(today)}: the start date must be equal to or earlier than today`,
     );
   if (p.end > addMonths(now, 1)) throw validation("end date past the beginning of next month");
+  // Beyond the past 14 months (multi-year data) AWS answers only whole months: the text is AWS's,
+  // as a 2026 Cost Explorer client met it (redhat-performance/cloud-governance#1011).
+  if (p.start < addMonths(now, -14) && p.start !== monthStart(p.start))
+    throw validation(
+      "To retrieve data beyond the past 14 months, your start date needs to be the first day of the month.",
+    );
   // Older periods are answered with zero amounts (no usage recorded), as an account with no history.
 }
 
