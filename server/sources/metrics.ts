@@ -58,11 +58,15 @@ export const QUOTA_STATS: readonly StatSpec[] = [
 /** Quotas are per minute: ranges up to 24 h get 60 s quota series (1,440 points at most). */
 export const QUOTA_MINUTE_RANGE_S = 86_400;
 
-/** The period of the quota series for a fetched range: 60 s up to 24 h (retention permitting), else the range's. */
+/**
+ * The period of the quota series for a fetched range: 60 s up to 24 h (retention permitting), else
+ * the range's. The fetched range is the requested one aligned outwards to its period, so the 24 h
+ * preset spans up to one period more than 24 h: that still counts as 24 h.
+ */
 export function quotaPeriod(range: TimeRange, now: Date, maxPoints = DEFAULT_MAX_POINTS): number {
   const span = (range.end.getTime() - range.start.getTime()) / 1000;
   const ageDays = (now.getTime() - range.start.getTime()) / 86_400_000;
-  const fits = span <= QUOTA_MINUTE_RANGE_S && span / 60 <= maxPoints;
+  const fits = span <= QUOTA_MINUTE_RANGE_S + range.periodSeconds && span / 60 <= maxPoints;
   return fits && ageDays <= 15 ? 60 : range.periodSeconds;
 }
 

@@ -17,7 +17,7 @@ import type {
 import { parseConfig } from "../../server/config.ts";
 import { SourceError } from "../../server/sources/errors.ts";
 import { getMetricData, type MetricRequest, zeroFill } from "../../server/sources/metric-data.ts";
-import { maxPointsFor, planSeries } from "../../server/sources/metrics.ts";
+import { maxPointsFor, planSeries, quotaPeriod } from "../../server/sources/metrics.ts";
 import { choosePeriod, explicitRange, presetRange, retentionFloor } from "../../server/sources/range.ts";
 
 interface Sent {
@@ -214,5 +214,24 @@ describe("failures", () => {
       assert.match(err.message, /grant cloudwatch:GetMetricData/);
       return true;
     });
+  });
+});
+
+describe("quotaPeriod", () => {
+  const now = new Date("2026-11-30T08:05:00Z");
+  const range = (hours: number, periodSeconds: number) => ({
+    start: new Date(now.getTime() - hours * 3_600_000 - periodSeconds * 1000),
+    end: now,
+    preset: null,
+    periodSeconds,
+  });
+
+  test("the 24 h preset, aligned outwards to its 5-minute period, still gets per-minute quota series", () => {
+    assert.equal(quotaPeriod(range(24, 300), now, 1_550), 60);
+  });
+
+  test("a 7-day range gets the range's period, and so does a 24 h range whose minutes exceed the datapoint budget", () => {
+    assert.equal(quotaPeriod(range(24 * 7, 3600), now, 1_550), 3600);
+    assert.equal(quotaPeriod(range(24, 300), now, 1_000), 300);
   });
 });

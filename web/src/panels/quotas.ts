@@ -129,7 +129,7 @@ export function quotasPanel(): QuotasPanel {
       });
       note.textContent = d.perMinute
         ? `Per-minute values (60 s periods). Quotas read from Service Quotas${d.quotasAsOf ? ` at ${d.quotasAsOf}` : ""} and cached for hours.`
-        : `This range is longer than 24 h: values are averages per minute of each ${d.periodSeconds / 60}-minute period, so short peaks are flattened. Pick 24 h or less for per-minute peaks.`;
+        : `Over this range the quota series come in ${d.periodSeconds / 60}-minute periods: values are averages per minute of each period, so short peaks are flattened. Pick 24 h or less (within the last 15 days) for per-minute peaks.`;
       if (d.quotasError)
         note.textContent += ` Quotas unavailable: ${d.quotasError.message}${d.quotasError.permission ? ` (needs ${d.quotasError.permission})` : ""}.`;
     },
