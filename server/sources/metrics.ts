@@ -178,7 +178,10 @@ export async function fetchMetrics(
     selectedModels(config, filter),
   );
   const range = fetchedRange(config, requested, now, filter);
-  const qPeriod = quotaPeriod(range, now, maxPointsFor(planSeries(config, filter).length));
+  // Per-minute quota series are bounded by the call's datapoint budget, not by the chart density
+  // (DEFAULT_MAX_POINTS) the other series are fetched at.
+  const seriesPerCall = Math.max(1, Math.min(MAX_QUERIES_PER_CALL, planSeries(config, filter).length));
+  const qPeriod = quotaPeriod(range, now, Math.floor(MAX_DATAPOINTS_PER_CALL / seriesPerCall));
   const planned = planSeries(config, filter).map((p) =>
     p.kind === "quota" ? { ...p, periodSeconds: qPeriod } : p,
   );
