@@ -49,6 +49,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const config = parseConfig({
     mode: "sandbox",
     server: { port: 0, dataDir, ...(options.token ? { token: options.token } : {}) },
+    // A first load on a busy 2-core machine may take longer than the default 10 s panel wait; the
+    // tests check what the page shows, not how fast AWS answers (black-hole.test.ts covers the wait).
+    cache: { waitSeconds: 300 },
     ...(options.aws ? { aws: options.aws } : {}),
   });
   const server = await startServer(config);
