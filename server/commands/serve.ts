@@ -36,7 +36,7 @@ export const command: CommandSpec = {
   details: [
     "Without config.json the dashboard runs against the built-in AWS sandbox (synthetic data, no AWS account).",
     "Binding beyond 127.0.0.1 requires server.token in config.json or BEDROCK_OPS_TOKEN.",
-    "API: /api/health, /api/overview, /api/metrics, /api/logs, /api/costs, /api/budgets, /api/usage, /metrics; see /api/openapi.json.",
+    "API: /api/health, /api/overview, /api/metrics, /api/logs, /api/costs, /api/budgets, /api/quotas, /api/alarms, /api/usage, /metrics; see /api/openapi.json.",
   ].join("\n"),
   run: async (options, _positionals, io) => {
     const portText = typeof options.port === "string" ? options.port : undefined;
