@@ -80,17 +80,20 @@ export function budgetPanel(): BudgetPanel {
           mark.style.left = pct((b.limit * t.percent) / 100);
           track.appendChild(mark);
         }
-        const thresholds = h(
-          "ul",
-          { class: "thresholds" },
-          ...b.thresholds.map((t) =>
-            h(
-              "li",
-              { class: t.state === "ALARM" ? "alarm" : "" },
-              `${t.type === "ACTUAL" ? "Actual" : "Forecast"} ≥ ${t.percent} % (${formatUsd((b.limit * t.percent) / 100)}): ${t.state === "ALARM" ? "ALARM" : "ok"}`,
-            ),
-          ),
-        );
+        // A budget whose alert thresholds could not be read keeps its figures and says why.
+        const thresholds = b.thresholdsError
+          ? h("p", { class: "budget-note alarm", text: `Alert thresholds not shown: ${b.thresholdsError}` })
+          : h(
+              "ul",
+              { class: "thresholds" },
+              ...b.thresholds.map((t) =>
+                h(
+                  "li",
+                  { class: t.state === "ALARM" ? "alarm" : "" },
+                  `${t.type === "ACTUAL" ? "Actual" : "Forecast"} ≥ ${t.percent} % (${formatUsd((b.limit * t.percent) / 100)}): ${t.state === "ALARM" ? "ALARM" : "ok"}`,
+                ),
+              ),
+            );
         list.appendChild(
           h(
             "div",
