@@ -4,7 +4,7 @@
  */
 import pg from "pg";
 import { MIGRATIONS } from "./schema.ts";
-import { numberedPlaceholders, type Sql, StoreError } from "./sql.ts";
+import { numberedParameters, type Sql, StoreError } from "./sql.ts";
 
 const MIGRATION_LOCK = 0x6265_6472; // "bedr": one advisory lock ID for every bedrock-ops schema change
 
@@ -110,7 +110,7 @@ export async function openPostgres(
   client.release();
   let closed = false;
   const query = async <T extends object>(text: string, params?: readonly unknown[]) =>
-    pool.query<T>(numberedPlaceholders(text), params ? [...params] : []);
+    pool.query<T>(numberedParameters(text), params ? [...params] : []);
   return {
     dialect: "postgres",
     location,

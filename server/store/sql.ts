@@ -1,6 +1,6 @@
 /**
  * The one thing every store backend provides: parameterised SQL in the common subset of SQLite
- * and PostgreSQL (`?` placeholders, `ON CONFLICT … DO UPDATE/NOTHING`, `excluded.`), async because
+ * and PostgreSQL (`?` parameters, `ON CONFLICT … DO UPDATE/NOTHING`, `excluded.`), async because
  * PostgreSQL is. Feature stores (cache, spend, bench, leases) are written once against it.
  */
 export type Dialect = "sqlite" | "postgres";
@@ -14,8 +14,8 @@ export interface Sql {
   close(): Promise<void>;
 }
 
-/** `?` placeholders to PostgreSQL's `$1, $2, …` (our statements hold no `?` inside literals). */
-export function numberedPlaceholders(text: string): string {
+/** `?` parameters to PostgreSQL's `$1, $2, …` (our statements hold no `?` inside literals). */
+export function numberedParameters(text: string): string {
   let n = 0;
   return text.replace(/\?/g, () => `$${++n}`);
 }
