@@ -172,19 +172,21 @@ export async function fetchMetrics(
   now: Date,
   filter: MetricsFilter = {},
 ): Promise<MetricsData> {
+  const base = planSeries(config, filter);
   const perAccount = planAccountSeries(
     config,
     selectedFunctions(config, filter),
     selectedModels(config, filter),
   );
-  const range = fetchedRange(config, requested, now, filter);
+  // Every series goes in the same calls: fetchedRange's period and the quota series' datapoint
+  // budget both come from their count.
+  const count = base.length + perAccount.length;
+  const range = withMaxPoints(requested, now, maxPointsFor(count));
   // Per-minute quota series are bounded by the call's datapoint budget, not by the chart density
   // (DEFAULT_MAX_POINTS) the other series are fetched at.
-  const seriesPerCall = Math.max(1, Math.min(MAX_QUERIES_PER_CALL, planSeries(config, filter).length));
+  const seriesPerCall = Math.max(1, Math.min(MAX_QUERIES_PER_CALL, count));
   const qPeriod = quotaPeriod(range, now, Math.floor(MAX_DATAPOINTS_PER_CALL / seriesPerCall));
-  const planned = planSeries(config, filter).map((p) =>
-    p.kind === "quota" ? { ...p, periodSeconds: qPeriod } : p,
-  );
+  const planned = base.map((p) => (p.kind === "quota" ? { ...p, periodSeconds: qPeriod } : p));
   const fetched =
     planned.length + perAccount.length === 0
       ? { points: new Map<string, Array<[number, number]>>(), calls: 0, partial: [] }
