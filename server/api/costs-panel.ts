@@ -35,6 +35,7 @@ import {
   unrecognised,
 } from "../sources/costs.ts";
 import { InferenceProfiles, type ResolvedProfile } from "../sources/inference-profiles.ts";
+import { monthStart } from "../sources/range.ts";
 import type { CostsData, DailyCost, Panel, PriceCoverage } from "./contract.ts";
 import { Memo } from "./memo.ts";
 
@@ -97,9 +98,8 @@ export class CostsPanel {
     const { config, cache, now } = this.deps;
     const t = now().getTime();
     const fetched = this.deps.fetchWindow(window);
-    const monthStart = `${today.slice(0, 7)}-01`;
     // From the fetched window's first month: every window inside the same months shares one query.
-    const since = [fetched.start, monthStart].sort()[0]!;
+    const since = [fetched.start, monthStart(today)].sort()[0]!;
     const monthly = await this.monthly(today, since);
     const services = resolveServices(config.costs.services, monthly.value?.bedrockServices ?? []);
     const [ce, forecast, tokens] = await Promise.all([

@@ -17,7 +17,15 @@ import { SourceError } from "../sources/errors.ts";
 import { LOGS_QUERY_CONCURRENCY, LogsSource } from "../sources/logs.ts";
 import { QueryQueue } from "../sources/logs-insights.ts";
 import { fetchedRange, fetchMetrics } from "../sources/metrics.ts";
-import { addDays, explicitRange, isoDay, presetRange, type TimeRange } from "../sources/range.ts";
+import {
+  addDays,
+  explicitRange,
+  isoDay,
+  monthStart,
+  nextMonthStart,
+  presetRange,
+  type TimeRange,
+} from "../sources/range.ts";
 import { fetchDailyTokens } from "../sources/tokens.ts";
 import type { BudgetsData, CostsData, LogsData, MetricsData, OverviewData, Panel } from "./contract.ts";
 import { CostsPanel } from "./costs-panel.ts";
@@ -57,17 +65,6 @@ export function toPanel<T>(result: CacheResult<T>): Panel<T> {
     stale: result.stale,
     error: result.error,
   };
-}
-
-/** First day of the month of `day` (YYYY-MM-DD). */
-function monthStart(day: string): string {
-  return `${day.slice(0, 7)}-01`;
-}
-
-/** First day of the month after the month of `day`. */
-function nextMonthStart(day: string): string {
-  const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
-  return isoDay(new Date(Date.UTC(y, m, 1)));
 }
 
 export class Dashboard {

@@ -19,7 +19,7 @@ import { GetCostAndUsageCommand, GetCostForecastCommand } from "@aws-sdk/client-
 import type { DailyCost, UnrecognisedUsage } from "../api/contract.ts";
 import { isBedrockService, type ParsedUsageType, parseUsageType } from "../pricing/usage-types.ts";
 import { awsCall, SourceError } from "./errors.ts";
-import { addDays } from "./range.ts";
+import { addDays, monthStart as firstOfMonth } from "./range.ts";
 
 /** The per-model group that holds Bedrock dollars whose usage type the parser does not know. */
 export const UNRECOGNISED = "unrecognised usage types";
@@ -102,7 +102,7 @@ export class CostsSource {
    * One request does what GetDimensionValues plus a month-to-date query would do in two.
    */
   async monthly(since: string, today: string): Promise<Monthly> {
-    const monthStart = `${today.slice(0, 7)}-01`;
+    const monthStart = firstOfMonth(today);
     const { results, pages } = await this.costAndUsage({
       TimePeriod: { Start: [since, monthStart].sort()[0]!, End: addDays(today, 1) },
       Granularity: "MONTHLY",

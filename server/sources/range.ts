@@ -88,3 +88,14 @@ export function isoDay(date: Date): string {
 export function addDays(day: string, days: number): string {
   return isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_S * 1000));
 }
+
+/** First day of the month of `day` (YYYY-MM-DD). */
+export function monthStart(day: string): string {
+  return `${day.slice(0, 7)}-01`;
+}
+
+/** First day of the month after the month of `day`. */
+export function nextMonthStart(day: string): string {
+  const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+  return isoDay(new Date(Date.UTC(y, m, 1)));
+}
