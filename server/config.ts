@@ -365,6 +365,12 @@ export const configSchema = z
         seed: z.number().int().default(42),
         /** How the sandbox account bills: "realistic" (a 2026 account) or "simple" (Nova on demand only). */
         scenario: z.enum(["simple", "realistic"]).default("realistic"),
+        /**
+         * "management": the sandbox account is its organization's management account, its linked
+         * source accounts are members, and Cost Explorer shows their costs by LINKED_ACCOUNT.
+         * "standalone": its own costs only (what a member account's Cost Explorer shows).
+         */
+        organization: z.enum(["standalone", "management"]).default("standalone"),
         faults: z.array(faultSchema).default([]),
         workload: z
           .object({
@@ -379,7 +385,13 @@ export const configSchema = z
           .default({ scale: 1 }),
       })
       .strict()
-      .default({ seed: 42, scenario: "realistic", faults: [], workload: { scale: 1 } }),
+      .default({
+        seed: 42,
+        scenario: "realistic",
+        organization: "standalone",
+        faults: [],
+        workload: { scale: 1 },
+      }),
   })
   .strict();
 

@@ -111,7 +111,7 @@ export function sandboxOptionsFromConfig(
     models: config.bedrock.models.map(invokeModelId),
     faults: config.sandbox.faults,
     scenario: config.sandbox.scenario,
-    settings: { budgets },
+    settings: { budgets, costExplorer: { organization: config.sandbox.organization } },
   };
 }
 

@@ -455,3 +455,146 @@ describe("sandbox Cost Explorer", () => {
     );
   });
 });
+
+describe("sandbox Cost Explorer at an organization's management account", () => {
+  let sandbox: RunningSandbox;
+  let ce: CostExplorerClient;
+  const period = { Start: "2026-11-10", End: "2026-11-17" };
+
+  before(async () => {
+    sandbox = await startSandbox({
+      port: 0,
+      now: () => NOW,
+      settings: { costExplorer: { organization: "management" } },
+    });
+    ce = new CostExplorerClient({
+      region: "us-east-1",
+      endpoint: sandbox.url,
+      credentials: sandboxCredentials(),
+      maxAttempts: 1,
+    });
+  });
+
+  after(async () => {
+    ce.destroy();
+    await sandbox.close();
+  });
+
+  it("groups by SERVICE and LINKED_ACCOUNT, names the accounts, and each member's Bedrock bill is its own calls' tokens x price", async () => {
+    // Prepare: what each account's workload billed for Bedrock over the week (tokens x price).
+    const bedrockOf = (w: RunningSandbox["workload"]) => {
+      let usd = 0;
+      for (const modelId of w.models) {
+        const price = BEDROCK_PRICES[modelName(modelId) ?? ""];
+        if (!price) continue;
+        for (const c of w.bedrockCalls(modelId, Date.UTC(2026, 10, 10), Date.UTC(2026, 10, 17)))
+          if (c.source === "workload")
+            usd += (c.inputTokens * price.input + c.outputTokens * price.output) / 1e6;
+      }
+      return usd;
+    };
+    // Act
+    const out = await ce.send(
+      new GetCostAndUsageCommand({
+        TimePeriod: period,
+        Granularity: "MONTHLY",
+        Metrics: ["UnblendedCost"],
+        GroupBy: [
+          { Type: "DIMENSION", Key: "SERVICE" },
+          { Type: "DIMENSION", Key: "LINKED_ACCOUNT" },
+        ],
+        Filter: BEDROCK,
+      }),
+    );
+    // Assess: one group per account, amounts agreeing with each account's own calls.
+    const groups = out.ResultsByTime?.[0]?.Groups ?? [];
+    const byAccount = new Map(groups.map((g) => [g.Keys?.[1], num(g.Metrics?.UnblendedCost?.Amount)]));
+    const linked = sandbox.context.linkedAccounts;
+    assert.deepEqual(
+      [...byAccount.keys()].sort(),
+      [sandbox.context.accountId, ...linked.map((a) => a.id)].sort(),
+    );
+    close(byAccount.get(sandbox.context.accountId)!, bedrockOf(sandbox.workload), 1e-3);
+    for (const a of linked) {
+      const own = bedrockOf(a.workload);
+      assert.ok(own > 0, a.label);
+      close(byAccount.get(a.id)!, own, 1e-3);
+    }
+    // Each member is billed from its own workload, not a copy of the payer's.
+    assert.notEqual(byAccount.get("210987654321"), byAccount.get(sandbox.context.accountId));
+    assert.deepEqual(
+      out.DimensionValueAttributes?.map((d) => [d.Value, d.Attributes?.description]),
+      [
+        [sandbox.context.accountId, "bedrock-ops sandbox"],
+        ["210987654321", "twin-prod-eu"],
+        ["345678901234", "twin-staging"],
+      ],
+    );
+  });
+
+  it("filters by LINKED_ACCOUNT: the accounts' totals add up to the organization's", async () => {
+    const sum = async (filter?: Expression) => {
+      const out = await ce.send(
+        new GetCostAndUsageCommand({
+          TimePeriod: period,
+          Granularity: "MONTHLY",
+          Metrics: ["UnblendedCost"],
+          ...(filter ? { Filter: filter } : {}),
+        }),
+      );
+      return num(out.ResultsByTime?.[0]?.Total?.UnblendedCost?.Amount);
+    };
+    const all = await sum();
+    const ids = [sandbox.context.accountId, ...sandbox.context.linkedAccounts.map((a) => a.id)];
+    const parts = await Promise.all(
+      ids.map((id) => sum({ Dimensions: { Key: "LINKED_ACCOUNT", Values: [id] } })),
+    );
+    assert.ok(parts.every((p) => p > 0));
+    close(
+      parts.reduce((a, b) => a + b, 0),
+      all,
+      1e-6 * ids.length,
+    );
+  });
+
+  it("lists the member accounts with their names in GetDimensionValues LINKED_ACCOUNT", async () => {
+    const out = await ce.send(
+      new GetDimensionValuesCommand({ TimePeriod: period, Dimension: "LINKED_ACCOUNT" }),
+    );
+    assert.deepEqual(
+      out.DimensionValues?.map((v) => [v.Value, v.Attributes?.description]),
+      [
+        [sandbox.context.accountId, "bedrock-ops sandbox"],
+        ["210987654321", "twin-prod-eu"],
+        ["345678901234", "twin-staging"],
+      ],
+    );
+  });
+});
+
+describe("sandbox Cost Explorer at a standalone or member account", () => {
+  it("answers LINKED_ACCOUNT with its own account only", async () => {
+    const sandbox = await startSandbox({ port: 0, now: () => NOW });
+    const ce = new CostExplorerClient({
+      region: "us-east-1",
+      endpoint: sandbox.url,
+      credentials: sandboxCredentials(),
+      maxAttempts: 1,
+    });
+    try {
+      const out = await ce.send(
+        new GetDimensionValuesCommand({
+          TimePeriod: { Start: "2026-11-10", End: "2026-11-17" },
+          Dimension: "LINKED_ACCOUNT",
+        }),
+      );
+      assert.deepEqual(
+        out.DimensionValues?.map((v) => v.Value),
+        [sandbox.context.accountId],
+      );
+    } finally {
+      ce.destroy();
+      await sandbox.close();
+    }
+  });
+});

@@ -56,7 +56,18 @@ export interface BudgetsSettings {
   initial?: Array<Record<string, unknown>>;
 }
 
+export interface CostExplorerSettings {
+  /**
+   * "management": the sandbox account is its organization's management (payer) account and its
+   * linked source accounts are members: Cost Explorer and Budgets see their costs too, grouped or
+   * filtered by LINKED_ACCOUNT. "standalone" (default): its own costs only, as a member or an
+   * account outside any organization sees them.
+   */
+  organization?: "standalone" | "management";
+}
+
 export interface ProviderSettings {
+  costExplorer?: CostExplorerSettings;
   bedrock?: BedrockSettings;
   logs?: LogsSettings;
   budgets?: BudgetsSettings;

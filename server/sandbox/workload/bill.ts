@@ -20,6 +20,11 @@ export interface BillLine {
   /** Unblended cost in USD (full precision; formatted only on the wire). */
   cost: number;
   usage: number;
+  /**
+   * The member account the line belongs to (LINKED_ACCOUNT), on lines a management account sees
+   * through consolidated billing; absent on the caller's own lines.
+   */
+  account?: string;
 }
 
 export interface BillDay {

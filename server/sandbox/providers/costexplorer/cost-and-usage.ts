@@ -5,7 +5,8 @@
 import { createHash } from "node:crypto";
 import { AwsError, validation } from "../../core/errors.ts";
 import type { SandboxContext, SandboxRequest } from "../../core/types.ts";
-import { type BillLine, billOf } from "../../workload/bill.ts";
+import type { BillLine } from "../../workload/bill.ts";
+import { billedAccounts, visibleDays } from "../../workload/bill-accounts.ts";
 import { compileExpression, dimensionValue, isKnownDimension, type LinePredicate } from "./expression.ts";
 import {
   amount,
@@ -99,7 +100,7 @@ export function sumBill(
 ): { sum: Sum; estimated: boolean } {
   const sum: Sum = { cost: 0, usage: 0, units: new Set() };
   let estimated = false;
-  for (const day of billOf(ctx.workload).days(p.start, p.end)) {
+  for (const day of visibleDays(ctx, p.start, p.end)) {
     estimated ||= day.estimated;
     for (const l of day.lines) {
       if (!keep(l)) continue;
@@ -182,14 +183,28 @@ export function getCostAndUsage(
   const out: Record<string, unknown> = {};
   if (groupBy.length > 0) out.GroupDefinitions = groupBy;
   out.ResultsByTime = results;
-  out.DimensionValueAttributes = groupBy.some((g) => g.Type === "DIMENSION" && g.Key === "LINKED_ACCOUNT")
-    ? [{ Value: ctx.accountId, Attributes: { description: "bedrock-ops sandbox" } }]
-    : [];
+  out.DimensionValueAttributes = accountAttributes(ctx, groupBy, results);
   if (next < periods.length)
     out.NextPageToken = Buffer.from(JSON.stringify({ h: hash, i: next } satisfies PageToken)).toString(
       "base64url",
     );
   return out;
+}
+
+/**
+ * DimensionValueAttributes: with LINKED_ACCOUNT among the GroupBy keys, each account ID in the
+ * groups with its account name as `description` (GetDimensionValues documents the same map);
+ * an empty list otherwise, as AWS sends it.
+ */
+function accountAttributes(ctx: SandboxContext, groupBy: GroupDef[], results: unknown[]) {
+  const at = groupBy.findIndex((g) => g.Type === "DIMENSION" && g.Key === "LINKED_ACCOUNT");
+  if (at < 0) return [];
+  const seen = new Set<string>();
+  for (const r of results as Array<{ Groups: Array<{ Keys: string[] }> }>)
+    for (const g of r.Groups) seen.add(g.Keys[at] ?? "");
+  return billedAccounts(ctx)
+    .filter((a) => seen.has(a.id))
+    .map((a) => ({ Value: a.id, Attributes: { description: a.name } }));
 }
 
 function periodResult(
@@ -211,7 +226,7 @@ function periodResult(
   }
   const groups = new Map<string, { keys: string[]; sum: Sum }>();
   let estimated = false;
-  for (const day of billOf(ctx.workload).days(p.start, p.end)) {
+  for (const day of visibleDays(ctx, p.start, p.end)) {
     estimated ||= day.estimated;
     for (const l of day.lines) {
       if (!keep(l)) continue;

@@ -4,7 +4,7 @@
  */
 import { validation } from "../../core/errors.ts";
 import type { SandboxContext } from "../../core/types.ts";
-import { billOf } from "../../workload/bill.ts";
+import { billedAccounts, visibleDays } from "../../workload/bill-accounts.ts";
 import { compileExpression, DIMENSIONS, dimensionValue, type LinePredicate } from "./expression.ts";
 import { checkUsagePeriod, readTimePeriod } from "./periods.ts";
 
@@ -24,13 +24,14 @@ export function getDimensionValues(ctx: SandboxContext, input: Record<string, un
     input.Filter === undefined ? () => true : compileExpression(input.Filter, ctx.accountId);
   const search = typeof input.SearchString === "string" ? input.SearchString.toLowerCase() : "";
   const values = new Set<string>();
-  for (const day of billOf(ctx.workload).days(period.start, period.end)) {
+  for (const day of visibleDays(ctx, period.start, period.end)) {
     for (const l of day.lines) {
       const v = dimensionValue(l, key, ctx.accountId);
       if (v !== undefined && keep(l) && v.toLowerCase().includes(search)) values.add(v);
     }
   }
   const all = [...values].sort();
+  const names = new Map(billedAccounts(ctx).map((a) => [a.id, a.name]));
   const max = input.MaxResults === undefined ? all.length : Number(input.MaxResults);
   const offset =
     typeof input.NextPageToken === "string"
@@ -40,7 +41,7 @@ export function getDimensionValues(ctx: SandboxContext, input: Record<string, un
   const out: Record<string, unknown> = {
     DimensionValues: page.map((Value) => ({
       Value,
-      Attributes: key === "LINKED_ACCOUNT" ? { description: "bedrock-ops sandbox" } : {},
+      Attributes: key === "LINKED_ACCOUNT" ? { description: names.get(Value) ?? "" } : {},
     })),
     ReturnSize: page.length,
     TotalSize: all.length,

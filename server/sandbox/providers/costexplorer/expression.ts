@@ -53,7 +53,7 @@ export function dimensionValue(line: BillLine, key: string, accountId: string): 
     case "REGION":
       return line.region;
     case "LINKED_ACCOUNT":
-      return accountId;
+      return line.account ?? accountId;
     case "RECORD_TYPE":
       return "Usage";
     case "OPERATION":

@@ -4,7 +4,7 @@
  */
 import { AwsError, validation } from "../../core/errors.ts";
 import type { SandboxContext, SandboxRequest } from "../../core/types.ts";
-import { billOf } from "../../workload/bill.ts";
+import { visibleDays } from "../../workload/bill-accounts.ts";
 import { DAY } from "../../workload/model.ts";
 import { compileExpression, type LinePredicate } from "./expression.ts";
 import { addMonths, amount, formatDate, readGranularity, readTimePeriod, splitPeriods } from "./periods.ts";
@@ -32,7 +32,7 @@ export function runRate(ctx: SandboxContext, keep: LinePredicate, field: "cost" 
   const today = Math.floor(ctx.now() / DAY) * DAY;
   const first = Math.max(today - RUN_RATE_DAYS * DAY, Math.ceil(ctx.workload.historyStart() / DAY) * DAY);
   const values: number[] = [];
-  for (const day of billOf(ctx.workload).days(first, today)) {
+  for (const day of visibleDays(ctx, first, today)) {
     values.push(day.lines.reduce((s, l) => (keep(l) ? s + l[field] : s), 0));
   }
   if (values.length === 0) return { mean: 0, sd: 0 };
