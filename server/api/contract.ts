@@ -230,6 +230,33 @@ export interface CostsData {
   estimateByModel?: DailyCost[];
   cacheEconomics?: CacheEconomics[];
   prices?: PriceCoverage;
+  /**
+   * Month to date per account (config aws.accounts; Cost Explorer grouped by LINKED_ACCOUNT in the
+   * monthly query). Absent when no accounts are configured.
+   */
+  accounts?: AccountCosts[];
+  /**
+   * "organization": Cost Explorer answered for several accounts (a management account's view).
+   * "own-account": it answered for one account only (a member or standalone account): the other
+   * accounts' costs are unknown here, and `accountsNote` says why.
+   */
+  accountsView?: "organization" | "own-account";
+  accountsNote?: string;
+}
+
+/** One account's month to date from Cost Explorer (LINKED_ACCOUNT). */
+export interface AccountCosts {
+  accountId: string;
+  /** The label from config aws.accounts, else Cost Explorer's account name, else the ID. */
+  label: string;
+  /** The account's name in Cost Explorer (DimensionValueAttributes description), when given. */
+  name: string | null;
+  /** False for an account Cost Explorer billed that config aws.accounts does not list. */
+  configured: boolean;
+  /** Month to date of the Bedrock services; null when Cost Explorer did not answer for this account. */
+  bedrockMonthToDate: number | null;
+  /** Month to date of every service; null likewise. */
+  totalMonthToDate: number | null;
 }
 
 export interface BudgetView {

@@ -34,6 +34,7 @@ import {
   round,
   unrecognised,
 } from "../sources/costs.ts";
+import { type AccountCostsView, accountCosts } from "../sources/costs-accounts.ts";
 import { InferenceProfiles, type ResolvedProfile } from "../sources/inference-profiles.ts";
 import { monthStart } from "../sources/range.ts";
 import type { CostsData, DailyCost, Panel, PriceCoverage } from "./contract.ts";
@@ -84,8 +85,12 @@ export class CostsPanel {
   /** Month to date by service and the Bedrock services it shows (once a day). */
   private async monthly(today: string, since: string): Promise<CacheResult<Monthly>> {
     const now = this.deps.now().getTime();
-    return this.deps.cache.get<Monthly>(cacheKey("ce-monthly", { today, since }), slotTtl(now, 1), () =>
-      this.deps.capped(() => this.source.monthly(since, today)),
+    // With accounts configured the same query is also grouped by LINKED_ACCOUNT (GroupBy takes 2 keys).
+    const byAccount = (this.deps.config.aws.accounts ?? []).length > 0;
+    return this.deps.cache.get<Monthly>(
+      cacheKey("ce-monthly", { today, since, ...(byAccount ? { byAccount } : {}) }),
+      slotTtl(now, 1),
+      () => this.deps.capped(() => this.source.monthly(since, today, byAccount)),
     );
   }
 
@@ -126,6 +131,9 @@ export class CostsPanel {
     if (!breakdown) return panel;
     const profiles = await this.resolveProfiles(tokens.value ?? []);
     const monthToDate = round(services.bedrock.reduce((n, s) => n + (monthly.value?.monthToDate[s] ?? 0), 0));
+    const accounts = monthly.value
+      ? accountCosts(monthly.value, config.aws.accounts ?? [], services.bedrock)
+      : null;
     const data = this.memo.get(
       [
         breakdown,
@@ -137,6 +145,8 @@ export class CostsPanel {
         today,
         preset,
         monthToDate,
+        // The per-account view derives from the cached monthly answer (same object, same view).
+        monthly.value,
       ],
       () =>
         this.data(
@@ -148,6 +158,7 @@ export class CostsPanel {
           forecast.value?.forecast ?? null,
           profiles,
           monthToDate,
+          accounts,
         ),
     );
     return { ...panel, data };
@@ -163,6 +174,7 @@ export class CostsPanel {
     forecast: Forecast | null,
     resolved: readonly ResolvedProfile[],
     monthToDate: number,
+    accounts: AccountCostsView | null,
   ): CostsData {
     const region = bedrockRegion(this.deps.config);
     const shown = (row: { date: string }) => row.date >= window.start && row.date < window.end;
@@ -189,6 +201,13 @@ export class CostsPanel {
       estimateByModel: estimateByModel(estimates),
       cacheEconomics: cacheEconomics(estimates, this.deps.prices, region, resolve),
       prices: coverage(this.deps.prices, region, estimates, profiles),
+      ...(accounts
+        ? {
+            accounts: accounts.accounts,
+            accountsView: accounts.view,
+            ...(accounts.note ? { accountsNote: accounts.note } : {}),
+          }
+        : {}),
     };
   }
 

@@ -48,8 +48,13 @@ export interface UsageRow {
 export interface Monthly {
   /** Services whose name contains "Bedrock" with cost in the period. */
   bedrockServices: string[];
-  /** Month to date per service (every service of the account). */
+  /** Month to date per service (every service of every account Cost Explorer answered for). */
   monthToDate: Record<string, number>;
+  /**
+   * With `byAccount`: the month to date per LINKED_ACCOUNT and service, and the account names
+   * Cost Explorer gave (DimensionValueAttributes). Absent when the query was not grouped by account.
+   */
+  accounts?: Record<string, { name: string | null; monthToDate: Record<string, number> }>;
   requests: number;
 }
 
@@ -101,33 +106,49 @@ export class CostsSource {
    * Marketplace service per third-party model such as "Claude Haiku 4.5 (Amazon Bedrock Edition)").
    * One request does what GetDimensionValues plus a month-to-date query would do in two.
    */
-  async monthly(since: string, today: string): Promise<Monthly> {
+  async monthly(since: string, today: string, byAccount = false): Promise<Monthly> {
     const monthStart = firstOfMonth(today);
-    const { results, pages } = await this.costAndUsage({
+    const { results, pages, attributes } = await this.costAndUsage({
       TimePeriod: { Start: [since, monthStart].sort()[0]!, End: addDays(today, 1) },
       Granularity: "MONTHLY",
       Metrics: ["UnblendedCost"],
-      GroupBy: [{ Type: "DIMENSION", Key: "SERVICE" }],
+      GroupBy: [
+        { Type: "DIMENSION", Key: "SERVICE" },
+        ...(byAccount ? [{ Type: "DIMENSION" as const, Key: "LINKED_ACCOUNT" as const }] : []),
+      ],
     });
     const bedrock = new Set<string>();
     const monthToDate: Record<string, number> = {};
+    const accounts: NonNullable<Monthly["accounts"]> = {};
     for (const r of results) {
+      const current = (r.TimePeriod?.Start ?? "") >= monthStart;
       for (const g of r.Groups ?? []) {
         const service = g.Keys?.[0] ?? "";
         const amount = amountOf(g.Metrics);
         if (isBedrockService(service) && amount !== 0) bedrock.add(service);
-        if ((r.TimePeriod?.Start ?? "") >= monthStart)
-          monthToDate[service] = round((monthToDate[service] ?? 0) + amount);
+        if (current) monthToDate[service] = round((monthToDate[service] ?? 0) + amount);
+        const account = byAccount ? g.Keys?.[1] : undefined;
+        if (account === undefined) continue;
+        const entry = accounts[account] ?? { name: attributes.get(account) ?? null, monthToDate: {} };
+        if (current) entry.monthToDate[service] = round((entry.monthToDate[service] ?? 0) + amount);
+        accounts[account] = entry;
       }
     }
-    return { bedrockServices: [...bedrock].sort(), monthToDate, requests: pages };
+    return {
+      bedrockServices: [...bedrock].sort(),
+      monthToDate,
+      ...(byAccount ? { accounts } : {}),
+      requests: pages,
+    };
   }
 
   /** All pages of one GetCostAndUsage query. */
   private async costAndUsage(
     input: GetCostAndUsageCommandInput,
-  ): Promise<{ results: ResultByTime[]; pages: number }> {
+  ): Promise<{ results: ResultByTime[]; pages: number; attributes: Map<string, string> }> {
     const results: ResultByTime[] = [];
+    /** DimensionValueAttributes: a linked account's name is its `description`. */
+    const attributes = new Map<string, string>();
     let token: string | undefined;
     let pages = 0;
     do {
@@ -138,9 +159,13 @@ export class CostsSource {
       );
       pages += 1;
       results.push(...(page.ResultsByTime ?? []));
+      for (const a of page.DimensionValueAttributes ?? []) {
+        const name = a.Attributes?.description;
+        if (a.Value && name) attributes.set(a.Value, name);
+      }
       token = page.NextPageToken;
     } while (token);
-    return { results, pages };
+    return { results, pages, attributes };
   }
 
   /**
