@@ -15,7 +15,11 @@ import {
 import type { CostsData, Panel } from "../../server/api/contract.ts";
 import { type RunningServer, startServer } from "../../server/api/server.ts";
 import { parseConfig } from "../../server/config.ts";
-import { SANDBOX_ACCOUNT_ID, sandboxCredentials } from "../../server/sandbox/index.ts";
+import {
+  SANDBOX_ACCOUNT_ID,
+  SANDBOX_LINKED_ACCOUNTS,
+  sandboxCredentials,
+} from "../../server/sandbox/index.ts";
 import { profileArn } from "../../server/sandbox/workload/scenario.ts";
 import { UNRECOGNISED } from "../../server/sources/costs.ts";
 
@@ -209,5 +213,75 @@ describe("an eu-west-1 account is billed and estimated at eu-west-1 prices", () 
     assert.ok(micro.estimatedUsd > 0);
     // The same tokens at us-east-1 prices would be 15 % less: the estimate is not US-priced.
     assert.ok(Math.abs(micro.billedUsd! - micro.estimatedUsd) < 0.01 * micro.billedUsd!);
+  });
+});
+
+describe("costs per account (aws.accounts): Cost Explorer grouped by LINKED_ACCOUNT", () => {
+  const accounts = [
+    { id: SANDBOX_ACCOUNT_ID, label: "monitoring" },
+    ...SANDBOX_LINKED_ACCOUNTS.map((a) => ({ id: a.id, label: a.label })),
+  ];
+  const start = (organization: "management" | "standalone") =>
+    startServer(
+      parseConfig({
+        mode: "sandbox",
+        aws: { accountId: SANDBOX_ACCOUNT_ID, accounts },
+        sandbox: { scenario: "realistic", organization },
+      }),
+      { port: 0, dataDir: ":memory:", now: () => new Date(NOW) },
+    );
+  const ceCalls = (server: RunningServer) =>
+    Object.entries(server.sandbox!.ledger.counts())
+      .filter(([k]) => k.startsWith("ce:"))
+      .reduce((n, [, v]) => n + v, 0);
+
+  test("at the management account: each account's month to date, adding up to the organization's, in the same requests", async () => {
+    const server = await start("management");
+    try {
+      const panel = await getJson<Panel<CostsData>>(server.url, "/api/costs?range=7d");
+      assert.equal(panel.error, null, JSON.stringify(panel.error));
+      const costs = panel.data!;
+      assert.equal(costs.accountsView, "organization");
+      assert.equal(costs.accountsNote, undefined);
+      assert.deepEqual(
+        costs.accounts!.map((a) => [a.accountId, a.label, a.name, a.configured]),
+        [
+          [SANDBOX_ACCOUNT_ID, "monitoring", "bedrock-ops sandbox", true],
+          ["210987654321", "twin-prod-eu", "twin-prod-eu", true],
+          ["345678901234", "twin-staging", "twin-staging", true],
+        ],
+      );
+      for (const a of costs.accounts!) assert.ok((a.bedrockMonthToDate ?? 0) > 0, a.label);
+      const sum = costs.accounts!.reduce((n, a) => n + (a.bedrockMonthToDate ?? 0), 0);
+      assert.ok(Math.abs(sum - costs.monthToDate) < 0.001, `${sum} vs ${costs.monthToDate}`);
+      // The split rides on the monthly query: one request, one period (this month); the rest is
+      // the breakdown (an organization's bill has more usage-type groups a day, so it may take a
+      // second page) and the forecast, as without accounts.
+      const calls = server.sandbox!.ledger.list({ service: "ce" });
+      const monthly = calls.filter((e) => e.operation === "GetCostAndUsage" && e.notes?.periods === 1);
+      assert.equal(monthly.length, 1);
+      assert.ok(ceCalls(server) <= 4, `${ceCalls(server)} Cost Explorer requests`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("at a member (or standalone) account: its own costs, the others unknown with the reason", async () => {
+    const server = await start("standalone");
+    try {
+      const costs = (await getJson<Panel<CostsData>>(server.url, "/api/costs?range=7d")).data!;
+      assert.equal(costs.accountsView, "own-account");
+      assert.deepEqual(
+        costs.accounts!.map((a) => [a.accountId, a.bedrockMonthToDate === null]),
+        [
+          [SANDBOX_ACCOUNT_ID, false],
+          ["210987654321", true],
+          ["345678901234", true],
+        ],
+      );
+      assert.match(costs.accountsNote ?? "", /management account/);
+    } finally {
+      await server.close();
+    }
   });
 });
