@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import type { MetricsData, Panel } from "../../server/api/contract.ts";
+import type { CostsData, MetricsData, Panel } from "../../server/api/contract.ts";
 import { SANDBOX_ACCOUNT_ID, SANDBOX_LINKED_ACCOUNTS } from "../../server/sandbox/index.ts";
 import { collectErrors, type Dashboard, startDashboard, waitForLoads } from "./harness.ts";
 
@@ -21,7 +21,11 @@ describe("By account panel", () => {
   let errors: string[];
 
   before(async () => {
-    dash = await startDashboard({ aws: { accounts: ACCOUNTS } });
+    // The monitoring account is also the organization's management account: Cost Explorer by LINKED_ACCOUNT.
+    dash = await startDashboard({
+      aws: { accountId: SANDBOX_ACCOUNT_ID, accounts: ACCOUNTS },
+      sandbox: { organization: "management" },
+    });
     page = await dash.browser.newPage();
     errors = collectErrors(page);
     await page.goto(`${dash.server.url}/?range=3h`);
@@ -47,6 +51,27 @@ describe("By account panel", () => {
       assert.ok(a.lambdaInvocations > 0, a.label);
       assert.equal(Number(rows[i]![1]!.replace(/[^\d]/g, "")), a.lambdaInvocations, a.label);
     }
+    assert.deepEqual(errors, []);
+  });
+
+  it("shows each account's Cost Explorer month to date beside its metrics", async () => {
+    const api = (await (await fetch(`${dash.server.url}/api/costs?range=3h`)).json()) as Panel<CostsData>;
+    const expected = api.data!.accounts!;
+    assert.equal(expected.length, 3);
+    await page.waitForSelector("#panel-accounts th:has-text('Bedrock cost (month to date)')");
+    const rows = await page
+      .locator("#panel-accounts tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? "")));
+    for (const [i, a] of expected.entries()) {
+      assert.ok((a.bedrockMonthToDate ?? 0) > 0, a.label);
+      const shown = Number(rows[i]![8]!.replace(/[^\d.]/g, ""));
+      // Shown rounded for reading: within a cent (or 1 % for larger sums) of the API's figure.
+      assert.ok(
+        Math.abs(shown - a.bedrockMonthToDate!) <= Math.max(0.01, a.bedrockMonthToDate! * 0.01),
+        `${a.label}: ${rows[i]![8]} vs ${a.bedrockMonthToDate}`,
+      );
+    }
+    assert.equal(await page.isVisible("#panel-accounts .accounts-note"), false);
     assert.deepEqual(errors, []);
   });
 });

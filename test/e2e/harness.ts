@@ -41,6 +41,8 @@ export interface DashboardOptions {
   budgets?: boolean;
   /** Extra aws config keys, e.g. { accounts: [...] }. */
   aws?: Record<string, unknown>;
+  /** Extra sandbox config keys, e.g. { organization: "management" }. */
+  sandbox?: Record<string, unknown>;
 }
 
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
@@ -53,6 +55,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     // tests check what the page shows, not how fast AWS answers (black-hole.test.ts covers the wait).
     cache: { waitSeconds: 300 },
     ...(options.aws ? { aws: options.aws } : {}),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
   });
   const server = await startServer(config);
   const sandboxUrl = server.sandbox?.url ?? "";

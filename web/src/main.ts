@@ -183,6 +183,7 @@ function mount(root: HTMLElement, health: HealthResponse): void {
         if (!current()) return;
         const budget = o.data?.budget ?? b.data?.budgets[0] ?? null;
         costs.render(p, ctx, budget);
+        accounts.renderCosts(p);
       }),
       budgetsP.then((p) => current() && budgets.render(p)),
       quotasP.then((p) => current() && quotas.render(p)),
