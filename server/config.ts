@@ -186,6 +186,17 @@ export const configSchema = z
               .object({
                 id: z.string().regex(/^\d{12}$/, { message: "must be the 12-digit AWS account ID" }),
                 label: z.string().min(1).max(64),
+                /**
+                 * Regions to read this account's metrics in (one GetMetricData per region carries
+                 * every account's series there). Absent: the Lambda and Bedrock regions.
+                 */
+                regions: z
+                  .array(region)
+                  .min(1, { message: "list at least one region, or leave regions out" })
+                  .refine((list) => new Set(list).size === list.length, {
+                    message: "lists a region twice; give each region once",
+                  })
+                  .optional(),
               })
               .strict(),
           )

@@ -68,6 +68,8 @@ export interface Series {
 export interface AccountMetrics {
   accountId: string;
   label: string;
+  /** The region the row covers (config aws.accounts[].regions; else the Lambda region). */
+  region: string;
   /** Sums over the range of the configured functions and models in that account. */
   lambdaInvocations: number;
   lambdaErrors: number;

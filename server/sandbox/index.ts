@@ -26,6 +26,12 @@ export const SANDBOX_LINKED_ACCOUNTS = [
   { id: "210987654321", label: "twin-prod-eu", share: 0.5 },
   { id: "345678901234", label: "twin-staging", share: 0.25 },
 ] as const;
+/**
+ * A second region: the staging account also runs the app in us-west-2 (a tenth of the monitoring
+ * account's traffic), so "three accounts in two regions" has data where CloudWatch is asked in
+ * that region. Other accounts and regions have no workload there: CloudWatch answers no data.
+ */
+export const SANDBOX_SECOND_REGION = { accountId: "345678901234", region: "us-west-2", share: 0.1 } as const;
 /** Credentials the product uses against the sandbox; they sign requests but grant nothing. */
 export function sandboxCredentials(): { accessKeyId: string; secretAccessKey: string } {
   return { accessKeyId: "AKIASANDBOXEXAMPLE01", secretAccessKey: "sandbox-secret-not-a-real-key" };
@@ -102,6 +108,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       scale: options.scale ?? 1,
       now,
     }),
+    elsewhere:
+      a.id === SANDBOX_SECOND_REGION.accountId && region !== SANDBOX_SECOND_REGION.region
+        ? [
+            new Workload({
+              seed: seed + 11 + i,
+              region: SANDBOX_SECOND_REGION.region,
+              functions: options.functions ?? DEFAULT_FUNCTIONS,
+              models: options.models ?? DEFAULT_MODELS,
+              historyDays: options.historyDays ?? 30,
+              peakPerMinute: (options.peakPerMinute ?? 4) * SANDBOX_SECOND_REGION.share,
+              scale: options.scale ?? 1,
+              now,
+            }),
+          ]
+        : [],
   }));
   const ledger = new Ledger();
   const initialFaults = options.faults ?? [];
@@ -123,7 +144,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     ledger.clear();
     faults.set(initialFaults);
     workload.reset();
-    for (const linked of linkedAccounts) linked.workload.reset();
+    for (const linked of linkedAccounts) for (const w of [linked.workload, ...linked.elsewhere]) w.reset();
     for (const provider of router.providers()) provider.reset?.();
   };
 

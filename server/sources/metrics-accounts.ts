@@ -8,7 +8,7 @@ import type { AccountMetrics } from "../api/contract.ts";
 import { bedrockRegion, type Config, lambdaRegion } from "../config.ts";
 import type { MetricRequest } from "./metric-data.ts";
 
-type Field = Exclude<keyof AccountMetrics, "accountId" | "label">;
+type Field = Exclude<keyof AccountMetrics, "accountId" | "label" | "region">;
 
 const LAMBDA: ReadonlyArray<[metric: string, field: Field]> = [
   ["Invocations", "lambdaInvocations"],
@@ -26,11 +26,32 @@ const BEDROCK: ReadonlyArray<[metric: string, field: Field]> = [
 export interface AccountRequest extends MetricRequest {
   accountId: string;
   field: Field;
+  /** The row (region) of the "by account" table the series adds to. */
+  row: string;
 }
 
+type AccountConfig = NonNullable<Config["aws"]["accounts"]>[number];
+
 /** Linked accounts to read: config aws.accounts except the home account (read without AccountId). */
-export function linkedAccounts(config: Config): Array<{ id: string; label: string }> {
+export function linkedAccounts(config: Config): AccountConfig[] {
   return (config.aws.accounts ?? []).filter((a) => a.id !== config.aws.accountId);
+}
+
+/**
+ * The regions an account is read in. Without `regions`: Lambda in the Lambda region and Bedrock
+ * in the Bedrock region, as one row (named after the Lambda region). With `regions`: each region is
+ * a row with both. The home account's first row is always its own series (read without AccountId).
+ */
+function rowsOf(
+  config: Config,
+  account: AccountConfig,
+  home: boolean,
+): Array<{ row: string; lambda: string; bedrock: string }> {
+  const primary = { row: lambdaRegion(config), lambda: lambdaRegion(config), bedrock: bedrockRegion(config) };
+  const listed = account.regions;
+  if (!listed) return home ? [] : [primary];
+  const rows = listed.map((r) => ({ row: r, lambda: r, bedrock: r }));
+  return home ? rows.filter((r) => r.row !== primary.row) : rows;
 }
 
 export function planAccountSeries(
@@ -39,43 +60,51 @@ export function planAccountSeries(
   models: readonly string[],
 ): AccountRequest[] {
   const out: AccountRequest[] = [];
-  for (const account of linkedAccounts(config)) {
-    for (const fn of functions)
-      for (const [metric, field] of LAMBDA)
-        out.push({
-          key: `account:${account.id}:lambda:${fn}:${metric}:Sum`,
-          accountId: account.id,
-          field,
-          region: lambdaRegion(config),
-          namespace: "AWS/Lambda",
-          metricName: metric,
-          dimensions: { FunctionName: fn },
-          stat: "Sum",
-        });
-    for (const modelId of models)
-      for (const [metric, field] of BEDROCK)
-        out.push({
-          key: `account:${account.id}:bedrock:${modelId}:${metric}:Sum`,
-          accountId: account.id,
-          field,
-          region: bedrockRegion(config),
-          namespace: "AWS/Bedrock",
-          metricName: metric,
-          dimensions: { ModelId: modelId },
-          stat: "Sum",
-        });
+  for (const account of config.aws.accounts ?? []) {
+    const home = account.id === config.aws.accountId;
+    for (const { row, lambda, bedrock } of rowsOf(config, account, home)) {
+      for (const fn of functions)
+        for (const [metric, field] of LAMBDA)
+          out.push({
+            key: `account:${account.id}:${row}:lambda:${fn}:${metric}:Sum`,
+            accountId: account.id,
+            field,
+            row,
+            region: lambda,
+            namespace: "AWS/Lambda",
+            metricName: metric,
+            dimensions: { FunctionName: fn },
+            stat: "Sum",
+          });
+      for (const modelId of models)
+        for (const [metric, field] of BEDROCK)
+          out.push({
+            key: `account:${account.id}:${row}:bedrock:${modelId}:${metric}:Sum`,
+            accountId: account.id,
+            field,
+            row,
+            region: bedrock,
+            namespace: "AWS/Bedrock",
+            metricName: metric,
+            dimensions: { ModelId: modelId },
+            stat: "Sum",
+          });
+    }
   }
   return out;
 }
 
-/** Totals per account; the home account's come from its own series (`home`), listed first. */
+/**
+ * Totals per account and region; the home account's first row comes from its own series (`home`),
+ * listed first. Without `regions` in config each account has one row.
+ */
 export function accountTotals(
   config: Config,
   planned: readonly AccountRequest[],
   points: ReadonlyMap<string, ReadonlyArray<[number, number]>>,
-  home: Omit<AccountMetrics, "accountId" | "label"> | null,
+  home: Omit<AccountMetrics, "accountId" | "label" | "region"> | null,
 ): AccountMetrics[] {
-  const empty = (): Omit<AccountMetrics, "accountId" | "label"> => ({
+  const empty = (): Omit<AccountMetrics, "accountId" | "label" | "region"> => ({
     lambdaInvocations: 0,
     lambdaErrors: 0,
     bedrockInvocations: 0,
@@ -87,12 +116,17 @@ export function accountTotals(
   const out: AccountMetrics[] = [];
   const configured = config.aws.accounts ?? [];
   const homeAccount = configured.find((a) => a.id === config.aws.accountId);
-  if (homeAccount && home) out.push({ accountId: homeAccount.id, label: homeAccount.label, ...home });
-  for (const account of linkedAccounts(config)) {
-    const totals = empty();
-    for (const p of planned.filter((r) => r.accountId === account.id))
-      totals[p.field] += (points.get(p.key) ?? []).reduce((s, [, v]) => s + v, 0);
-    out.push({ accountId: account.id, label: account.label, ...totals });
+  if (homeAccount && home)
+    out.push({ accountId: homeAccount.id, label: homeAccount.label, region: lambdaRegion(config), ...home });
+  const ordered = [...(homeAccount ? [homeAccount] : []), ...linkedAccounts(config)];
+  for (const account of ordered) {
+    for (const { row } of rowsOf(config, account, account === homeAccount)) {
+      const totals = empty();
+      for (const p of planned)
+        if (p.accountId === account.id && p.row === row)
+          totals[p.field] += (points.get(p.key) ?? []).reduce((sum, [, v]) => sum + v, 0);
+      out.push({ accountId: account.id, label: account.label, region: row, ...totals });
+    }
   }
   return out;
 }

@@ -7,12 +7,19 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import type { CostsData, MetricsData, Panel } from "../../server/api/contract.ts";
-import { SANDBOX_ACCOUNT_ID, SANDBOX_LINKED_ACCOUNTS } from "../../server/sandbox/index.ts";
+import {
+  SANDBOX_ACCOUNT_ID,
+  SANDBOX_LINKED_ACCOUNTS,
+  SANDBOX_SECOND_REGION,
+} from "../../server/sandbox/index.ts";
 import { collectErrors, type Dashboard, startDashboard, waitForLoads } from "./harness.ts";
 
+const [PROD, STAGING] = SANDBOX_LINKED_ACCOUNTS;
+/** Three accounts in two regions: staging also runs in us-west-2 (SANDBOX_SECOND_REGION). */
 const ACCOUNTS = [
   { id: SANDBOX_ACCOUNT_ID, label: "monitoring" },
-  ...SANDBOX_LINKED_ACCOUNTS.map((a) => ({ id: a.id, label: a.label })),
+  { id: PROD.id, label: PROD.label },
+  { id: STAGING.id, label: STAGING.label, regions: ["us-east-1", SANDBOX_SECOND_REGION.region] },
 ];
 
 describe("By account panel", () => {
@@ -36,7 +43,7 @@ describe("By account panel", () => {
     await dash?.close();
   });
 
-  it("shows one row per account with that account's totals", async () => {
+  it("shows one row per account and region with its totals: three accounts in two regions", async () => {
     const api = (await (await fetch(`${dash.server.url}/api/metrics?range=3h`)).json()) as Panel<MetricsData>;
     const expected = api.data!.accounts!;
     assert.equal(await page.isVisible("#panel-accounts"), true);
@@ -44,12 +51,17 @@ describe("By account panel", () => {
       .locator("#panel-accounts tbody tr")
       .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? "")));
     assert.deepEqual(
-      rows.map((r) => r[0]),
-      ACCOUNTS.map((a) => `${a.label} (${a.id})`),
+      rows.map((r) => [r[0], r[1]]),
+      [
+        [`monitoring (${SANDBOX_ACCOUNT_ID})`, "us-east-1"],
+        [`${PROD.label} (${PROD.id})`, "us-east-1"],
+        [`${STAGING.label} (${STAGING.id})`, "us-east-1"],
+        [`${STAGING.label} (${STAGING.id})`, "us-west-2"],
+      ],
     );
     for (const [i, a] of expected.entries()) {
-      assert.ok(a.lambdaInvocations > 0, a.label);
-      assert.equal(Number(rows[i]![1]!.replace(/[^\d]/g, "")), a.lambdaInvocations, a.label);
+      assert.ok(a.lambdaInvocations > 0, `${a.label} ${a.region}`);
+      assert.equal(Number(rows[i]![2]!.replace(/[^\d]/g, "")), a.lambdaInvocations, `${a.label} ${a.region}`);
     }
     assert.deepEqual(errors, []);
   });
@@ -62,13 +74,18 @@ describe("By account panel", () => {
     const rows = await page
       .locator("#panel-accounts tbody tr")
       .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? "")));
-    for (const [i, a] of expected.entries()) {
+    // An account's month to date is on its first row, spanning its regions.
+    const ids = await page
+      .locator("#panel-accounts tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-account")));
+    const rowOf = (id: string) => ids.indexOf(id);
+    for (const a of expected) {
       assert.ok((a.bedrockMonthToDate ?? 0) > 0, a.label);
-      const shown = Number(rows[i]![8]!.replace(/[^\d.]/g, ""));
+      const shown = Number(rows[rowOf(a.accountId)]![9]!.replace(/[^\d.]/g, ""));
       // Shown rounded for reading: within a cent (or 1 % for larger sums) of the API's figure.
       assert.ok(
         Math.abs(shown - a.bedrockMonthToDate!) <= Math.max(0.01, a.bedrockMonthToDate! * 0.01),
-        `${a.label}: ${rows[i]![8]} vs ${a.bedrockMonthToDate}`,
+        `${a.label}: ${rows[rowOf(a.accountId)]![9]} vs ${a.bedrockMonthToDate}`,
       );
     }
     assert.equal(await page.isVisible("#panel-accounts .accounts-note"), false);

@@ -41,7 +41,14 @@ export interface SandboxContext {
    * Source accounts linked to this account as a CloudWatch cross-account observability
    * monitoring account, each with its own workload (smaller than the monitoring account's).
    */
-  readonly linkedAccounts: ReadonlyArray<{ id: string; label: string; workload: Workload }>;
+  readonly linkedAccounts: ReadonlyArray<{
+    id: string;
+    label: string;
+    /** Its workload in the sandbox's default region. */
+    workload: Workload;
+    /** Its workloads in other regions (each with its own `region`), answered where CloudWatch is asked in that region. */
+    elsewhere: readonly Workload[];
+  }>;
   readonly defaultRegion: string;
   readonly settings: ProviderSettings;
 }

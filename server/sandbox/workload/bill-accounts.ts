@@ -33,7 +33,9 @@ export function lineAccount(line: BillLine, callerId: string): string {
 export function visibleDays(ctx: BillContext, from: number, to: number): BillDay[] {
   const own = billOf(ctx.workload).days(from, to);
   if (!isPayer(ctx) || ctx.linkedAccounts.length === 0) return own;
-  const members = ctx.linkedAccounts.map((a) => ({ id: a.id, days: billOf(a.workload).days(from, to) }));
+  const members = ctx.linkedAccounts.flatMap((a) =>
+    [a.workload, ...a.elsewhere].map((w) => ({ id: a.id, days: billOf(w).days(from, to) })),
+  );
   return own.map((day, i) => {
     const lines = [...day.lines];
     let estimated = day.estimated;

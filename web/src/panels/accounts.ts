@@ -4,13 +4,7 @@
  * /api/metrics, and each account's month to date from Cost Explorer (LINKED_ACCOUNT) from
  * /api/costs. Hidden when the server reads one account.
  */
-import type {
-  AccountCosts,
-  AccountMetrics,
-  CostsData,
-  MetricsData,
-  Panel,
-} from "../../../server/api/contract.ts";
+import type { AccountMetrics, CostsData, MetricsData, Panel } from "../../../server/api/contract.ts";
 import { clear, h } from "../dom.ts";
 import { formatCount, formatPercent, formatUsd } from "../format.ts";
 import { panelFrame, setStatus } from "../panel.ts";
@@ -37,10 +31,10 @@ export function accountsPanel(): AccountsPanel {
   let metrics: AccountMetrics[] | undefined;
   let costs: CostsData | null = null;
 
-  const usd = (v: number | null | undefined, reason: string) =>
+  const usd = (v: number | null | undefined, reason: string, rowspan: string) =>
     v === null || v === undefined
-      ? h("td", { class: "unknown", text: "unknown", title: reason })
-      : h("td", { text: formatUsd(v) });
+      ? h("td", { class: "unknown", text: "unknown", title: reason, rowspan })
+      : h("td", { text: formatUsd(v), rowspan });
 
   function draw(): void {
     const accounts = costs?.accounts;
@@ -48,17 +42,19 @@ export function accountsPanel(): AccountsPanel {
     if (frame.section.hidden) return;
     note.hidden = !costs?.accountsNote;
     note.textContent = costs?.accountsNote ?? "";
-    const byId = new Map<string, { label: string; m?: AccountMetrics; c?: AccountCosts }>();
-    for (const m of metrics ?? []) byId.set(m.accountId, { label: m.label, m });
-    for (const c of accounts ?? []) {
-      const row = byId.get(c.accountId) ?? { label: c.label };
-      row.c = c;
-      byId.set(c.accountId, row);
-    }
+    // One row per account and region (metrics); an account's month to date spans its rows.
+    const rows: Array<{ id: string; label: string; region: string; m?: AccountMetrics }> = (
+      metrics ?? []
+    ).map((m) => ({ id: m.accountId, label: m.label, region: m.region, m }));
+    for (const c of accounts ?? [])
+      if (!rows.some((r) => r.id === c.accountId))
+        rows.push({ id: c.accountId, label: c.label, region: DASH });
+    const costOf = new Map((accounts ?? []).map((c) => [c.accountId, c]));
     const withCosts = accounts !== undefined;
     const unknown = costs?.accountsNote ?? "Cost Explorer did not answer for this account";
     const head = [
       "Account",
+      "Region",
       "Lambda invocations",
       "Lambda errors",
       "Bedrock invocations",
@@ -78,11 +74,15 @@ export function accountsPanel(): AccountsPanel {
         h(
           "tbody",
           {},
-          ...[...byId].map(([id, { label, m, c }]) =>
-            h(
+          ...rows.map(({ id, label, region, m }, i) => {
+            const first = rows.findIndex((r) => r.id === id) === i;
+            const span = String(rows.filter((r) => r.id === id).length);
+            const c = costOf.get(id);
+            return h(
               "tr",
-              { "data-account": id },
+              { "data-account": id, "data-region": region },
               h("th", { scope: "row", text: `${label} (${id})` }),
+              h("td", { text: region }),
               count(m?.lambdaInvocations),
               h("td", {
                 text: !m
@@ -96,9 +96,11 @@ export function accountsPanel(): AccountsPanel {
               count(m?.outputTokens),
               count(m?.bedrockErrors),
               count(m?.bedrockThrottles),
-              ...(withCosts ? [usd(c?.bedrockMonthToDate, unknown), usd(c?.totalMonthToDate, unknown)] : []),
-            ),
-          ),
+              ...(withCosts && first
+                ? [usd(c?.bedrockMonthToDate, unknown, span), usd(c?.totalMonthToDate, unknown, span)]
+                : []),
+            );
+          }),
         ),
       ),
     );

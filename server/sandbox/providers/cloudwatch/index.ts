@@ -26,14 +26,24 @@ export function createCloudWatchProvider(ctx: SandboxContext): JsonProvider {
   const dashboards = new Dashboards(ctx.accountId, () => ctx.now());
   const minutes = new WorkloadMinutes(ctx.workload);
   // Linked source accounts (this account is their monitoring account): AccountId per query.
+  // A linked account's workloads by region: its default-region one and any elsewhere.
   const linked = new Map(
-    ctx.linkedAccounts.map((a) => [a.id, { workload: a.workload, minutes: new WorkloadMinutes(a.workload) }]),
+    ctx.linkedAccounts.map((a) => [
+      a.id,
+      new Map(
+        [a.workload, ...a.elsewhere].map((w) => [
+          w.region === a.workload.region ? ctx.defaultRegion : w.region,
+          { workload: w, minutes: new WorkloadMinutes(w) },
+        ]),
+      ),
+    ]),
   );
-  const backend: MetricsBackend = {
+  const backendIn = (region: string): MetricsBackend => ({
     source: (metric, accountId) => {
       if (accountId !== undefined && accountId !== ctx.accountId) {
-        // A linked account's AWS metrics; nothing for an account that is not linked.
-        const account = linked.get(accountId);
+        // A linked account's AWS metrics in the region asked; nothing for an account that is not
+        // linked, or that runs nothing in that region.
+        const account = linked.get(accountId)?.get(region);
         return account && metric.Namespace.startsWith("AWS/")
           ? workloadSeries(account.workload, account.minutes, metric)
           : undefined;
@@ -43,7 +53,8 @@ export function createCloudWatchProvider(ctx: SandboxContext): JsonProvider {
         : custom.find(metric);
     },
     now: () => ctx.now(),
-  };
+  });
+  const backend = backendIn(ctx.defaultRegion);
   const alarms = new Alarms(backend, ctx.accountId);
   return {
     kind: "json",
@@ -58,7 +69,7 @@ export function createCloudWatchProvider(ctx: SandboxContext): JsonProvider {
     requestLimits: { PutMetricData: 1_048_576, GetMetricData: 614_400 },
     operations: {
       GetMetricData: (input, req) => {
-        const { output, metricsRequested } = getMetricData(input, backend);
+        const { output, metricsRequested } = getMetricData(input, backendIn(req.region));
         req.notes.metricsRequested = metricsRequested;
         return output;
       },
