@@ -18,6 +18,7 @@ import {
   type RunningSandbox,
   SANDBOX_ACCOUNT_ID,
   SANDBOX_LINKED_ACCOUNTS,
+  SANDBOX_SECOND_REGION,
   sandboxCredentials,
   startSandbox,
 } from "../../server/sandbox/index.ts";
@@ -127,6 +128,63 @@ describe("metrics of linked source accounts", () => {
     // An account that is not linked has no data: zeros, not an error.
     assert.equal(byId.get("999999999999")!.lambdaInvocations, 0);
     assert.equal(byId.get("999999999999")!.inputTokens, 0);
+  });
+
+  it("reads a second region in one more GetMetricData call: each region's rows equal that region's workload", async () => {
+    // Prepare: staging runs in us-east-1 and us-west-2; prod is asked in us-west-2 too, where it runs nothing.
+    const config = parseConfig({
+      mode: "aws",
+      aws: {
+        accountId: SANDBOX_ACCOUNT_ID,
+        accounts: [
+          { id: SANDBOX_ACCOUNT_ID, label: "monitoring" },
+          { id: PROD.id, label: PROD.label, regions: ["us-east-1", "us-west-2"] },
+          { id: STAGING.id, label: STAGING.label, regions: ["us-east-1", "us-west-2"] },
+        ],
+      },
+    });
+    const clients = createAwsClients({
+      region: "us-east-1",
+      endpoint: sandbox.url,
+      credentials: sandboxCredentials(),
+      maxAttempts: 1,
+      retryMode: "standard",
+    });
+    const seq = sandbox.ledger.lastSeq;
+    // Act
+    const data = await fetchMetrics(
+      clients,
+      config,
+      { start: new Date(NOW - 3 * 3_600_000), end: new Date(NOW), preset: "3h", periodSeconds: 60 },
+      new Date(NOW),
+    );
+    clients.destroy();
+    // Assess: one call per region, whatever the number of accounts.
+    const calls = sandbox.ledger.list({ operation: "GetMetricData", sinceSeq: seq });
+    assert.equal(calls.length, 2);
+    assert.equal(data.calls, 2);
+    const start = Date.parse(data.range.start);
+    const end = Date.parse(data.range.end);
+    const invocations = (w: Workload) =>
+      w
+        .invocations("twin-api", start - 180_000, end)
+        .filter((i) => invocationEnd(i) >= start && invocationEnd(i) < end && invocationEnd(i) <= NOW).length;
+    const linked = sandbox.context.linkedAccounts.find((a) => a.id === STAGING.id)!;
+    const west = linked.elsewhere.find((w) => w.region === SANDBOX_SECOND_REGION.region)!;
+    const rows = (data.accounts ?? []).map((a) => [a.label, a.region, a.lambdaInvocations]);
+    assert.deepEqual(rows, [
+      ["monitoring", "us-east-1", invocations(sandbox.workload)],
+      [
+        PROD.label,
+        "us-east-1",
+        invocations(sandbox.context.linkedAccounts.find((a) => a.id === PROD.id)!.workload),
+      ],
+      [PROD.label, "us-west-2", 0],
+      [STAGING.label, "us-east-1", invocations(linked.workload)],
+      [STAGING.label, "us-west-2", invocations(west)],
+    ]);
+    assert.ok(invocations(west) > 0);
+    assert.notEqual(invocations(west), invocations(linked.workload));
   });
 
   it("changes nothing without aws.accounts", async () => {
