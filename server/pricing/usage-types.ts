@@ -380,7 +380,12 @@ export function routingOfModelId(modelId: string): Routing {
   return /^global\./.test(modelId) ? "global" : "in-region";
 }
 
-/** Whether an ID is an application inference profile (ARN or bare ID as CloudWatch reports it). */
+/**
+ * Whether an ID is an application inference profile: its ARN, or the bare profile ID that
+ * AWS/Bedrock reports as `ModelId` for calls made through it (e.g. `dx31hxxt6edz`; cloud-custodian
+ * c7n/resources/bedrock.py queries `ModelId = inferenceProfileId`). Model and system-profile IDs
+ * always carry a provider dot (`amazon.nova-pro-v1:0`, `us.amazon.nova-pro-v1:0`); profile IDs never do.
+ */
 export function isApplicationProfile(modelId: string): boolean {
-  return /:application-inference-profile\//.test(modelId);
+  return /:application-inference-profile\//.test(modelId) || /^[a-z0-9]{1,64}$/.test(modelId);
 }

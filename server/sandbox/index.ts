@@ -14,6 +14,7 @@ import { credentialScope } from "./core/sigv4.ts";
 import type { SandboxContext, SandboxRequest, SandboxResponse } from "./core/types.ts";
 import { createProviders } from "./providers/index.ts";
 import { defaultSpec, type LogFormat } from "./workload/functions.ts";
+import { attachLoggingConfig, resolveLoggingConfig } from "./workload/invocation-logging.ts";
 import { Workload } from "./workload/model.ts";
 import { attachScenario, type ScenarioName, scenarioByName } from "./workload/scenario.ts";
 
@@ -89,6 +90,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     shapeCall: scenario.shapeCall,
   });
   attachScenario(workload, scenario);
+  attachLoggingConfig(
+    workload,
+    resolveLoggingConfig(scenario.name, options.settings?.bedrockControl, SANDBOX_ACCOUNT_ID),
+  );
   const linkedAccounts = SANDBOX_LINKED_ACCOUNTS.map((a, i) => ({
     id: a.id,
     label: a.label,

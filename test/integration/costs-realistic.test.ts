@@ -94,7 +94,8 @@ describe("costs on a realistic 2026 account (sandbox.scenario realistic)", () =>
 
   test("the application inference profile is resolved through GetInferenceProfile; prices show coverage and date", () => {
     assert.deepEqual(costs.prices!.profiles, [
-      { id: profileArn("us-east-1", SANDBOX_ACCOUNT_ID), model: "amazon.nova-pro-v1:0" },
+      { id: "twinsearch01", model: "amazon.nova-lite-v1:0" },
+      { id: "twinsupport01", model: "amazon.nova-pro-v1:0" },
     ]);
     assert.deepEqual(costs.prices!.unpriced, []);
     assert.equal(costs.prices!.asOf, "2026-11-01");
@@ -172,7 +173,7 @@ describe("the sandbox's Bedrock control plane (restJson1)", () => {
     const out = await client.send(new ListInferenceProfilesCommand({ typeEquals: "APPLICATION" }));
     assert.deepEqual(
       out.inferenceProfileSummaries?.map((p) => p.inferenceProfileId),
-      ["twinsupport01"],
+      ["twinsupport01", "twinsearch01"],
     );
   });
 });

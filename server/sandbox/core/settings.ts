@@ -56,8 +56,39 @@ export interface BudgetsSettings {
   initial?: Array<Record<string, unknown>>;
 }
 
+/** The Bedrock control plane's account settings (bedrock:GetModelInvocationLoggingConfiguration). */
+export interface BedrockControlSettings {
+  /**
+   * Model invocation logging. Default: on in the realistic scenario (CloudWatch Logs group
+   * /aws/bedrock/modelinvocations and S3), off in the simple one. `false` turns it off (the API
+   * then answers no loggingConfig and the log group does not exist); `true` or an object turns it on.
+   */
+  invocationLogging?: boolean | InvocationLoggingSettings;
+}
+
+export interface InvocationLoggingSettings {
+  /** The CloudWatch Logs group records go to (default /aws/bedrock/modelinvocations). */
+  logGroupName?: string;
+  /** Deliver to CloudWatch Logs (default true); false leaves S3 only, so no log group. */
+  cloudWatch?: boolean;
+  /** Also deliver to S3 (s3Config; default true). */
+  s3?: boolean;
+}
+
+/** Cost Explorer's account settings (ce:ListCostAllocationTags and tag grouping). */
+export interface CostExplorerSettings {
+  /**
+   * Cost-allocation tag keys and their status. Keys absent here keep the default: every tag key the
+   * sandbox's resources carry is Active. An Inactive key is listed by ListCostAllocationTags but
+   * Cost Explorer no longer groups or filters by it (every line is "<key>$").
+   */
+  costAllocationTags?: Record<string, "Active" | "Inactive">;
+}
+
 export interface ProviderSettings {
   bedrock?: BedrockSettings;
+  bedrockControl?: BedrockControlSettings;
+  costExplorer?: CostExplorerSettings;
   logs?: LogsSettings;
   budgets?: BudgetsSettings;
 }

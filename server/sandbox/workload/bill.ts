@@ -8,7 +8,7 @@
  */
 import { modelName, priceFor, SERVICE_RATES as R, regionCode, SERVICES } from "./bill-prices.ts";
 import { type BedrockCall, DAY, type Workload } from "./model.ts";
-import { type Scenario, scenarioByName, scenarioOf } from "./scenario.ts";
+import { applicationProfileOf, type Scenario, scenarioByName, scenarioOf } from "./scenario.ts";
 
 export interface BillLine {
   service: string;
@@ -106,11 +106,12 @@ export class Bill {
   }
 }
 
-/** The model an invoked ID bills as: application inference profiles bill as the model they route to. */
+/**
+ * The model an invoked ID bills as: application inference profiles (by ID, as the metrics name
+ * them, or ARN) bill as the model they route to.
+ */
 function billedModel(modelId: string, scenario: Scenario): string {
-  const id = /:application-inference-profile\/([a-z0-9]+)$/.exec(modelId)?.[1];
-  if (!id) return modelId;
-  return scenario.applicationProfiles("", "").find((p) => p.id === id)?.modelId ?? modelId;
+  return applicationProfileOf(scenario, modelId)?.modelId ?? modelId;
 }
 
 const TOKEN_TYPES = [

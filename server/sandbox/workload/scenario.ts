@@ -7,7 +7,8 @@
  *   plus a `global.` Nova 2 Lite profile with prompt caching (billed under "Amazon Bedrock Service"
  *   with `-cross-region-global` usage types), Claude Haiku 4.5 through the `us.` profile billed as a
  *   Marketplace service ("Claude Haiku 4.5 (Amazon Bedrock Edition)", `USE1-MP:USE1_InputTokenCount-Units`
- *   in tokens, cache reads and writes), an application inference profile routing to Nova Pro, a
+ *   in tokens, cache reads and writes), two tagged application inference profiles (`twinsupport01`
+ *   -> Nova Pro, team=support; `twinsearch01` -> Nova Lite, team=search), a
  *   nightly Nova Lite batch job (`-batch`, half price, not in the runtime metrics), one usage type
  *   no parser knows (`USE1-Guardrail-AutomatedReasoningPolicyUnitsConsumed`), first-party
  *   quantities in 1K tokens, and each Region's own prices (eu-west-1 included).
@@ -24,20 +25,23 @@ import { hashString, uniform } from "./random.ts";
 export type ScenarioName = "simple" | "realistic";
 export const SCENARIOS: readonly ScenarioName[] = ["simple", "realistic"];
 
-/** The application inference profile the realistic account has (GetInferenceProfile answers it). */
+/** An application inference profile of the realistic account (GetInferenceProfile answers it). */
 export interface ApplicationProfile {
+  /** The profile ID: what AWS/Bedrock metrics report as `ModelId` (see APPLICATION_PROFILES). */
   id: string;
   name: string;
   description: string;
-  /** The model it copies from (foundation model). */
+  /** The model it copies from (foundation model, in the account's Region). */
   modelId: string;
+  /** Its resource tags (ListTagsForResource); cost-allocation tags on the bill once activated. */
+  tags: Readonly<Record<string, string>>;
 }
 
 export interface Scenario {
   name: ScenarioName;
   /** Model IDs the workload calls beyond the configured ones (as CloudWatch reports them). */
   extraModels(region: string, accountId: string): string[];
-  applicationProfiles(region: string, accountId: string): ApplicationProfile[];
+  applicationProfiles(): readonly ApplicationProfile[];
   /** Add cache tokens (and anything else the scenario changes) to a generated call. */
   shapeCall(call: BedrockCall, seed: number): BedrockCall;
   /** Whether first-party quantities are billed in 1K tokens (AWS's unit) or tokens (simple). */
@@ -47,9 +51,40 @@ export interface Scenario {
 }
 
 export const REALISTIC_PROFILE_ID = "twinsupport01";
+export const SEARCH_PROFILE_ID = "twinsearch01";
+
+/**
+ * The realistic account's application inference profiles. Calls made through one appear in
+ * AWS/Bedrock with the profile **ID** as the `ModelId` dimension (not the ARN the caller passed):
+ * cloud-custodian's InferenceProfileMetrics (c7n/resources/bedrock.py, PR #10786) queries
+ * `ModelId = inferenceProfileId`, and AWS samples for multi-tenant profiles query
+ * `Dimensions=[{'Name': 'ModelId', 'Value': profile_id}]` (IDs such as `p24qm5pye2qr`).
+ */
+export const APPLICATION_PROFILES: readonly ApplicationProfile[] = [
+  {
+    id: REALISTIC_PROFILE_ID,
+    name: "twin-support",
+    description: "twin-api support answers (cost allocation tag team=support)",
+    modelId: "amazon.nova-pro-v1:0",
+    tags: { team: "support", app: "twin-support" },
+  },
+  {
+    id: SEARCH_PROFILE_ID,
+    name: "twin-search",
+    description: "twin-api search summaries (cost allocation tag team=search)",
+    modelId: "amazon.nova-lite-v1:0",
+    tags: { team: "search", app: "twin-search" },
+  },
+];
 
 export function profileArn(region: string, accountId: string, id = REALISTIC_PROFILE_ID): string {
   return `arn:aws:bedrock:${region}:${accountId}:application-inference-profile/${id}`;
+}
+
+/** The application profile an invoked ID names: its ID, or its ARN (any Region and account). */
+export function applicationProfileOf(scenario: Scenario, modelId: string): ApplicationProfile | undefined {
+  const id = /:application-inference-profile\/([a-z0-9]+)$/.exec(modelId)?.[1] ?? modelId;
+  return scenario.applicationProfiles().find((p) => p.id === id);
 }
 
 const SIMPLE: Scenario = {
@@ -76,19 +111,12 @@ export const GUARDRAIL = { usageType: "Guardrail-AutomatedReasoningPolicyUnitsCo
 
 const REALISTIC: Scenario = {
   name: "realistic",
-  extraModels: (region, accountId) => [
+  extraModels: () => [
     "global.amazon.nova-2-lite-v1:0",
     "us.anthropic.claude-haiku-4-5-20251001-v1:0",
-    profileArn(region, accountId),
+    ...APPLICATION_PROFILES.map((p) => p.id),
   ],
-  applicationProfiles: () => [
-    {
-      id: REALISTIC_PROFILE_ID,
-      name: "twin-support",
-      description: "twin-api support answers (cost allocation tag team=support)",
-      modelId: "amazon.nova-pro-v1:0",
-    },
-  ],
+  applicationProfiles: () => APPLICATION_PROFILES,
   shapeCall(call, seed) {
     if (call.status !== "ok") return call;
     const rule = CACHING.find(([re]) => re.test(call.modelId))?.[1];

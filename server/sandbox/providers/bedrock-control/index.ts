@@ -1,77 +1,24 @@
 /**
- * The sandbox's Bedrock control plane (restJson1, signing name "bedrock"), the two inference
- * profile operations the product reads:
- *   GET /inference-profiles/{inferenceProfileIdentifier}   GetInferenceProfile (ID or ARN, percent-encoded)
- *   GET /inference-profiles?type=APPLICATION|SYSTEM_DEFINED&maxResults&nextToken   ListInferenceProfiles
- * Shapes from the service model (GetInferenceProfileResponse: inferenceProfileName, description,
- * createdAt, updatedAt (ISO 8601 on the restJson wire), inferenceProfileArn, models[{modelArn}],
- * inferenceProfileId, status ACTIVE, type SYSTEM_DEFINED|APPLICATION); errors as restJson1:
- * `x-amzn-errortype` header and {"message"} body (ResourceNotFoundException 404,
- * ValidationException 400).
+ * The sandbox's Bedrock control plane (restJson1, signing name "bedrock"), the operations the
+ * product reads. HTTP bindings from the SDK's service model (@aws-sdk/client-bedrock, the same
+ * as botocore's bedrock service-2.json):
+ *   GET  /inference-profiles/{inferenceProfileIdentifier}   GetInferenceProfile (ID or ARN, percent-encoded)
+ *   GET  /inference-profiles?type=APPLICATION|SYSTEM_DEFINED&maxResults&nextToken   ListInferenceProfiles
+ *        (the SDK's `typeEquals` travels as the `type` query parameter; maxResults 1-1000)
+ *   POST /listTagsForResource  {"resourceARN"} -> {"tags": [{"key", "value"}]}   ListTagsForResource
+ *   GET  /logging/modelinvocations -> {"loggingConfig"?: LoggingConfig}   GetModelInvocationLoggingConfiguration
+ * Errors as restJson1: `x-amzn-errortype` header and {"message"} body (ResourceNotFoundException
+ * 404, ValidationException 400).
  *
  * Application profiles come from the billing scenario (server/sandbox/workload/scenario.ts);
- * system-defined profiles (us./eu./apac./global.) from the model catalogue.
+ * system-defined profiles (us./eu./apac./global.) from the model catalogue; the logging
+ * configuration from server/sandbox/workload/invocation-logging.ts.
  */
-import { AwsError } from "../../core/errors.ts";
+import { AwsError, validation } from "../../core/errors.ts";
 import type { RestProvider, SandboxContext, SandboxRequest, SandboxResponse } from "../../core/types.ts";
-import { profileArn, scenarioOf } from "../../workload/scenario.ts";
-import { CATALOG, PROFILE_PREFIXES, PROFILE_REGIONS } from "../bedrock/catalog.ts";
-
-const CREATED = "2026-10-01T09:00:00Z";
-
-interface ProfileOut {
-  inferenceProfileName: string;
-  description: string;
-  createdAt: string;
-  updatedAt: string;
-  inferenceProfileArn: string;
-  models: Array<{ modelArn: string }>;
-  inferenceProfileId: string;
-  status: "ACTIVE";
-  type: "SYSTEM_DEFINED" | "APPLICATION";
-}
-
-const foundationArn = (region: string, modelId: string) =>
-  `arn:aws:bedrock:${region}::foundation-model/${modelId}`;
-
-function applicationProfiles(ctx: SandboxContext, region: string): ProfileOut[] {
-  return scenarioOf(ctx.workload)
-    .applicationProfiles(region, ctx.accountId)
-    .map((p) => ({
-      inferenceProfileName: p.name,
-      description: p.description,
-      createdAt: CREATED,
-      updatedAt: CREATED,
-      inferenceProfileArn: profileArn(region, ctx.accountId, p.id),
-      models: [{ modelArn: foundationArn(region, p.modelId) }],
-      inferenceProfileId: p.id,
-      status: "ACTIVE",
-      type: "APPLICATION",
-    }));
-}
-
-function systemProfiles(region: string): ProfileOut[] {
-  const out: ProfileOut[] = [];
-  for (const model of CATALOG) {
-    for (const prefix of model.profiles) {
-      const geo = PROFILE_REGIONS[prefix];
-      if (!geo.sources.includes(region)) continue;
-      const id = `${prefix}.${model.id}`;
-      out.push({
-        inferenceProfileName: `${prefix.toUpperCase()} ${model.name}`,
-        description: `Routes requests to ${model.name} in ${geo.destinations.join(", ")}.`,
-        createdAt: CREATED,
-        updatedAt: CREATED,
-        inferenceProfileArn: `arn:aws:bedrock:${region}::inference-profile/${id}`,
-        models: geo.destinations.map((r) => ({ modelArn: foundationArn(r, model.id) })),
-        inferenceProfileId: id,
-        status: "ACTIVE",
-        type: "SYSTEM_DEFINED",
-      });
-    }
-  }
-  return out;
-}
+import { loggingConfigOf } from "../../workload/invocation-logging.ts";
+import { PROFILE_PREFIXES } from "../bedrock/catalog.ts";
+import { applicationProfileByArn, applicationProfiles, systemProfiles } from "./profiles.ts";
 
 function json(status: number, value: unknown): SandboxResponse {
   return {
@@ -94,38 +41,75 @@ function getProfile(ctx: SandboxContext, req: SandboxRequest, raw: string): Sand
     const known =
       PROFILE_PREFIXES.some((p) => identifier.startsWith(`${p}.`)) || identifier.startsWith("arn:");
     if (!known && !/^[a-zA-Z0-9:._/-]{1,2048}$/.test(identifier))
-      throw new AwsError(
-        "ValidationException",
+      throw validation(
         `1 validation error detected: Value '${identifier}' at 'inferenceProfileIdentifier' failed to satisfy constraint`,
-        400,
       );
     throw new AwsError("ResourceNotFoundException", `Inference profile ${identifier} not found.`, 404);
   }
   return json(200, found);
 }
 
+function readMaxResults(raw: string | null): number {
+  if (raw === null) return 1000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw validation(
+      `1 validation error detected: Value '${raw}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 1000`,
+    );
+  return n;
+}
+
+function readNextToken(raw: string | null, total: number): number {
+  if (raw === null || raw === "") return 0;
+  const decoded = Buffer.from(raw, "base64url").toString();
+  const offset = Number(decoded);
+  if (!/^\d+$/.test(decoded) || offset > total) throw validation("The provided nextToken is not valid.");
+  return offset;
+}
+
 function listProfiles(ctx: SandboxContext, req: SandboxRequest): SandboxResponse {
   const type = req.query.get("type");
   if (type !== null && type !== "SYSTEM_DEFINED" && type !== "APPLICATION")
-    throw new AwsError(
-      "ValidationException",
+    throw validation(
       `1 validation error detected: Value '${type}' at 'typeEquals' failed to satisfy constraint: Member must satisfy enum value set: [SYSTEM_DEFINED, APPLICATION]`,
-      400,
     );
-  const all =
-    type === "APPLICATION"
-      ? applicationProfiles(ctx, req.region)
-      : type === "SYSTEM_DEFINED"
-        ? systemProfiles(req.region)
-        : [...systemProfiles(req.region), ...applicationProfiles(ctx, req.region)];
-  const max = Math.min(1000, Math.max(1, Number(req.query.get("maxResults") ?? 1000) || 1000));
-  const offset = Number(Buffer.from(req.query.get("nextToken") ?? "", "base64url").toString() || 0) || 0;
-  const page = all.slice(offset, offset + max);
-  const out: Record<string, unknown> = {
-    inferenceProfileSummaries: page.map(({ ...p }) => p),
-  };
+  // Without typeEquals, AWS lists the system-defined profiles (ListInferenceProfiles' default).
+  const all = type === "APPLICATION" ? applicationProfiles(ctx, req.region) : systemProfiles(req.region);
+  const max = readMaxResults(req.query.get("maxResults"));
+  const offset = readNextToken(req.query.get("nextToken"), all.length);
+  const out: Record<string, unknown> = { inferenceProfileSummaries: all.slice(offset, offset + max) };
   if (offset + max < all.length) out.nextToken = Buffer.from(String(offset + max)).toString("base64url");
   return json(200, out);
+}
+
+function listTags(ctx: SandboxContext, req: SandboxRequest): SandboxResponse {
+  let body: { resourceARN?: unknown };
+  try {
+    body = JSON.parse(req.body.toString("utf8") || "{}") as { resourceARN?: unknown };
+  } catch {
+    throw validation("The request body is not valid JSON.");
+  }
+  const arn = body.resourceARN;
+  if (typeof arn !== "string" || arn.length === 0)
+    throw validation(
+      "1 validation error detected: Value null at 'resourceARN' failed to satisfy constraint: Member must not be null",
+    );
+  if (
+    !/^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:[a-z-]+\/[a-z0-9]+/.test(arn) &&
+    !arn.includes("::")
+  )
+    throw validation(
+      `1 validation error detected: Value '${arn}' at 'resourceARN' failed to satisfy constraint: Member must satisfy regular expression pattern`,
+    );
+  const profile = applicationProfileByArn(ctx, req.region, arn);
+  if (!profile) throw new AwsError("ResourceNotFoundException", `The resource ${arn} was not found.`, 404);
+  return json(200, { tags: Object.entries(profile.tags).map(([key, value]) => ({ key, value })) });
+}
+
+function getLogging(ctx: SandboxContext): SandboxResponse {
+  const config = loggingConfigOf(ctx.workload);
+  // Logging never configured (or deleted): 200 with no loggingConfig member.
+  return json(200, config ? { loggingConfig: config } : {});
 }
 
 const GET_ONE = /^\/inference-profiles\/(.+)$/;
@@ -135,14 +119,25 @@ export function createBedrockControlProvider(ctx: SandboxContext): RestProvider 
     kind: "rest",
     service: "bedrock-control",
     match: (req) => {
+      if (req.method === "POST")
+        return req.rawPath === "/listTagsForResource" ? "ListTagsForResource" : undefined;
       if (req.method !== "GET") return undefined;
+      if (req.rawPath === "/logging/modelinvocations") return "GetModelInvocationLoggingConfiguration";
       if (req.rawPath === "/inference-profiles" || req.rawPath === "/inference-profiles/")
         return "ListInferenceProfiles";
       return GET_ONE.test(req.rawPath) ? "GetInferenceProfile" : undefined;
     },
-    handle: async (operation, req) =>
-      operation === "ListInferenceProfiles"
-        ? listProfiles(ctx, req)
-        : getProfile(ctx, req, GET_ONE.exec(req.rawPath)?.[1] ?? ""),
+    handle: async (operation, req) => {
+      switch (operation) {
+        case "ListInferenceProfiles":
+          return listProfiles(ctx, req);
+        case "ListTagsForResource":
+          return listTags(ctx, req);
+        case "GetModelInvocationLoggingConfiguration":
+          return getLogging(ctx);
+        default:
+          return getProfile(ctx, req, GET_ONE.exec(req.rawPath)?.[1] ?? "");
+      }
+    },
   };
 }

@@ -10,6 +10,7 @@ import { AwsError } from "../../core/errors.ts";
 import type { SandboxRequest } from "../../core/types.ts";
 import type { CallStatus } from "../../workload/model.ts";
 import { hashString, uniform } from "../../workload/random.ts";
+import { scenarioOf } from "../../workload/scenario.ts";
 import type { CatalogModel } from "./catalog.ts";
 import type { GroundTruthCall, TruthStatus } from "./ground-truth.ts";
 import { type LatencyPlan, planLatency, type Schedule, schedule } from "./latency.ts";
@@ -62,7 +63,11 @@ export function admit(
     start: state.ctx.now(),
     t0: performance.now(),
   };
-  const check = checkModelId(requestedModelId, req.region, { profileOnly: state.settings.profileOnly });
+  const check = checkModelId(requestedModelId, req.region, {
+    profileOnly: state.settings.profileOnly,
+    applicationProfiles: scenarioOf(state.ctx.workload).applicationProfiles(),
+    accountId: state.ctx.accountId,
+  });
   try {
     const input = parse(req.body, check.ok ? check.model : undefined);
     if (!check.ok) throw new AwsError(check.code, check.message, check.status);

@@ -73,9 +73,13 @@ export type ModelIdCheck =
 export interface ModelIdRules {
   /** Base IDs that need an inference profile in every Region (settings.bedrock.profileOnly). */
   profileOnly?: readonly string[];
+  /** The account's application inference profiles (invoked by ARN) and its ID. */
+  applicationProfiles?: ReadonlyArray<{ id: string; modelId: string }>;
+  accountId?: string;
 }
 
-const ARN = /^arn:aws(?:-[a-z]+)*:bedrock:([a-z0-9-]+):(\d{12})?:(foundation-model|inference-profile)\/(.+)$/;
+const ARN =
+  /^arn:aws(?:-[a-z]+)*:bedrock:([a-z0-9-]+):(\d{12})?:(foundation-model|inference-profile|application-inference-profile)\/(.+)$/;
 
 /** Applies AWS's model-ID rules to an ID (or ARN) invoked from `region`. */
 export function checkModelId(rawId: string, region: string, rules: ModelIdRules = {}): ModelIdCheck {
@@ -100,6 +104,13 @@ export function checkModelId(rawId: string, region: string, rules: ModelIdRules 
     status: 404,
     message: MODEL_ERROR_MESSAGES.endOfLife,
   } as const;
+  if (arnKind === "application-inference-profile") {
+    // Invoked by its ARN; metrics and quotas name the call by the profile ID (scenario.ts).
+    const app = rules.applicationProfiles?.find((p) => p.id === id);
+    const model = app ? findModel(app.modelId) : undefined;
+    if (!app || !model || arn?.[2] !== rules.accountId) return invalid;
+    return { ok: true, invokedId: app.id, model, destinations: [region] };
+  }
   if (arnKind === "foundation-model" && prefix) return invalid;
   if (arnKind === "inference-profile" && !prefix) return invalid;
   const found = findModel(baseId);
