@@ -294,7 +294,8 @@ export class AttributionPanel {
       this.deps.dailyTokens(window, force),
     ]);
     const billed = this.track(parts, billedResult);
-    const status = this.track(parts, statusResult);
+    // Whether the tag is active is a note, not the panel's error: the bill by tag stands on its own.
+    const status = statusResult.value;
     const tokens = this.track(parts, tokensResult) ?? [];
     if (!billed) return null;
     const days = daysOf(window.start, window.end);
@@ -330,6 +331,11 @@ export class AttributionPanel {
         message: `Billed: Cost Explorer grouped by the tag "${key}" over the Bedrock services (${services.join(", ")}); spend without the tag is the "${key}$" group. Estimated: tokens of application profiles tagged ${key} x their base model's price.`,
       },
     ];
+    if (statusResult.error)
+      notes.push({
+        level: "warning",
+        message: `Whether the tag "${key}" is active for cost allocation could not be read (${statusResult.error.code}: ${statusResult.error.message}).`,
+      });
     const st = status?.tags.find((s) => s.key === key);
     if (st && st.status !== "Active")
       notes.push({

@@ -38,7 +38,8 @@ export function attributionRoutes(deps: {
   router.get("/attribution", async (req, res) => {
     onlyParams(req, ATTRIBUTION_PARAMS);
     const by = parseBy(req, deps.config);
-    const range = parseRange(req, deps.now(), "7d");
+    // Default: the costs panel's days (costs.lookbackDays ending today).
+    const range = parseRange(req, deps.now(), "24h");
     const format = parseFormat(req, true);
     const panel = await deps.dashboard.attributionPanel(by, { range });
     if (format === "csv") {
