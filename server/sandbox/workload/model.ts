@@ -32,6 +32,9 @@ export interface BedrockCall {
   /** Prompt-cache tokens (CacheReadInputTokenCount / CacheWriteInputTokenCount); absent means 0. */
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
+  /** Live calls: the request ID the sandbox answered with, and the request's `requestMetadata`. */
+  requestId?: string;
+  requestMetadata?: Readonly<Record<string, string>>;
 }
 
 export interface LambdaError {

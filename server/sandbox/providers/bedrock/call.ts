@@ -160,8 +160,11 @@ function recordLive(
   ttftMs: number,
   inputTokens: number,
   outputTokens: number,
+  requestMetadata?: Readonly<Record<string, string>>,
 ): void {
   state.ctx.workload.recordLive({
+    requestId: start.requestId,
+    ...(requestMetadata ? { requestMetadata } : {}),
     modelId,
     time: start.start,
     operation:
@@ -227,6 +230,7 @@ export function recordOutcome(state: BedrockState, a: Admitted, outcome: Outcome
     a.plan.ttftMs,
     a.inputTokens,
     outcome.outputTokens,
+    a.input.requestMetadata,
   );
   return state.truth.add(call);
 }

@@ -23,6 +23,8 @@ export interface ConverseInput {
   temperature?: number;
   topP?: number;
   stopSequences: string[];
+  /** Converse `requestMetadata` (recorded in model invocation logs only). */
+  requestMetadata?: Record<string, string>;
 }
 
 /** Fixed token costs of non-text content (the sandbox does not look inside media). */
@@ -119,9 +121,50 @@ export function parseConverseBody(body: Buffer): ConverseInput {
       );
     }
   }
+  if (parsed.requestMetadata !== undefined) {
+    const metadata = readRequestMetadata(parsed.requestMetadata, errors);
+    if (metadata) input.requestMetadata = metadata;
+  }
   if (errors.length > 0) throw constraintError(errors);
   checkConversation(input.messages);
   return input;
+}
+
+/**
+ * Converse RequestMetadata (API reference): at most 16 entries; keys 1-256 and values 0-256
+ * characters of `[a-zA-Z0-9\s:_@$#=/+,-.]`.
+ */
+const METADATA_CHARS = /^[a-zA-Z0-9\s:_@$#=/+,\-.]*$/;
+
+function readRequestMetadata(raw: unknown, errors: string[]): Record<string, string> | undefined {
+  if (!isObj(raw)) throw malformed();
+  const entries = Object.entries(raw);
+  if (entries.length > 16) {
+    errors.push(constraint("map", "requestMetadata", "Member must have length less than or equal to 16"));
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    if (typeof value !== "string") throw malformed();
+    if (key.length < 1 || key.length > 256 || !METADATA_CHARS.test(key))
+      errors.push(
+        constraint(
+          key,
+          "requestMetadata",
+          "Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z0-9\\s:_@$#=/+,-.]{1,256}]",
+        ),
+      );
+    else if (value.length > 256 || !METADATA_CHARS.test(value))
+      errors.push(
+        constraint(
+          value,
+          `requestMetadata.${key}`,
+          "Member must satisfy regular expression pattern: [a-zA-Z0-9\\s:_@$#=/+,-.]{0,256}",
+        ),
+      );
+    else out[key] = value;
+  }
+  return out;
 }
 
 function parseContent(content: unknown, i: number): { text: string; extraTokens: number } {

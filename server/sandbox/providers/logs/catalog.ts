@@ -1,8 +1,10 @@
 /**
- * The sandbox's log groups (one `/aws/lambda/<function>` per workload function) and their log
- * streams, with the metadata DescribeLogGroups / DescribeLogStreams return.
+ * The sandbox's log groups (one `/aws/lambda/<function>` per workload function, and the model
+ * invocation log group when invocation logging to CloudWatch Logs is on) and their log streams,
+ * with the metadata DescribeLogGroups / DescribeLogStreams return.
  */
 import type { SandboxContext } from "../../core/types.ts";
+import { INVOCATION_LOG_STREAM, invocationLogGroupOf } from "../../workload/invocation-logging.ts";
 import { hash32, hashString } from "../../workload/random.ts";
 import { functionOfGroup, LAMBDA_PREFIX } from "./events.ts";
 import { groupNotFound } from "./input.ts";
@@ -38,7 +40,10 @@ export class LogCatalog {
   constructor(private readonly ctx: SandboxContext) {}
 
   groupNames(): string[] {
-    return this.ctx.workload.functions.map((fn) => `${LAMBDA_PREFIX}${fn}`).sort();
+    const names = this.ctx.workload.functions.map((fn) => `${LAMBDA_PREFIX}${fn}`);
+    const invocations = invocationLogGroupOf(this.ctx.workload);
+    if (invocations) names.push(invocations);
+    return names.sort();
   }
 
   /** The group's name, or ResourceNotFoundException as AWS sends it. */
@@ -52,12 +57,14 @@ export class LogCatalog {
   }
 
   describeGroup(name: string): LogGroupInfo {
-    const fn = functionOfGroup(name)!;
+    const fn = functionOfGroup(name);
     const w = this.ctx.workload;
     const from = w.historyStart();
     const now = w.now();
     let expected = 0;
-    for (let t = from; t < now; t += 3_600_000) expected += w.rate(fn, t) * 60;
+    // The invocation log group: about one 600-byte record per Bedrock call, as many as invocations.
+    for (const f of fn === undefined ? w.functions : [fn])
+      for (let t = from; t < now; t += 3_600_000) expected += w.rate(f, t) * 60;
     return {
       logGroupName: name,
       creationTime: from,
@@ -74,9 +81,10 @@ export class LogCatalog {
    * moves (stream assignment is a pure function of each invocation, so extending is exact).
    */
   streams(name: string): LogStreamInfo[] {
-    const fn = functionOfGroup(name)!;
     const w = this.ctx.workload;
     const now = w.now();
+    const fn = functionOfGroup(name);
+    if (fn === undefined) return [this.invocationStream(name)];
     let state = this.streamState.get(name);
     if (!state) {
       state = { until: w.historyStart(), byName: new Map() };
@@ -109,6 +117,23 @@ export class LogCatalog {
       const last = Math.min(s.lastEventTimestamp, now);
       return { ...s, lastEventTimestamp: last, lastIngestionTime: last + 420 };
     });
+  }
+
+  /** The invocation log group's one stream, `aws/bedrock/modelinvocations`, since the history began. */
+  private invocationStream(name: string): LogStreamInfo {
+    const w = this.ctx.workload;
+    const now = w.now();
+    const h = hashString(INVOCATION_LOG_STREAM);
+    return {
+      logStreamName: INVOCATION_LOG_STREAM,
+      creationTime: w.historyStart(),
+      firstEventTimestamp: w.historyStart(),
+      lastEventTimestamp: now,
+      lastIngestionTime: now + 420,
+      uploadSequenceToken: String(hash32(h, 1)).padStart(10, "0") + String(hash32(h, 2)).padStart(10, "0"),
+      arn: `${this.groupArn(name)}:log-stream:${INVOCATION_LOG_STREAM}`,
+      storedBytes: 0,
+    };
   }
 
   /** The time span in which a stream can have events (for GetLogEvents). */

@@ -9,6 +9,7 @@
 import type { Invocation, Workload } from "../../workload/model.ts";
 import { invocationEnd } from "../../workload/model.ts";
 import { hash32, hashString } from "../../workload/random.ts";
+import { invocationLogEvents, isInvocationLogGroup } from "./invocation-log.ts";
 import {
   appLine,
   bedrockLine,
@@ -201,8 +202,10 @@ function eventId(timestamp: number, seed: number, k: number): string {
   return `${String(timestamp).padStart(16, "0")}${tail}`;
 }
 
-/** Events of a Lambda log group with timestamps in [from, to) and not after now, in time order. */
+/** Events of a log group (a Lambda function's, or the model invocation log group) with timestamps in [from, to) and not after now, in time order. */
 export function groupEvents(workload: Workload, logGroupName: string, from: number, to: number): LogEvent[] {
+  if (isInvocationLogGroup(workload, logGroupName))
+    return invocationLogEvents(workload, logGroupName, from, to);
   const fn = functionOfGroup(logGroupName);
   if (!fn) return [];
   const hi = Math.min(to, workload.now() + 1);

@@ -1,0 +1,312 @@
+/**
+ * Cost attribution data in the sandbox (issue #18), through the real SDK clients: Bedrock model
+ * invocation log records in CloudWatch Logs (FilterLogEvents, GetLogEvents, Logs Insights), whose
+ * token counts agree exactly with AWS/Bedrock metrics for the same calls, with request metadata
+ * (tenant) and IAM principals. Record schema: test/fixtures/bedrock/invocation-logs/.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
+import {
+  CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
+  DescribeLogStreamsCommand,
+  type FilteredLogEvent,
+  GetLogEventsCommand,
+  GetQueryResultsCommand,
+  paginateFilterLogEvents,
+  StartQueryCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
+import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
+import { TENANTS } from "../../server/sandbox/workload/attribution.ts";
+
+const NOW = Date.UTC(2026, 10, 18, 15, 30);
+const GROUP = "/aws/bedrock/modelinvocations";
+const FROM = NOW - 2 * 3_600_000;
+const TO = NOW - 3_600_000;
+const FIXTURE = JSON.parse(
+  readFileSync(
+    new URL("../fixtures/bedrock/invocation-logs/nova-lite-converse-stream.json", import.meta.url),
+    "utf8",
+  ),
+) as { record: Record<string, unknown> };
+
+interface LogRecord {
+  schemaType: string;
+  schemaVersion: string;
+  timestamp: string;
+  accountId: string;
+  identity: { arn: string };
+  region: string;
+  requestId: string;
+  operation: string;
+  modelId: string;
+  input: { inputTokenCount: number; cacheReadInputTokenCount?: number; cacheWriteInputTokenCount?: number };
+  output: { outputTokenCount: number };
+  requestMetadata?: Record<string, string>;
+  inferenceRegion?: string;
+}
+
+/** The ModelId AWS/Bedrock reports for a record's modelId (application profiles: their ID). */
+const metricModelId = (id: string) => /:application-inference-profile\/([a-z0-9]+)$/.exec(id)?.[1] ?? id;
+
+type Row = Array<{ field?: string | undefined; value?: string | undefined }>;
+const cell = (row: Row, field: string) => row.find((c) => c.field === field)?.value;
+
+describe("model invocation log records in CloudWatch Logs", () => {
+  let clock = 0;
+  let nowMs = NOW;
+  let sandbox: RunningSandbox;
+  let logs: CloudWatchLogsClient;
+  let cw: CloudWatchClient;
+  let runtime: BedrockRuntimeClient;
+  let records: LogRecord[] = [];
+  const events: FilteredLogEvent[] = [];
+
+  before(async () => {
+    sandbox = await startSandbox({
+      port: 0,
+      now: () => nowMs,
+      scenario: "realistic",
+      settings: {
+        logs: { scheduledMs: 20, runningMs: 20, clock: () => clock },
+        bedrock: { latencyScale: 0.01 },
+      },
+    });
+    const common = { region: "us-east-1", endpoint: sandbox.url, credentials: sandboxCredentials() };
+    logs = new CloudWatchLogsClient(common);
+    cw = new CloudWatchClient(common);
+    runtime = new BedrockRuntimeClient(common);
+    // Records are written when a call ends; take those of calls that started in [FROM, TO).
+    for await (const page of paginateFilterLogEvents(
+      { client: logs },
+      { logGroupName: GROUP, startTime: FROM, endTime: TO + 5 * 60_000 },
+    ))
+      events.push(...(page.events ?? []));
+    records = events
+      .map((e) => JSON.parse(e.message ?? "{}") as LogRecord)
+      .filter((r) => Date.parse(r.timestamp) >= FROM && Date.parse(r.timestamp) < TO);
+  });
+
+  after(async () => {
+    logs.destroy();
+    cw.destroy();
+    runtime.destroy();
+    await sandbox.close();
+  });
+
+  it("the group the logging configuration names exists, with Bedrock's one stream", async () => {
+    const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/aws/bedrock/" }));
+    assert.deepEqual(
+      groups.logGroups?.map((g) => g.logGroupName),
+      [GROUP],
+    );
+    const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: GROUP }));
+    assert.deepEqual(
+      streams.logStreams?.map((s) => s.logStreamName),
+      ["aws/bedrock/modelinvocations"],
+    );
+  });
+
+  it("each record has the schema of AWS's records (the fixture's members, without text bodies)", () => {
+    assert.ok(records.length > 100, `${records.length} records in an hour`);
+    const fixture = FIXTURE.record;
+    const fixtureInput = Object.keys(fixture.input as object).filter((k) => k !== "inputBodyJson");
+    const fixtureOutput = Object.keys(fixture.output as object).filter((k) => k !== "outputBodyJson");
+    for (const r of records) {
+      assert.equal(r.schemaType, "ModelInvocationLog");
+      assert.equal(r.schemaVersion, "1.0");
+      assert.match(r.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      assert.equal(r.accountId, "123456789012");
+      assert.match(r.identity.arn, /^arn:aws:(sts|iam)::123456789012:/);
+      assert.match(r.requestId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      for (const key of Object.keys(fixture).filter((k) => !["input", "output"].includes(k)))
+        assert.ok(key in r, `record lacks ${key}`);
+      if (r.operation !== "InvokeModel") assert.deepEqual(Object.keys(r.input).sort(), fixtureInput.sort());
+      assert.deepEqual(Object.keys(r.output).sort(), fixtureOutput.sort());
+    }
+    assert.equal(new Set(records.map((r) => r.requestId)).size, records.length, "request IDs are unique");
+  });
+
+  it("calls through application profiles log the profile ARN; cross-Region profiles name the serving Region", () => {
+    const ids = new Set(records.map((r) => r.modelId));
+    assert.ok(ids.has("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/twinsupport01"));
+    assert.ok(ids.has("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/twinsearch01"));
+    assert.ok(ids.has("amazon.nova-lite-v1:0"));
+    const global = records.filter((r) => r.modelId.startsWith("global."));
+    assert.ok(global.length > 0 && global.every((r) => typeof r.inferenceRegion === "string"));
+    assert.ok(
+      records.filter((r) => !/^(us|global)\./.test(r.modelId)).every((r) => r.inferenceRegion === undefined),
+    );
+  });
+
+  it("token counts per model ID agree exactly with AWS/Bedrock for the same calls", async () => {
+    const sums = new Map<string, { n: number; input: number; output: number; cacheRead: number }>();
+    for (const r of records) {
+      const id = metricModelId(r.modelId);
+      const s = sums.get(id) ?? { n: 0, input: 0, output: 0, cacheRead: 0 };
+      s.n += 1;
+      s.input += r.input.inputTokenCount;
+      s.output += r.output.outputTokenCount;
+      s.cacheRead += r.input.cacheReadInputTokenCount ?? 0;
+      sums.set(id, s);
+    }
+    assert.ok(sums.size >= 6, [...sums.keys()].join(", "));
+    const ids = [...sums.keys()];
+    const query = (id: string, key: string, metric: string, stat: string): MetricDataQuery => ({
+      Id: key,
+      MetricStat: {
+        Metric: {
+          Namespace: "AWS/Bedrock",
+          MetricName: metric,
+          Dimensions: [{ Name: "ModelId", Value: id }],
+        },
+        Period: 3600,
+        Stat: stat,
+      },
+    });
+    const out = await cw.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(FROM),
+        EndTime: new Date(TO),
+        MetricDataQueries: ids.flatMap((id, i) => [
+          query(id, `n${i}`, "InputTokenCount", "SampleCount"),
+          query(id, `in${i}`, "InputTokenCount", "Sum"),
+          query(id, `out${i}`, "OutputTokenCount", "Sum"),
+          query(id, `cr${i}`, "CacheReadInputTokenCount", "Sum"),
+        ]),
+      }),
+    );
+    const value = (id: string) =>
+      out.MetricDataResults?.find((r) => r.Id === id)?.Values?.reduce((a, b) => a + b, 0) ?? 0;
+    ids.forEach((id, i) => {
+      const s = sums.get(id)!;
+      assert.equal(value(`n${i}`), s.n, `${id} calls`);
+      assert.equal(value(`in${i}`), s.input, `${id} input tokens`);
+      assert.equal(value(`out${i}`), s.output, `${id} output tokens`);
+      assert.equal(value(`cr${i}`), s.cacheRead, `${id} cache read tokens`);
+    });
+  });
+
+  it("most calls carry a tenant with skewed shares; about one in seven carries no metadata; three principals", () => {
+    const byTenant = new Map<string, number>();
+    for (const r of records) {
+      const t = r.requestMetadata?.tenant ?? "";
+      byTenant.set(t, (byTenant.get(t) ?? 0) + 1);
+    }
+    assert.deepEqual([...byTenant.keys()].filter(Boolean).sort(), TENANTS.map(([t]) => t).sort());
+    const share = (t: string) => (byTenant.get(t) ?? 0) / records.length;
+    assert.ok(
+      share("acme") > share("globex") && share("globex") > share("hooli"),
+      JSON.stringify([...byTenant]),
+    );
+    assert.ok(share("") > 0.05 && share("") < 0.3, `no metadata: ${share("")}`);
+    const principals = new Set(records.map((r) => r.identity.arn));
+    assert.deepEqual([...principals].sort(), [
+      "arn:aws:iam::123456789012:user/dana.ops",
+      "arn:aws:sts::123456789012:assumed-role/twin-api-execution-role/twin-api",
+      "arn:aws:sts::123456789012:assumed-role/twin-search-indexer/indexer-batch",
+    ]);
+  });
+
+  it("Logs Insights discovers the JSON fields: tokens by requestMetadata.tenant add up to the records", async () => {
+    const start = await logs.send(
+      new StartQueryCommand({
+        logGroupName: GROUP,
+        startTime: FROM / 1000,
+        endTime: (TO + 5 * 60_000) / 1000,
+        queryString:
+          "stats sum(input.inputTokenCount) as tokens, count(*) as calls by requestMetadata.tenant, identity.arn",
+      }),
+    );
+    let rows: Row[] = [];
+    for (;;) {
+      const out = await logs.send(new GetQueryResultsCommand({ queryId: start.queryId }));
+      if (out.status === "Complete") {
+        rows = (out.results ?? []) as Row[];
+        break;
+      }
+      assert.ok(out.status === "Scheduled" || out.status === "Running", out.status);
+      clock += 25;
+    }
+    const all = events.map((e) => JSON.parse(e.message ?? "{}") as LogRecord);
+    const expected = new Map<string, number>();
+    for (const r of all) {
+      const key = `${r.requestMetadata?.tenant ?? ""}|${r.identity.arn}`;
+      expected.set(key, (expected.get(key) ?? 0) + r.input.inputTokenCount);
+    }
+    const got = new Map(
+      rows.map((row) => [
+        `${cell(row, "requestMetadata.tenant") ?? ""}|${cell(row, "identity.arn")}`,
+        Number(cell(row, "tokens")),
+      ]),
+    );
+    assert.deepEqual(got, expected);
+  });
+
+  it("a live Converse call with requestMetadata through a profile is logged with its metadata and caller", async () => {
+    const reply = await runtime.send(
+      new ConverseCommand({
+        modelId: "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/twinsupport01",
+        messages: [{ role: "user", content: [{ text: "Where is my order?" }] }],
+        requestMetadata: { tenant: "acme", feature: "bench" },
+      }),
+    );
+    const requestId = reply.$metadata.requestId;
+    // The record is written when the call ends: look a minute later.
+    nowMs = NOW + 60_000;
+    const stream = await logs.send(
+      new GetLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: "aws/bedrock/modelinvocations",
+        startTime: NOW - 60_000,
+        endTime: NOW + 60_000,
+        startFromHead: false,
+      }),
+    );
+    const mine = (stream.events ?? [])
+      .map((e) => JSON.parse(e.message ?? "{}") as LogRecord)
+      .find((r) => r.requestMetadata?.feature === "bench");
+    assert.ok(mine, `record of ${requestId}`);
+    assert.deepEqual(mine.requestMetadata, { tenant: "acme", feature: "bench" });
+    assert.equal(mine.identity.arn, "arn:aws:iam::123456789012:user/bedrock-ops-sandbox");
+    assert.equal(
+      mine.modelId,
+      "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/twinsupport01",
+    );
+    assert.equal(mine.input.inputTokenCount, reply.usage?.inputTokens);
+    assert.equal(mine.output.outputTokenCount, reply.usage?.outputTokens);
+  });
+});
+
+describe("invocation logging switched off", () => {
+  it("has no invocation log group", async () => {
+    const sandbox = await startSandbox({
+      port: 0,
+      now: () => NOW,
+      scenario: "realistic",
+      settings: { bedrockControl: { invocationLogging: false } },
+    });
+    const logs = new CloudWatchLogsClient({
+      region: "us-east-1",
+      endpoint: sandbox.url,
+      credentials: sandboxCredentials(),
+    });
+    try {
+      const groups = await logs.send(new DescribeLogGroupsCommand({}));
+      assert.deepEqual(
+        groups.logGroups?.map((g) => g.logGroupName),
+        ["/aws/lambda/twin-api"],
+      );
+      await assert.rejects(
+        logs.send(new DescribeLogStreamsCommand({ logGroupName: GROUP })),
+        (err: Error) => err.name === "ResourceNotFoundException",
+      );
+    } finally {
+      logs.destroy();
+      await sandbox.close();
+    }
+  });
+});
