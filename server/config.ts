@@ -139,6 +139,41 @@ const storeSchema = z.discriminatedUnion("kind", [
     .strict(),
 ]);
 
+/** A cost-allocation tag key (AWS allows more; `$` separates key and value in Cost Explorer's group keys). */
+const tagKey = z.string().regex(/^[a-zA-Z0-9 ._:/=+@-]{1,128}$/, {
+  message:
+    'must be a cost-allocation tag key such as "team" (letters, digits, spaces and . _ : / = + @ -, at most 128)',
+});
+/** A requestMetadata key: a plain name, so that `requestMetadata.<key>` is one Logs Insights field. */
+const metadataKey = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, {
+  message: 'must be a requestMetadata key such as "tenant" (letters, digits, _ and -, at most 64)',
+});
+const unique = (keys: readonly string[]) => new Set(keys).size === keys.length;
+
+const attributionSchema = z
+  .object({
+    /** Cost-allocation tag keys offered in the "by" selector (Cost Explorer GroupBy TAG; activate them first). */
+    tagKeys: z
+      .array(tagKey)
+      .max(20, { message: "offer at most 20 tag keys" })
+      .refine(unique, { message: "lists a tag key twice; give each key once" })
+      .default(["team", "app"]),
+    /** Converse requestMetadata keys offered (read from model invocation logs). */
+    metadataKeys: z
+      .array(metadataKey)
+      .max(20, { message: "offer at most 20 metadata keys" })
+      .refine(unique, { message: "lists a metadata key twice; give each key once" })
+      .default(["tenant"]),
+    /** Log group of Bedrock model invocation logs; discovered with GetModelInvocationLoggingConfiguration when absent. */
+    invocationLogGroup: z
+      .string()
+      .regex(/^[\w#/.-]{1,512}$/, {
+        message: "must be a log group name such as /aws/bedrock/invocations (letters, digits, _ - / . #)",
+      })
+      .optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     mode: z.enum(["aws", "sandbox"]).default("aws"),
@@ -246,6 +281,7 @@ export const configSchema = z
       })
       .strict()
       .default({ lookbackDays: 7, refreshesPerDay: 2, maxRequestsPerHour: 20 }),
+    attribution: attributionSchema.default({ tagKeys: ["team", "app"], metadataKeys: ["tenant"] }),
     budgets: z
       .object({
         names: z.array(z.string().min(1)).optional(),
@@ -416,6 +452,7 @@ export type FunctionConfig = Parsed["lambda"]["functions"][number];
 export type ManagedBudget = Parsed["budgets"]["managed"][number];
 export type FaultConfig = Parsed["sandbox"]["faults"][number];
 export type AlarmsConfig = Parsed["alarms"];
+export type AttributionConfig = Parsed["attribution"];
 
 export interface Config extends Parsed {
   /** Where the settings came from: a file path, or "defaults" when no config file exists. */

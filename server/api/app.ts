@@ -19,6 +19,7 @@ import { errorHandler, notFound } from "./errors.ts";
 import { OPENAPI } from "./openapi.ts";
 import { onlyParams } from "./params.ts";
 import { alarmRoutes } from "./routes/alarms.ts";
+import { attributionRoutes } from "./routes/attribution.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { dataRoutes } from "./routes/data.ts";
 import { prometheusRoute } from "./routes/prometheus.ts";
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(OPENAPI);
   });
   api.use(dataRoutes({ config, dashboard, spend, now, encoder }));
+  api.use(attributionRoutes({ config, dashboard, now, encoder }));
   api.use(quotaRoutes({ config, dashboard, clients, cache, now }));
   api.use(alarmRoutes({ config, clients, cache, now }));
   api.use(refreshRoutes({ config, dashboard, limiter, now }));

@@ -504,6 +504,64 @@ export interface LoginRequest {
   token: string;
 }
 
+/** How the Attribution panel groups Bedrock spend (issue #18). */
+export type AttributionMechanism = "application-profile" | "cost-allocation-tag" | "invocation-logs";
+
+export interface AttributionDay {
+  date: string;
+  /** From the bill (Cost Explorer); null where the bill cannot say it. */
+  billedUsd: number | null;
+  /** Tokens x the base model's price; null where no tokens are known for this view. */
+  estimatedUsd: number | null;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface AttributionGroup {
+  /** Profile ID, tag value, principal ARN or metadata value; "" for the unattributed remainder. */
+  key: string;
+  label: string;
+  unattributed: boolean;
+  /** E.g. the profile's model and tags. */
+  detail: string | null;
+  billedUsd: number | null;
+  estimatedUsd: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Calls (invocation logs only). */
+  calls: number | null;
+  /** Share of the total (billed where the view has a bill, else estimated), percent. */
+  sharePercent: number | null;
+  days: AttributionDay[];
+}
+
+export interface AttributionNote {
+  level: "info" | "warning";
+  message: string;
+  /** What to run to turn the mechanism on. */
+  command?: string;
+}
+
+export interface AttributionData {
+  /** The view: profile, principal, tag:<key> or metadata:<key>. */
+  by: string;
+  mechanism: AttributionMechanism;
+  range: RangeInfo;
+  currency: "USD";
+  /** Named groups, largest first, then the unattributed remainder (always present). */
+  groups: AttributionGroup[];
+  /** The Bedrock total for the same days: the groups plus the remainder add up to it. */
+  total: { billedUsd: number | null; estimatedUsd: number | null; days: AttributionDay[] };
+  shareOf: "billed" | "estimated";
+  /** Models whose tokens could not be priced (their cost is not in any estimate). */
+  unpriced: Array<{ model: string; reason: string }>;
+  notes: AttributionNote[];
+  /** The views this configuration offers. */
+  options: string[];
+}
+
 /** Response of each data endpoint of the API (server/api/routes), by path. */
 export interface ApiResponses {
   "/api/health": HealthResponse;
@@ -513,4 +571,5 @@ export interface ApiResponses {
   "/api/costs": Panel<CostsData>;
   "/api/budgets": Panel<BudgetsData>;
   "/api/usage": Panel<UsageData>;
+  "/api/attribution": Panel<AttributionData>;
 }

@@ -1,5 +1,12 @@
 /** CSV for the tabular endpoints (RFC 4180 quoting; formula-leading cells neutralised). */
-import type { BudgetsData, CostsData, LogsData, MetricsData, UsageData } from "./contract.ts";
+import type {
+  AttributionData,
+  BudgetsData,
+  CostsData,
+  LogsData,
+  MetricsData,
+  UsageData,
+} from "./contract.ts";
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -60,5 +67,35 @@ export function usageCsv(data: UsageData): string {
   return toCsv(
     ["api", "count", "estimated_usd"],
     data.calls.map((c) => [c.api, c.count, c.estimatedUsd]),
+  );
+}
+
+/** One row per group per day, the unattributed remainder included (`unattributed` = true). */
+export function attributionCsv(data: AttributionData): string {
+  return toCsv(
+    [
+      "date",
+      "by",
+      "group",
+      "label",
+      "unattributed",
+      "billed_usd",
+      "estimated_usd",
+      "input_tokens",
+      "output_tokens",
+    ],
+    data.groups.flatMap((g) =>
+      g.days.map((d) => [
+        d.date,
+        data.by,
+        g.key,
+        g.label,
+        g.unattributed,
+        d.billedUsd,
+        d.estimatedUsd,
+        d.inputTokens,
+        d.outputTokens,
+      ]),
+    ),
   );
 }

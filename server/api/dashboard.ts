@@ -27,10 +27,22 @@ import {
   type TimeRange,
 } from "../sources/range.ts";
 import { fetchDailyTokens } from "../sources/tokens.ts";
-import type { BudgetsData, CostsData, LogsData, MetricsData, OverviewData, Panel } from "./contract.ts";
+import { type AttributionBy, AttributionPanel } from "./attribution-panel.ts";
+import type {
+  AttributionData,
+  BudgetsData,
+  CostsData,
+  LogsData,
+  MetricsData,
+  OverviewData,
+  Panel,
+} from "./contract.ts";
 import { CostsPanel } from "./costs-panel.ts";
 import { Memo } from "./memo.ts";
 import type { DataQuery, RangeQuery } from "./params.ts";
+
+/** The costs panel's default view (its Bedrock services answer the attribution tag query's filter). */
+const LOOKBACK: RangeQuery = { kind: "preset", preset: "7d" };
 
 /** How long the per-day token counts (the cost estimate's input) stay fresh. */
 const DAILY_TOKENS_TTL_MS = 900_000;
@@ -71,6 +83,8 @@ export class Dashboard {
   readonly prices: PriceBook;
   private readonly logs: LogsSource;
   private readonly costs: CostsPanel;
+  /** Spend per application profile, tag value, principal or request-metadata value (issue #18). */
+  readonly attribution: AttributionPanel;
   private readonly budgets: BudgetsSource;
   /** Cost Explorer requests ($0.01 each) in the last hour, capped by costs.maxRequestsPerHour. */
   private readonly costCap: HourlyCap;
@@ -92,6 +106,17 @@ export class Dashboard {
       prices: this.prices,
       now: deps.now,
       dailyTokens: (window, force) => this.dailyTokens(window, [], force),
+      fetchWindow: (window) => this.fetchWindow(window),
+      capped: (call) => this.capped(call),
+    });
+    this.attribution = new AttributionPanel({
+      config,
+      clients,
+      cache: deps.cache,
+      prices: this.prices,
+      now: deps.now,
+      dailyTokens: (window, force) => this.dailyTokens(window, [], force),
+      costs: (force) => this.costs.panel(this.costWindow(LOOKBACK), isoDay(deps.now()), null, force),
       fetchWindow: (window) => this.fetchWindow(window),
       capped: (call) => this.capped(call),
     });
@@ -240,6 +265,15 @@ export class Dashboard {
   async costsPanel(q: Pick<DataQuery, "range" | "models">, force = false): Promise<Panel<CostsData>> {
     const window = this.costWindow(q.range);
     return this.costs.panel(window, isoDay(this.deps.now()), this.resolve(q.range).preset, force);
+  }
+
+  /** The Attribution panel for a view and range (days as the costs panel counts them). */
+  async attributionPanel(
+    by: AttributionBy,
+    q: Pick<DataQuery, "range">,
+    force = false,
+  ): Promise<Panel<AttributionData>> {
+    return this.attribution.panel(by, this.costWindow(q.range), this.resolve(q.range).preset, force);
   }
 
   /** CloudWatch token counts per model per day (the estimate's input), cached like the metrics. */

@@ -16,6 +16,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { AwsClients } from "../aws/clients.ts";
 import { bedrockRegion, type Config, invokeModelId, lambdaRegion } from "../config.ts";
 import { costOf, type TokenPrice } from "../pricing/prices.ts";
+import { probeAttribution } from "./doctor-attribution.ts";
 import {
   type CheckRow,
   credentialSource,
@@ -248,6 +249,9 @@ export async function runDoctor(
       ),
     ),
   );
+
+  // Cost attribution: application profiles and their tags, active cost-allocation tags, invocation logging.
+  rows.push(...(await probeAttribution(config, clients, options.skipPaid)));
 
   rows.push(...metricRows.rows);
   if (options.skipPaid) {

@@ -23,6 +23,7 @@ export type StatementKey =
   | "BudgetsModifyManaged"
   | "BedrockInvokeConfiguredModels"
   | "BedrockReadInferenceProfiles"
+  | "BedrockReadAccount"
   | "LambdaReadConfiguredFunctions"
   | "ServiceQuotasRead"
   | "CloudWatchAlarmsRead"
@@ -65,6 +66,16 @@ export const SDK_OPERATIONS: Readonly<Record<string, OperationPermission>> = {
   GetCostForecast: op("ce:GetCostForecast", "CostExplorerAllResources", "dashboard"),
   // Bedrock control plane: application inference profile -> model, to price it.
   GetInferenceProfile: op("bedrock:GetInferenceProfile", "BedrockReadInferenceProfiles", "dashboard"),
+  // Attribution (issue #18): the profiles' tags are read per profile ARN; listing profiles and the
+  // invocation logging configuration have no resource types (Resource "*").
+  ListTagsForResource: op("bedrock:ListTagsForResource", "BedrockReadInferenceProfiles", "dashboard"),
+  ListInferenceProfiles: op("bedrock:ListInferenceProfiles", "BedrockReadAccount", "dashboard"),
+  GetModelInvocationLoggingConfiguration: op(
+    "bedrock:GetModelInvocationLoggingConfiguration",
+    "BedrockReadAccount",
+    "dashboard",
+  ),
+  ListCostAllocationTags: op("ce:ListCostAllocationTags", "CostExplorerAllResources", "dashboard"),
   // Budgets: every operation is ViewBudget or ModifyBudget on a budget ARN.
   DescribeBudgets: op("budgets:ViewBudget", "BudgetsViewAccount", "dashboard"),
   DescribeBudgetPerformanceHistory: op("budgets:ViewBudget", "BudgetsViewAccount", "dashboard"),

@@ -68,6 +68,7 @@ function resources(
     case "CloudWatchAlarmsRead":
     case "LogsAllResources":
     case "CostExplorerAllResources":
+    case "BedrockReadAccount":
       return { Resource: "*" };
     case "CloudWatchPublishNamespace": {
       const ns = config.bench.publishNamespace;
@@ -79,7 +80,13 @@ function resources(
       return { Resource: `arn:aws:cloudwatch::${account}:dashboard/${ctx.dashboardName}` };
     case "LogsQueryConfiguredLogGroups":
       return {
-        Resource: config.lambda.functions.flatMap((f) => logGroupArns(region, account, logGroupOf(f))),
+        Resource: [
+          ...config.lambda.functions.flatMap((f) => logGroupArns(region, account, logGroupOf(f))),
+          // Bedrock model invocation logs (Attribution panel), in the Bedrock Region.
+          ...(config.attribution.invocationLogGroup
+            ? logGroupArns(bedrockRegion(config), account, config.attribution.invocationLogGroup)
+            : []),
+        ],
       };
     case "BudgetsViewAccount":
       return {

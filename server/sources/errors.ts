@@ -20,6 +20,10 @@ export const PERMISSIONS: Readonly<Record<string, string>> = {
   DescribeAlarmHistory: "cloudwatch:DescribeAlarmHistory",
   GetFunctionConfiguration: "lambda:GetFunctionConfiguration",
   FilterLogEvents: "logs:FilterLogEvents",
+  ListInferenceProfiles: "bedrock:ListInferenceProfiles",
+  ListTagsForResource: "bedrock:ListTagsForResource",
+  GetModelInvocationLoggingConfiguration: "bedrock:GetModelInvocationLoggingConfiguration",
+  ListCostAllocationTags: "ce:ListCostAllocationTags",
 };
 
 const ACCESS_DENIED = new Set([

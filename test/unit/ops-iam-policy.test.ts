@@ -139,8 +139,13 @@ describe("iam-policy", () => {
       .flatMap((s) => s.Action)
       .sort();
     assert.deepEqual(wildcard, [
+      // Listing inference profiles and reading the invocation logging configuration have no
+      // resource types (Service Authorization Reference, Amazon Bedrock).
+      "bedrock:GetModelInvocationLoggingConfiguration",
+      "bedrock:ListInferenceProfiles",
       "ce:GetCostAndUsage",
       "ce:GetCostForecast",
+      "ce:ListCostAllocationTags",
       // DescribeAlarms/DescribeAlarmHistory read every alarm for the panel and the plan.
       "cloudwatch:DescribeAlarmHistory",
       "cloudwatch:DescribeAlarms",
@@ -159,6 +164,29 @@ describe("iam-policy", () => {
     ]);
     const publish = policy.Statement.find((s) => s.Action.includes("cloudwatch:PutMetricData"))!;
     assert.deepEqual(publish.Condition, { StringEquals: { "cloudwatch:namespace": "BedrockOps/Bench" } });
+  });
+
+  it("covers the attribution reads: tags per profile ARN, the invocation log group when configured", () => {
+    const withGroup = parseConfig({
+      aws: { region: "us-east-1" },
+      lambda: { functions: [{ name: "twin-api" }] },
+      attribution: { invocationLogGroup: "/aws/bedrock/invocations" },
+    });
+    const policy = buildPolicy(withGroup, {
+      accountId: ACCOUNT,
+      features: ["dashboard"],
+      dashboardName: "x",
+    });
+    const profiles = policy.Statement.find((s) => s.Sid === "BedrockReadInferenceProfiles")!;
+    assert.ok(profiles.Action.includes("bedrock:ListTagsForResource"));
+    assert.ok(
+      [profiles.Resource].flat().includes(`arn:aws:bedrock:*:${ACCOUNT}:application-inference-profile/*`),
+    );
+    const logs = policy.Statement.find((s) => s.Sid === "LogsQueryConfiguredLogGroups")!;
+    assert.ok(
+      [logs.Resource].flat().some((r) => r.includes(":log-group:/aws/bedrock/invocations")),
+      JSON.stringify(logs.Resource),
+    );
   });
 
   it("scopes alarm writes to the managed prefix and SNS to the alarm topic", () => {

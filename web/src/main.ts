@@ -5,6 +5,7 @@
  */
 import type {
   AlarmsData,
+  AttributionData,
   BenchRunDetail,
   BenchRunSummary,
   BenchSchedulesData,
@@ -25,6 +26,7 @@ import { header } from "./header.ts";
 import { showLogin } from "./login.ts";
 import { accountsPanel } from "./panels/accounts.ts";
 import { alarmsPanel } from "./panels/alarms.ts";
+import { attributionPanel } from "./panels/attribution.ts";
 import { bedrockPanels } from "./panels/bedrock.ts";
 import { benchPanel, runsOf, runsToDetail } from "./panels/bench.ts";
 import { budgetPanel } from "./panels/budgets.ts";
@@ -107,6 +109,7 @@ function mount(root: HTMLElement, health: HealthResponse): void {
   const alarms = alarmsPanel();
   const costs = costPanels();
   const budgets = budgetPanel();
+  const attribution = attributionPanel(() => void loadAttribution(generation));
   const errors = errorsPanel();
   const bench = benchPanel();
   const accounts = accountsPanel();
@@ -119,6 +122,7 @@ function mount(root: HTMLElement, health: HealthResponse): void {
     quotas.node,
     alarms.node,
     costs.node,
+    attribution.node,
     budgets.node,
     errors.node,
     bench.node,
@@ -147,6 +151,14 @@ function mount(root: HTMLElement, health: HealthResponse): void {
     history.pushState(null, "", query ? `?${query}` : location.pathname);
     top.setState(state);
     if (reload) void load();
+  }
+
+  /** The Attribution panel for its selected view (also on its own when the view changes). */
+  async function loadAttribution(mine: number): Promise<void> {
+    const by = `by=${encodeURIComponent(attribution.by())}`;
+    const q = rangeQuery(state.range);
+    const p = await getPanel<AttributionData>("/api/attribution", q ? `${by}&${q}` : by);
+    if (mine === generation) attribution.render(p);
   }
 
   async function load(): Promise<void> {
@@ -186,6 +198,7 @@ function mount(root: HTMLElement, health: HealthResponse): void {
         accounts.renderCosts(p);
       }),
       budgetsP.then((p) => current() && budgets.render(p)),
+      loadAttribution(mine),
       quotasP.then((p) => current() && quotas.render(p)),
       alarmsP.then((p) => current() && alarms.render(p)),
       benchP.then(([runs, details, schedules]) => current() && bench.render(runs, details, schedules)),
