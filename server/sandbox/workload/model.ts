@@ -13,6 +13,8 @@ import { hash32, hashString, logNormal, poisson, uniform } from "./random.ts";
 
 export const MINUTE = 60_000;
 export const DAY = 86_400_000;
+/** About 200 MB of generated invocations: a day and a half of the 100x workload, a month of 1x. */
+const MINUTE_CACHE_INVOCATIONS = 400_000;
 
 export type CallStatus = "ok" | "throttled" | "client_error" | "server_error";
 
@@ -125,7 +127,9 @@ export class Workload {
   private readonly specs = new Map<string, FunctionSpec>();
   private readonly peak: number;
   private readonly clock: () => number;
+  /** Generated minutes, least recently used first, bounded by the invocations they hold. */
   private readonly minuteCache = new Map<string, MinuteSlice>();
+  private cachedInvocations = 0;
   private readonly live = new Map<string, BedrockCall[]>();
   private readonly weights: number[];
   private readonly shapeCall: (call: BedrockCall, seed: number) => BedrockCall;
@@ -176,14 +180,29 @@ export class Workload {
     return this.peak * this.scale * daily * weekly * fnScale;
   }
 
-  /** Everything one function did in one epoch minute (deterministic; cached). */
+  /**
+   * Everything one function did in one epoch minute (deterministic; cached). The cache keeps the
+   * most recently used minutes up to MINUTE_CACHE_INVOCATIONS invocations, so a month of history
+   * at a high traffic scale streams through it instead of filling the heap.
+   */
   minute(fn: string, minuteStart: number): MinuteSlice {
     const key = `${fn}|${minuteStart}`;
     const cached = this.minuteCache.get(key);
-    if (cached) return cached;
+    if (cached) {
+      this.minuteCache.delete(key);
+      this.minuteCache.set(key, cached);
+      return cached;
+    }
     const slice = this.generateMinute(fn, minuteStart);
-    if (this.minuteCache.size > 400_000) this.minuteCache.clear();
     this.minuteCache.set(key, slice);
+    this.cachedInvocations += slice.invocations.length + 1;
+    if (this.cachedInvocations > MINUTE_CACHE_INVOCATIONS) {
+      for (const [old, value] of this.minuteCache) {
+        if (this.cachedInvocations <= MINUTE_CACHE_INVOCATIONS * 0.75) break;
+        this.minuteCache.delete(old);
+        this.cachedInvocations -= value.invocations.length + 1;
+      }
+    }
     return slice;
   }
 
