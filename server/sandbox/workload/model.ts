@@ -352,33 +352,42 @@ export class Workload {
 
   /** Bedrock calls to a model ID in [from, to): the workload's and those answered live. */
   bedrockCalls(modelId: string, from: number, to: number): BedrockCall[] {
-    const out: BedrockCall[] = [];
-    if (this.models.includes(modelId)) {
+    return this.modelsCalls([modelId], from, to).get(modelId) ?? [];
+  }
+
+  /** bedrockCalls of every configured model in one pass over the invocations (the bill's day). */
+  bedrockCallsByModel(from: number, to: number): Map<string, BedrockCall[]> {
+    return this.modelsCalls(this.models, from, to);
+  }
+
+  private modelsCalls(modelIds: readonly string[], from: number, to: number): Map<string, BedrockCall[]> {
+    const out = new Map<string, BedrockCall[]>(modelIds.map((m) => [m, []]));
+    const configured = modelIds.filter((m) => this.models.includes(m));
+    if (configured.length > 0) {
       for (const fn of this.functions) {
         for (const inv of this.invocations(fn, from, to)) {
-          if (
-            inv.bedrock &&
-            inv.bedrock.modelId === modelId &&
-            inv.bedrock.time >= from &&
-            inv.bedrock.time < to
-          ) {
-            out.push(inv.bedrock);
-          }
+          const call = inv.bedrock;
+          if (call && call.time >= from && call.time < to) out.get(call.modelId)?.push(call);
         }
       }
     }
-    if (this.models.includes(modelId))
-      out.push(
-        ...busyCallsBetween(
-          this.seed,
-          modelId,
-          this.region,
-          Math.max(from, this.historyStart()),
-          Math.min(to, this.now() + 1),
-        ),
-      );
-    for (const call of this.live.get(modelId) ?? []) if (call.time >= from && call.time < to) out.push(call);
-    return out.sort((a, b) => a.time - b.time);
+    for (const modelId of modelIds) {
+      const list = out.get(modelId)!;
+      if (this.models.includes(modelId))
+        list.push(
+          ...busyCallsBetween(
+            this.seed,
+            modelId,
+            this.region,
+            Math.max(from, this.historyStart()),
+            Math.min(to, this.now() + 1),
+          ),
+        );
+      for (const call of this.live.get(modelId) ?? [])
+        if (call.time >= from && call.time < to) list.push(call);
+      list.sort((a, b) => a.time - b.time);
+    }
+    return out;
   }
 
   /** Every model ID with traffic: configured ones and any called live. */
