@@ -18,6 +18,8 @@ import { binsQuery, errorQuery } from "./logs-queries.ts";
 export const MAX_ERRORS = 20;
 /** AWS returns at most 10,000 rows per query. */
 const MAX_ROWS = 10_000;
+/** The errors fill's first step back from the watermark; each further step is twice as long. */
+const ERRORS_FILL_STEP_MS = 3_600_000;
 
 export interface BatchInput {
   client: CloudWatchLogsClient;
@@ -155,7 +157,12 @@ export class IncrementalLogs {
     };
   }
 
-  /** The 20 most recent errors in the range: the held closed window, extended only where needed. */
+  /**
+   * The 20 most recent errors in the range: the held closed window, extended forward over the
+   * tail at every refresh, and backward only while it holds fewer errors than the panel shows
+   * (older errors cannot be among the 20 most recent once 20 newer ones are held). The fill reads
+   * back from the watermark in growing steps, so at high traffic it reads minutes, not the range.
+   */
   private async errors(input: BatchInput) {
     const key = `${input.region}|${input.format}|${[...input.groups].sort().join(",")}`;
     const start = input.start.getTime();
@@ -164,40 +171,32 @@ export class IncrementalLogs {
     const closedEnd = Math.max(start, Math.min(Math.floor((input.now - input.settleMs) / 1000) * 1000, end));
     let held = await this.store.heldErrors(key);
     if (held && (held.until < start || held.from > closedEnd)) held = undefined;
+    const next = held
+      ? { ...held, rows: [...held.rows] }
+      : { from: closedEnd, until: closedEnd, rows: [] as LogsData["recentErrors"] };
     const query = errorQuery(input.format);
     let bytesScanned = 0;
     let queries = 0;
-    let rows: LogsData["recentErrors"] = [];
-    if (!held) {
-      const result = await this.run(input, query, start, end, MAX_ERRORS);
-      rows = parseErrors(result);
+    const read = async (from: number, to: number) => {
+      const result = await this.run(input, query, from, to, MAX_ERRORS);
       bytesScanned += result.statistics.bytesScanned ?? 0;
       queries++;
-      held = {
-        from: start,
-        until: closedEnd,
-        rows: newestFirst(rows.filter((e) => errorTime(e) < closedEnd)),
-      };
-    } else {
-      const next = { ...held, rows: [...held.rows] };
-      const spans: Array<[number, number]> = [];
-      if (start < held.from) spans.push([start, held.from - 1]);
-      if (held.until < end) spans.push([held.until, end]);
-      const results = await Promise.all(spans.map(([a, b]) => this.run(input, query, a, b, MAX_ERRORS)));
-      for (const result of results) {
-        const found = parseErrors(result);
-        rows.push(...found);
-        next.rows.push(...found.filter((e) => errorTime(e) < closedEnd));
-        bytesScanned += result.statistics.bytesScanned ?? 0;
-        queries++;
-      }
-      next.from = Math.min(held.from, start);
-      next.until = Math.max(held.until, closedEnd);
-      next.rows = newestFirst(next.rows);
-      rows.push(...held.rows);
-      held = next;
+      return parseErrors(result);
+    };
+    const rows: LogsData["recentErrors"] = [];
+    if (next.until < end) {
+      const found = await read(next.until, end);
+      rows.push(...found);
+      next.rows = newestFirst([...next.rows, ...found.filter((e) => errorTime(e) < closedEnd)]);
     }
-    this.store.keepErrors(key, held);
+    next.until = Math.max(next.until, closedEnd);
+    for (let step = ERRORS_FILL_STEP_MS; next.from > start && next.rows.length < MAX_ERRORS; step *= 2) {
+      const from = Math.max(start, next.from - step);
+      next.rows = newestFirst([...next.rows, ...(await read(from, next.from - 1))]);
+      next.from = from;
+    }
+    this.store.keepErrors(key, next);
+    rows.push(...next.rows);
     const inRange = rows.filter((e) => {
       const t = errorTime(e);
       return Number.isNaN(t) || (t >= start && t <= end);

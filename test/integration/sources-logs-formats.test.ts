@@ -12,10 +12,13 @@ import { type AwsClients, createAwsClients } from "../../server/aws/clients.ts";
 import { LogBinStore } from "../../server/cache/log-bins.ts";
 import { parseConfig } from "../../server/config.ts";
 import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
+import { groupEvents } from "../../server/sandbox/providers/logs/index.ts";
 import { invocationEnd, Workload } from "../../server/sandbox/workload/model.ts";
 import { LogsSource } from "../../server/sources/logs.ts";
 import { BIN_MS } from "../../server/sources/logs-bins.ts";
-import { DURATION_QUERY, JSON_DURATION_QUERY } from "../../server/sources/logs-queries.ts";
+import { runInsightsQuery } from "../../server/sources/logs-insights.ts";
+import { parseErrors } from "../../server/sources/logs-parse.ts";
+import { DURATION_QUERY, errorQuery, JSON_DURATION_QUERY } from "../../server/sources/logs-queries.ts";
 import type { TimeRange } from "../../server/sources/range.ts";
 
 const START = Date.parse("2026-11-18T12:00:00.000Z");
@@ -211,6 +214,72 @@ describe("logs panel, Text and JSON functions", () => {
     const wide = await incremental.fetch(range(6));
     const wideFull = await source().fetch(range(6));
     assert.deepEqual(wide.durations, wideFull.durations);
+    assert.deepEqual(wide.functions, wideFull.functions);
+    assert.deepEqual(wide.recentErrors, wideFull.recentErrors);
     assert.ok(wide.bytesScanned < wideFull.bytesScanned);
+  });
+
+  it("fills the recent errors from the newest logs back only until the panel's 20 are found (10x traffic)", async () => {
+    t = START + 27 * 3_600_000; // 15:00 UTC, the busiest hour
+    const busy = await startSandbox({
+      functions: FUNCTIONS,
+      now: () => t,
+      scale: 10,
+      settings: { logs: { scheduledMs: 0, runningMs: 0 } },
+    });
+    const busyClients = createAwsClients({
+      region: "us-east-1",
+      endpoint: busy.url,
+      credentials: sandboxCredentials(),
+      maxAttempts: 1,
+      retryMode: "standard",
+    });
+    try {
+      const fresh = () =>
+        new LogsSource(busyClients, config, undefined, {
+          bins: new LogBinStore(),
+          now: () => t,
+          insights: { firstPollMs: 1, sleep: async () => undefined },
+        });
+      const data = await fresh().fetch(range(6));
+      assert.equal(data.recentErrors.length, 20);
+      // The bins query reads the 6 h once; the errors fill reads back from the watermark only as
+      // far as each format's 20 most recent errors (it read the 6 h a second time before).
+      let rangeBytes = 0;
+      for (const fn of FUNCTIONS)
+        for (const e of groupEvents(busy.workload, `/aws/lambda/${fn}`, t - 6 * 3_600_000, t + 1))
+          rangeBytes += Buffer.byteLength(e.message, "utf8") + 26;
+      assert.ok(data.bytesScanned >= rangeBytes, "the bins query reads the whole range");
+      assert.ok(
+        data.bytesScanned < 1.5 * rangeBytes,
+        `first refresh scanned ${data.bytesScanned} bytes for a ${rangeBytes}-byte range`,
+      );
+      // The same errors as a scan of the whole range: the errors query alone over the 6 h.
+      const whole = await Promise.all(
+        FUNCTIONS.map(async (fn) => {
+          const format = fn.endsWith("json") ? "JSON" : "Text";
+          const result = await runInsightsQuery(
+            busyClients.logs({ region: "us-east-1" }),
+            {
+              logGroups: [`/aws/lambda/${fn}`],
+              queryString: errorQuery(format),
+              start: new Date(t - 6 * 3_600_000),
+              end: new Date(t),
+              limit: 20,
+            },
+            { firstPollMs: 1, sleep: async () => undefined },
+          );
+          return parseErrors(result);
+        }),
+      );
+      const expected = whole
+        .flat()
+        .sort((a, b) => b.timestamp.localeCompare(a.timestamp))
+        .slice(0, 20);
+      assert.deepEqual(data.recentErrors, expected);
+    } finally {
+      busyClients.destroy();
+      await busy.close();
+    }
   });
 });

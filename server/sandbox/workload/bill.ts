@@ -81,8 +81,9 @@ export class Bill {
     const w = this.workload;
     const lines: BillLine[] = [];
     const scenario = scenarioOf(w);
+    const byModel = w.bedrockCallsByModel(from, to);
     for (const modelId of w.models) {
-      const calls = w.bedrockCalls(modelId, from, to).filter((c) => c.source === "workload");
+      const calls = (byModel.get(modelId) ?? []).filter((c) => c.source === "workload");
       lines.push(...bedrockLines(modelId, calls, scenario));
     }
     lines.push(...scenario.extraLines(w, from, to));

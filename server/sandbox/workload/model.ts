@@ -13,6 +13,8 @@ import { hash32, hashString, logNormal, poisson, uniform } from "./random.ts";
 
 export const MINUTE = 60_000;
 export const DAY = 86_400_000;
+/** About 200 MB of generated invocations: a day and a half of the 100x workload, a month of 1x. */
+const MINUTE_CACHE_INVOCATIONS = 400_000;
 
 export type CallStatus = "ok" | "throttled" | "client_error" | "server_error";
 
@@ -128,7 +130,9 @@ export class Workload {
   private readonly specs = new Map<string, FunctionSpec>();
   private readonly peak: number;
   private readonly clock: () => number;
+  /** Generated minutes, least recently used first, bounded by the invocations they hold. */
   private readonly minuteCache = new Map<string, MinuteSlice>();
+  private cachedInvocations = 0;
   private readonly live = new Map<string, BedrockCall[]>();
   private readonly weights: number[];
   private readonly shapeCall: (call: BedrockCall, seed: number) => BedrockCall;
@@ -179,14 +183,29 @@ export class Workload {
     return this.peak * this.scale * daily * weekly * fnScale;
   }
 
-  /** Everything one function did in one epoch minute (deterministic; cached). */
+  /**
+   * Everything one function did in one epoch minute (deterministic; cached). The cache keeps the
+   * most recently used minutes up to MINUTE_CACHE_INVOCATIONS invocations, so a month of history
+   * at a high traffic scale streams through it instead of filling the heap.
+   */
   minute(fn: string, minuteStart: number): MinuteSlice {
     const key = `${fn}|${minuteStart}`;
     const cached = this.minuteCache.get(key);
-    if (cached) return cached;
+    if (cached) {
+      this.minuteCache.delete(key);
+      this.minuteCache.set(key, cached);
+      return cached;
+    }
     const slice = this.generateMinute(fn, minuteStart);
-    if (this.minuteCache.size > 400_000) this.minuteCache.clear();
     this.minuteCache.set(key, slice);
+    this.cachedInvocations += slice.invocations.length + 1;
+    if (this.cachedInvocations > MINUTE_CACHE_INVOCATIONS) {
+      for (const [old, value] of this.minuteCache) {
+        if (this.cachedInvocations <= MINUTE_CACHE_INVOCATIONS * 0.75) break;
+        this.minuteCache.delete(old);
+        this.cachedInvocations -= value.invocations.length + 1;
+      }
+    }
     return slice;
   }
 
@@ -336,33 +355,42 @@ export class Workload {
 
   /** Bedrock calls to a model ID in [from, to): the workload's and those answered live. */
   bedrockCalls(modelId: string, from: number, to: number): BedrockCall[] {
-    const out: BedrockCall[] = [];
-    if (this.models.includes(modelId)) {
+    return this.modelsCalls([modelId], from, to).get(modelId) ?? [];
+  }
+
+  /** bedrockCalls of every configured model in one pass over the invocations (the bill's day). */
+  bedrockCallsByModel(from: number, to: number): Map<string, BedrockCall[]> {
+    return this.modelsCalls(this.models, from, to);
+  }
+
+  private modelsCalls(modelIds: readonly string[], from: number, to: number): Map<string, BedrockCall[]> {
+    const out = new Map<string, BedrockCall[]>(modelIds.map((m) => [m, []]));
+    const configured = modelIds.filter((m) => this.models.includes(m));
+    if (configured.length > 0) {
       for (const fn of this.functions) {
         for (const inv of this.invocations(fn, from, to)) {
-          if (
-            inv.bedrock &&
-            inv.bedrock.modelId === modelId &&
-            inv.bedrock.time >= from &&
-            inv.bedrock.time < to
-          ) {
-            out.push(inv.bedrock);
-          }
+          const call = inv.bedrock;
+          if (call && call.time >= from && call.time < to) out.get(call.modelId)?.push(call);
         }
       }
     }
-    if (this.models.includes(modelId))
-      out.push(
-        ...busyCallsBetween(
-          this.seed,
-          modelId,
-          this.region,
-          Math.max(from, this.historyStart()),
-          Math.min(to, this.now() + 1),
-        ),
-      );
-    for (const call of this.live.get(modelId) ?? []) if (call.time >= from && call.time < to) out.push(call);
-    return out.sort((a, b) => a.time - b.time);
+    for (const modelId of modelIds) {
+      const list = out.get(modelId)!;
+      if (this.models.includes(modelId))
+        list.push(
+          ...busyCallsBetween(
+            this.seed,
+            modelId,
+            this.region,
+            Math.max(from, this.historyStart()),
+            Math.min(to, this.now() + 1),
+          ),
+        );
+      for (const call of this.live.get(modelId) ?? [])
+        if (call.time >= from && call.time < to) list.push(call);
+      list.sort((a, b) => a.time - b.time);
+    }
+    return out;
   }
 
   /** Every model ID with traffic: configured ones and any called live. */

@@ -12,8 +12,14 @@ export function hashString(text: string): number {
 
 /** Mix any number of 32-bit integers into one well-distributed 32-bit hash (murmur3 finaliser). */
 export function hash32(...parts: number[]): number {
+  return hashParts(parts, parts.length);
+}
+
+/** hash32 of parts[0..count), so callers can reuse one array (the workload draws millions). */
+function hashParts(parts: readonly number[], count: number): number {
   let h = 0x9e3779b9;
-  for (const part of parts) {
+  for (let i = 0; i < count; i++) {
+    const part = parts[i]!;
     let k = Math.floor(part) | 0;
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
@@ -34,26 +40,35 @@ export function hash32(...parts: number[]): number {
 
 /** A uniform draw in [0, 1) from hashed inputs. */
 export function uniform(...parts: number[]): number {
-  return hash32(...parts) / 4294967296;
+  return hashParts(parts, parts.length) / 4294967296;
 }
 
 /** A standard normal draw from hashed inputs (Box-Muller). */
 export function normal(...parts: number[]): number {
-  const u1 = Math.max(uniform(...parts, 0x51), 1e-12);
-  const u2 = uniform(...parts, 0xa7);
+  return normalOf(parts);
+}
+
+/** normal(...parts) without copying: appends the two draw tags to `parts` (an array it owns). */
+function normalOf(parts: number[]): number {
+  const n = parts.length;
+  parts.push(0x51);
+  const u1 = Math.max(hashParts(parts, n + 1) / 4294967296, 1e-12);
+  parts[n] = 0xa7;
+  const u2 = hashParts(parts, n + 1) / 4294967296;
+  parts.length = n;
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
 /** A log-normal draw with the given median and sigma (of the underlying normal). */
 export function logNormal(median: number, sigma: number, ...parts: number[]): number {
-  return median * Math.exp(sigma * normal(...parts));
+  return median * Math.exp(sigma * normalOf(parts));
 }
 
 /** A Poisson draw with mean `lambda` (inversion for small means, normal approximation above 50). */
 export function poisson(lambda: number, ...parts: number[]): number {
   if (lambda <= 0) return 0;
-  if (lambda > 50) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal(...parts)));
-  const u = uniform(...parts);
+  if (lambda > 50) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normalOf(parts)));
+  const u = hashParts(parts, parts.length) / 4294967296;
   let k = 0;
   let p = Math.exp(-lambda);
   let cumulative = p;

@@ -35,16 +35,41 @@ import {
 import { assignStreams } from "./streams.ts";
 
 export interface LogEvent {
-  logGroupName: string;
-  logStreamName: string;
+  readonly logGroupName: string;
+  readonly logStreamName: string;
   /** Epoch ms. */
-  timestamp: number;
-  ingestionTime: number;
-  message: string;
+  readonly timestamp: number;
+  readonly ingestionTime: number;
+  readonly message: string;
   /** Opaque, unique, stable ID (56 digits, like AWS's). */
-  eventId: string;
+  readonly eventId: string;
   /** Fields Logs Insights discovers in Lambda platform lines. */
-  fields: Record<string, string | number>;
+  readonly fields: Record<string, string | number>;
+}
+
+/**
+ * A generated event. Its ingestion time and ID are pure functions of the invocation's seed and
+ * the line's index, computed when read: a Logs Insights scan reads millions of events and needs
+ * neither, FilterLogEvents and GetLogEvents read both.
+ */
+class GeneratedEvent implements LogEvent {
+  constructor(
+    readonly logGroupName: string,
+    readonly logStreamName: string,
+    readonly timestamp: number,
+    readonly message: string,
+    readonly fields: Record<string, string | number>,
+    private readonly seed: number,
+    private readonly index: number,
+  ) {}
+
+  get ingestionTime(): number {
+    return this.timestamp + 150 + (hash32(this.seed, this.index, 0x1e9) % 700);
+  }
+
+  get eventId(): string {
+    return eventId(this.timestamp, this.seed, this.index);
+  }
 }
 
 /** The longest an invocation's lines span (init + duration); events up to this far back are looked for. */
@@ -77,15 +102,9 @@ export function invocationEvents(
       ? jsonLines(inv, workload)
       : textLines(inv, spec?.tracing === "Active");
   const seed = hashString(inv.requestId);
-  return lines.map((line, k) => ({
-    logGroupName,
-    logStreamName: stream,
-    timestamp: line.t,
-    ingestionTime: line.t + 150 + (hash32(seed, k, 0x1e9) % 700),
-    message: line.message,
-    eventId: eventId(line.t, seed, k),
-    fields: line.fields,
-  }));
+  return lines.map(
+    (line, k) => new GeneratedEvent(logGroupName, stream, line.t, line.message, line.fields, seed, k),
+  );
 }
 
 /** When the app writes its lines: the request, the conversation, the Bedrock call, the error, the response. */
@@ -198,8 +217,9 @@ function jsonLines(inv: Invocation, workload: Workload): Line[] {
 }
 
 function eventId(timestamp: number, seed: number, k: number): string {
-  const tail = [1, 2, 3, 4].map((j) => String(hash32(seed, k, j)).padStart(10, "0")).join("");
-  return `${String(timestamp).padStart(16, "0")}${tail}`;
+  let id = String(timestamp).padStart(16, "0");
+  for (let j = 1; j <= 4; j++) id += String(hash32(seed, k, j)).padStart(10, "0");
+  return id;
 }
 
 /** Events of a log group (a Lambda function's, or the model invocation log group) with timestamps in [from, to) and not after now, in time order. */

@@ -25,18 +25,36 @@ export function pointerOf(event: LogEvent): string {
   return Buffer.from(`${event.logGroupName}\n${event.logStreamName}\n${event.eventId}`).toString("base64url");
 }
 
+/** A log event as Logs Insights reads it; its pointer is built only when a result shows it. */
+class EventRecord implements LogRecord {
+  readonly timestamp: number;
+  readonly message: string;
+  readonly logStream: string;
+  readonly log: string;
+  readonly fields: Readonly<Record<string, string | number>>;
+
+  constructor(
+    private readonly event: LogEvent,
+    accountId: string,
+  ) {
+    this.timestamp = event.timestamp;
+    this.message = event.message;
+    this.logStream = event.logStreamName;
+    this.log = `${accountId}:${event.logGroupName}`;
+    this.fields = event.fields;
+  }
+
+  get ingestionTime(): number {
+    return this.event.ingestionTime;
+  }
+
+  get ptr(): string {
+    return pointerOf(this.event);
+  }
+}
+
 export function toRecord(event: LogEvent, accountId: string): LogRecord {
-  return {
-    timestamp: event.timestamp,
-    ingestionTime: event.ingestionTime,
-    message: event.message,
-    logStream: event.logStreamName,
-    log: `${accountId}:${event.logGroupName}`,
-    fields: event.fields,
-    get ptr() {
-      return pointerOf(event);
-    },
-  };
+  return new EventRecord(event, accountId);
 }
 
 /** Events of several groups in [from, to], most recent first. */
