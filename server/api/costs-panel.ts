@@ -5,7 +5,8 @@
  *
  * Cadence (Cost Explorer refreshes its data up to three times a day and bills $0.01 a request,
  * each page counted): the daily breakdown over the window at most once per refresh slot (config
- * costs.refreshesPerDay, default 2; one page for the default 7-day window), the forecast and the
+ * costs.refreshesPerDay, default 2; one page for the default 7-day window, which a preset asks
+ * for as it is, not widened to the month), the forecast and the
  * monthly SERVICE query (month to date + which services carry Bedrock spend) once per UTC day.
  * Defaults: 2 + 1 + 1 = 4 requests a day for one range. A manual refresh re-runs the breakdown
  * only (rate limited by the refresh route).
@@ -43,11 +44,24 @@ import { Memo } from "./memo.ts";
 const DAY_MS = 86_400_000;
 const PROFILE_TTL_MS = 6 * 3_600_000;
 const NO_PROFILES: ResolvedProfile[] = [];
+const NO_ROWS: DailyTokens[] = [];
 
 /** Milliseconds for which a value fetched in the current slot stays fresh (slots of 24 h / perDay, from 00:00 UTC). */
 export function slotTtl(now: number, perDay: number): number {
   const slot = DAY_MS / perDay;
   return now - Math.floor(now / slot) * slot + 1;
+}
+
+interface PanelKeys {
+  today: string;
+  since: string;
+  start: string;
+  end: string;
+  monthlyValue: Monthly | null;
+  monthly: string;
+  services: { shown: string[]; bedrock: string[] };
+  costs: string;
+  forecast: string;
 }
 
 export interface CostsPanelDeps {
@@ -58,7 +72,7 @@ export interface CostsPanelDeps {
   now: () => Date;
   dailyTokens: (window: CostWindow, force: boolean) => Promise<CacheResult<DailyTokens[]>>;
   /** The window Cost Explorer is asked for (whole months, so day windows share cache keys). */
-  fetchWindow: (window: CostWindow) => CostWindow;
+  fetchWindow: (window: CostWindow, preset: boolean) => CostWindow;
   /** Runs one paid Cost Explorer call under the hourly cap. */
   capped: <T extends { requests: number }>(call: () => Promise<T>) => Promise<T>;
 }
@@ -68,6 +82,10 @@ export class CostsPanel {
   private readonly profiles: InferenceProfiles;
   /** Panel data per combination of its inputs: same inputs, same object (and so same bytes and ETag). */
   private readonly memo = new Memo<CostsData>();
+  /** The cache keys of the last window asked for (every request of a view asks for the same). */
+  private lastKeys: PanelKeys | null = null;
+  /** Application inference profile IDs among the token rows, per rows object. */
+  private readonly profileIds = new WeakMap<object, string[]>();
 
   constructor(private readonly deps: CostsPanelDeps) {
     this.source = new CostsSource(deps.clients.costExplorer());
@@ -82,16 +100,51 @@ export class CostsPanel {
     );
   }
 
+  private byAccount(): boolean {
+    return (this.deps.config.aws.accounts ?? []).length > 0;
+  }
+
+  private monthlyKey(today: string, since: string): string {
+    return cacheKey("ce-monthly", { today, since, ...(this.byAccount() ? { byAccount: true } : {}) });
+  }
+
   /** Month to date by service and the Bedrock services it shows (once a day). */
   private async monthly(today: string, since: string): Promise<CacheResult<Monthly>> {
     const now = this.deps.now().getTime();
     // With accounts configured the same query is also grouped by LINKED_ACCOUNT (GroupBy takes 2 keys).
-    const byAccount = (this.deps.config.aws.accounts ?? []).length > 0;
-    return this.deps.cache.get<Monthly>(
-      cacheKey("ce-monthly", { today, since, ...(byAccount ? { byAccount } : {}) }),
-      slotTtl(now, 1),
-      () => this.deps.capped(() => this.source.monthly(since, today, byAccount)),
+    const byAccount = this.byAccount();
+    const last = this.lastKeys;
+    const key = last?.today === today && last.since === since ? last.monthly : this.monthlyKey(today, since);
+    return this.deps.cache.get<Monthly>(key, slotTtl(now, 1), () =>
+      this.deps.capped(() => this.source.monthly(since, today, byAccount)),
     );
+  }
+
+  /** The services and cache keys of a window, computed once while the same window is asked for. */
+  private keysOf(fetched: CostWindow, today: string, since: string, monthly: Monthly | null): PanelKeys {
+    const last = this.lastKeys;
+    if (
+      last?.today === today &&
+      last.since === since &&
+      last.start === fetched.start &&
+      last.end === fetched.end &&
+      last.monthlyValue === monthly
+    )
+      return last;
+    const services = resolveServices(this.deps.config.costs.services, monthly?.bedrockServices ?? []);
+    const keys: PanelKeys = {
+      today,
+      since,
+      start: fetched.start,
+      end: fetched.end,
+      monthlyValue: monthly,
+      monthly: this.monthlyKey(today, since),
+      services,
+      costs: cacheKey("costs", { ...fetched, today, shown: services.shown, bedrock: services.bedrock }),
+      forecast: cacheKey("ce-forecast", { today, bedrock: services.bedrock }),
+    };
+    this.lastKeys = keys;
+    return keys;
   }
 
   async panel(
@@ -102,22 +155,21 @@ export class CostsPanel {
   ): Promise<Panel<CostsData>> {
     const { config, cache, now } = this.deps;
     const t = now().getTime();
-    const fetched = this.deps.fetchWindow(window);
+    const fetched = this.deps.fetchWindow(window, preset !== null);
     // From the fetched window's first month: every window inside the same months shares one query.
     const since = [fetched.start, monthStart(today)].sort()[0]!;
     const monthly = await this.monthly(today, since);
-    const services = resolveServices(config.costs.services, monthly.value?.bedrockServices ?? []);
+    const keys = this.keysOf(fetched, today, since, monthly.value);
+    const services = keys.services;
     const [ce, forecast, tokens] = await Promise.all([
       cache.get<Breakdown>(
-        cacheKey("costs", { ...fetched, today, shown: services.shown, bedrock: services.bedrock }),
+        keys.costs,
         slotTtl(t, this.perDay()),
         () => this.deps.capped(() => this.source.breakdown(fetched, today, services)),
         { force },
       ),
-      cache.get<{ forecast: Forecast | null }>(
-        cacheKey("ce-forecast", { today, bedrock: services.bedrock }),
-        slotTtl(t, 1),
-        () => this.deps.capped(() => this.source.forecast(today, services.bedrock)),
+      cache.get<{ forecast: Forecast | null }>(keys.forecast, slotTtl(t, 1), () =>
+        this.deps.capped(() => this.source.forecast(today, services.bedrock)),
       ),
       this.deps.dailyTokens(fetched, force),
     ]);
@@ -129,7 +181,7 @@ export class CostsPanel {
     };
     const breakdown = ce.value;
     if (!breakdown) return panel;
-    const profiles = await this.resolveProfiles(tokens.value ?? []);
+    const profiles = await this.resolveProfiles(tokens.value ?? NO_ROWS);
     const monthToDate = round(services.bedrock.reduce((n, s) => n + (monthly.value?.monthToDate[s] ?? 0), 0));
     const accounts = monthly.value
       ? accountCosts(monthly.value, config.aws.accounts ?? [], services.bedrock)
@@ -213,7 +265,11 @@ export class CostsPanel {
 
   /** Resolve every application inference profile among the model IDs (cached for hours). */
   private async resolveProfiles(rows: readonly DailyTokens[]): Promise<ResolvedProfile[]> {
-    const ids = [...new Set(rows.map((r) => r.modelId).filter(isApplicationProfile))].sort();
+    let ids = this.profileIds.get(rows);
+    if (!ids) {
+      ids = [...new Set(rows.map((r) => r.modelId).filter(isApplicationProfile))].sort();
+      this.profileIds.set(rows, ids);
+    }
     if (ids.length === 0) return NO_PROFILES;
     const result = await this.deps.cache.get<ResolvedProfile[]>(
       cacheKey("inference-profiles", { ids }),

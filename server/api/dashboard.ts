@@ -70,13 +70,27 @@ export function describeError(err: unknown): CachedError {
   return { code: "InternalError", message: "The source failed unexpectedly; see the server log." };
 }
 
+/** Panels of the cache's reused fresh results (server/cache/swr-cache.ts): the same object back. */
+const panels = new WeakMap<object, Panel<unknown>>();
+
 export function toPanel<T>(result: CacheResult<T>): Panel<T> {
-  return {
+  const known = panels.get(result);
+  if (known) return known as Panel<T>;
+  const panel: Panel<T> = {
     data: result.value,
     asOf: result.fetchedAt === null ? null : new Date(result.fetchedAt).toISOString(),
     stale: result.stale,
     error: result.error,
   };
+  panels.set(result, panel);
+  return panel;
+}
+
+/** The metrics cache key and TTL of one query object (a memoised preset query is parsed once). */
+interface MetricsKeys {
+  key: string;
+  previousKey: string;
+  ttlMs: number;
 }
 
 export class Dashboard {
@@ -89,6 +103,11 @@ export class Dashboard {
   /** Cost Explorer requests ($0.01 each) in the last hour, capped by costs.maxRequestsPerHour. */
   private readonly costCap: HourlyCap;
   private readonly metricsTtl = new Map<string, number>();
+  /** Per query object: its metrics key and TTL, when the key does not move with the clock (a preset). */
+  private readonly metricsKeys = new WeakMap<object, MetricsKeys>();
+  /** Cache keys of the daily token sums by window and models (the same few on every request). */
+  private readonly tokenKeys = new Map<string, string>();
+  private readonly budgetsKey: string;
   /** The overview's KPIs, per combination of the panels they come from (server/api/overview.ts). */
   readonly overviewData = new Memo<OverviewData>();
 
@@ -106,7 +125,7 @@ export class Dashboard {
       prices: this.prices,
       now: deps.now,
       dailyTokens: (window, force) => this.dailyTokens(window, [], force),
-      fetchWindow: (window) => this.fetchWindow(window),
+      fetchWindow: (window, preset) => this.fetchWindow(window, preset),
       capped: (call) => this.capped(call),
     });
     this.attribution = new AttributionPanel({
@@ -126,6 +145,7 @@ export class Dashboard {
       new AccountId(clients.sts(), config.aws.accountId),
       names,
     );
+    this.budgetsKey = cacheKey("budgets", { names: names ? [...names] : null });
     this.costCap = new HourlyCap(config.costs.maxRequestsPerHour, () => deps.now().getTime());
   }
 
@@ -180,7 +200,8 @@ export class Dashboard {
     force = false,
     previous = false,
   ): Promise<Panel<MetricsData>> {
-    const key = previous ? `${this.metricsKey(q)}:previous` : this.metricsKey(q);
+    const keys = this.metricsKeysOf(q);
+    const key = previous ? keys.previousKey : keys.key;
     const fetch = () =>
       fetchMetrics(
         this.deps.clients,
@@ -192,14 +213,25 @@ export class Dashboard {
           models: q.models,
         },
       );
-    // No new datapoint arrives faster than the period CloudWatch is asked for (1 min up to 12 h,
-    // 5 min for 24 h, ...): refreshing faster would re-buy the same metrics (GetMetricData is
-    // billed per metric requested). The previous period only moves with the clock: five TTLs.
-    // The period depends only on what the key holds (preset, or aligned range and period) and on
-    // the configured series: computed once per key, not per request.
-    const baseKey = this.metricsKey(q);
-    let base = this.metricsTtl.get(baseKey);
-    if (base === undefined) {
+    const base = keys.ttlMs;
+    const ttl = previous ? base * 5 : base;
+    return toPanel(await this.deps.cache.get(key, ttl, fetch, { force }));
+  }
+
+  /**
+   * No new datapoint arrives faster than the period CloudWatch is asked for (1 min up to 12 h,
+   * 5 min for 24 h, ...): refreshing faster would re-buy the same metrics (GetMetricData is
+   * billed per metric requested). The previous period only moves with the clock: five TTLs.
+   * The period depends only on what the key holds (preset, or aligned range and period) and on
+   * the configured series: computed once per key, not per request; a preset query's key once
+   * per query object.
+   */
+  private metricsKeysOf(q: Pick<DataQuery, "range" | "functions" | "models">): MetricsKeys {
+    const known = this.metricsKeys.get(q);
+    if (known) return known;
+    const key = this.metricsKey(q);
+    let ttlMs = this.metricsTtl.get(key);
+    if (ttlMs === undefined) {
       const filter = { functions: q.functions, models: q.models };
       const period = fetchedRange(
         this.deps.config,
@@ -207,12 +239,13 @@ export class Dashboard {
         this.deps.now(),
         filter,
       ).periodSeconds;
-      base = Math.max(this.ttl("metrics"), period * 1000);
+      ttlMs = Math.max(this.ttl("metrics"), period * 1000);
       if (this.metricsTtl.size >= 1_000) this.metricsTtl.clear();
-      this.metricsTtl.set(baseKey, base);
+      this.metricsTtl.set(key, ttlMs);
     }
-    const ttl = previous ? base * 5 : base;
-    return toPanel(await this.deps.cache.get(key, ttl, fetch, { force }));
+    const keys = { key, previousKey: `${key}:previous`, ttlMs };
+    if (q.range.kind === "preset") this.metricsKeys.set(q, keys);
+    return keys;
   }
 
   async logsPanel(q: Pick<DataQuery, "range" | "functions">, force = false): Promise<Panel<LogsData>> {
@@ -237,11 +270,14 @@ export class Dashboard {
   }
 
   /**
-   * The window Cost Explorer is asked for: the shown window widened to whole months (ending
-   * tomorrow at the latest), so the thousands of day windows a viewer could pick share a few
-   * cache keys; the panel shows only the days asked for.
+   * The window Cost Explorer is asked for. A preset's window (the look-back, ending tomorrow) as
+   * it is: a few days are one page of the daily SERVICE x USAGE_TYPE breakdown, and each page is
+   * a $0.01 request (a whole month is two or more). A custom window widened to whole months
+   * (ending tomorrow at the latest), so the thousands of day windows a viewer could pick share a
+   * few cache keys; the panel shows only the days asked for.
    */
-  fetchWindow(window: CostWindow): CostWindow {
+  fetchWindow(window: CostWindow, preset = false): CostWindow {
+    if (preset) return window;
     const tomorrow = addDays(isoDay(this.deps.now()), 1);
     const end = nextMonthStart(addDays(window.end, -1));
     return { start: monthStart(window.start), end: end < tomorrow ? end : tomorrow };
@@ -282,7 +318,13 @@ export class Dashboard {
     models: readonly string[],
     force = false,
   ): Promise<CacheResult<DailyTokens[]>> {
-    const key = cacheKey("tokens", { ...window, models: [...models].sort() });
+    const signature = `${window.start}|${window.end}|${models.join(",")}`;
+    let key = this.tokenKeys.get(signature);
+    if (key === undefined) {
+      key = cacheKey("tokens", { ...window, models: [...models].sort() });
+      if (this.tokenKeys.size >= 256) this.tokenKeys.clear();
+      this.tokenKeys.set(signature, key);
+    }
     const fetch = () =>
       fetchDailyTokens(this.deps.clients, this.deps.config, window, models.length ? models : undefined);
     // Daily totals for an estimate: a quarter of an hour is fresh enough, and 15x cheaper.
@@ -297,11 +339,8 @@ export class Dashboard {
   }
 
   async budgetsPanel(force = false): Promise<Panel<BudgetsData>> {
-    const key = cacheKey("budgets", {
-      names: this.deps.config.budgets.names ? [...this.deps.config.budgets.names] : null,
-    });
     const result = await this.deps.cache.get(
-      key,
+      this.budgetsKey,
       this.ttl("budgets"),
       async () => ({ budgets: await this.budgets.fetch() }),
       { force },

@@ -3,6 +3,8 @@
  * cached objects and the same scalars give back the same object, so its serialised bytes and
  * ETag (server/api/encode.ts) are reused too.
  */
+import type { Panel } from "./contract.ts";
+
 const ids = new WeakMap<object, number>();
 let nextId = 1;
 
@@ -32,4 +34,21 @@ export class Memo<T> {
     }
     return value;
   }
+}
+
+/** The last panel built around each data object. */
+const panelsByData = new WeakMap<object, Panel<unknown>>();
+
+/**
+ * The same panel object as last time when nothing in it changed (same data object, same asOf,
+ * staleness and error), so the encoder (server/api/encode.ts) finds its bytes by identity.
+ */
+export function stablePanel<T>(panel: Panel<T>): Panel<T> {
+  const data = panel.data;
+  if (data === null || typeof data !== "object") return panel;
+  const last = panelsByData.get(data);
+  if (last && last.asOf === panel.asOf && last.stale === panel.stale && last.error === panel.error)
+    return last as Panel<T>;
+  panelsByData.set(data, panel);
+  return panel;
 }

@@ -80,6 +80,26 @@ function kpi(value: number | null, previous: number | null, unit: KpiValue["unit
   return { value, previous, change, unit };
 }
 
+/** Per models filter (a memoised query's array): the models shown, and them as a memo key part. */
+const shownByFilter = new WeakMap<readonly string[], { models: ReadonlySet<string>; key: string }>();
+
+/**
+ * Today's tokens of the models the metrics panel shows (the daily rows also hold every other
+ * model CloudWatch lists, for the cost estimate).
+ */
+function shownModels(
+  config: Config,
+  models: readonly string[],
+): { models: ReadonlySet<string>; key: string } {
+  let shown = shownByFilter.get(models);
+  if (!shown) {
+    const list = selectedModels(config, models.length ? { models: [...models] } : {});
+    shown = { models: new Set(list), key: list.join(",") };
+    shownByFilter.set(models, shown);
+  }
+  return shown;
+}
+
 export async function overview(
   dashboard: Dashboard,
   config: Config,
@@ -90,12 +110,13 @@ export async function overview(
     dashboard.metrics(q, false, true),
     dashboard.costsPanel(q),
     dashboard.budgetsPanel(),
-    dashboard.dailyTokens(dashboard.fetchWindow(dashboard.costWindow(q.range)), q.models),
+    dashboard.dailyTokens(
+      dashboard.fetchWindow(dashboard.costWindow(q.range), q.range.kind === "preset"),
+      q.models,
+    ),
   ]);
   const today = isoDay(dashboard.now());
-  // Today's tokens of the models the metrics panel shows (the daily rows also hold every other
-  // model CloudWatch lists, for the cost estimate).
-  const shown = new Set(selectedModels(config, q.models.length ? { models: q.models } : {}));
+  const shown = shownModels(config, q.models);
   const range = dashboard.resolve(q.range);
   const data = dashboard.overviewData.get(
     [
@@ -104,7 +125,7 @@ export async function overview(
       costs.data,
       budgets.data,
       daily.value,
-      [...shown].join(","),
+      shown.key,
       today,
       range.start.getTime(),
       range.end.getTime(),
@@ -113,7 +134,7 @@ export async function overview(
     ],
     (): OverviewData => {
       const todayRows = estimateDaily(
-        (daily.value ?? []).filter((d) => d.date === today && shown.has(d.modelId)),
+        (daily.value ?? []).filter((d) => d.date === today && shown.models.has(d.modelId)),
         dashboard.prices,
         bedrockRegion(config),
       );

@@ -144,3 +144,33 @@ export function parseDataQuery(req: Request, config: Config, now: Date, csv: boo
     format: parseFormat(req, csv),
   };
 }
+
+/**
+ * Parsed data queries by their raw URL, for preset ranges: the same query string parses to the
+ * same query while the server runs (the config is read once), so a cached panel is not parsed
+ * again on every request. Explicit ranges depend on the clock (`end` defaults to now, `start`
+ * must not be in the future) and are parsed each time. Bounded; the result is frozen and shared.
+ */
+export class QueryMemo {
+  private readonly parsed = new Map<string, DataQuery>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly csv: boolean,
+    private readonly max = 256,
+  ) {}
+
+  parse(req: Request, now: Date): DataQuery {
+    const hit = this.parsed.get(req.url);
+    if (hit) return hit;
+    const q = parseDataQuery(req, this.config, now, this.csv);
+    if (q.range.kind !== "preset") return q;
+    Object.freeze(q.functions);
+    Object.freeze(q.models);
+    Object.freeze(q.range);
+    const frozen = Object.freeze(q);
+    if (this.parsed.size >= this.max) this.parsed.clear();
+    this.parsed.set(req.url, frozen);
+    return frozen;
+  }
+}

@@ -41,6 +41,11 @@ interface Entry {
   hydrated: boolean;
   /** Serialised size of `value` (UTF-16 code units, about bytes for this JSON). */
   bytes: number;
+  /**
+   * The answer while the entry is fresh and unchanged: one object per value, so what is derived
+   * from it downstream (panels, their bytes and ETag) is reused by identity. Cleared on change.
+   */
+  fresh: CacheResult<unknown> | null;
 }
 
 interface Fetched {
@@ -104,7 +109,16 @@ export class SwrCache {
       this.entries.set(key, e);
       return e;
     }
-    e = { value: null, fetchedAt: null, error: null, errorAt: null, flight: null, hydrated: false, bytes: 0 };
+    e = {
+      value: null,
+      fetchedAt: null,
+      error: null,
+      errorAt: null,
+      flight: null,
+      hydrated: false,
+      bytes: 0,
+      fresh: null,
+    };
     this.entries.set(key, e);
     this.evict(key);
     return e;
@@ -119,6 +133,7 @@ export class SwrCache {
     e.fetchedAt = fetchedAt;
     e.error = null;
     e.errorAt = null;
+    e.fresh = null;
     if (this.entries.get(key) === e) this.evict(key);
   }
 
@@ -229,6 +244,7 @@ export class SwrCache {
       .catch((err: unknown) => {
         e.error = this.options.describeError(err);
         e.errorAt = this.options.now();
+        e.fresh = null;
         this.options.onError?.(key, e.error);
       })
       .finally(() => {
@@ -247,12 +263,32 @@ export class SwrCache {
     };
   }
 
+  /**
+   * The fast path of a cached panel: a fresh value held in memory (and, with a shared store,
+   * nothing newer to look for) is answered without touching the store, with the same result
+   * object as long as the entry does not change.
+   */
+  private freshHit<T>(key: string, ttlMs: number): CacheResult<T> | null {
+    const e = this.entries.get(key);
+    if (!e?.hydrated || e.fetchedAt === null || e.value === null || e.error !== null) return null;
+    if (this.options.now() - e.fetchedAt >= ttlMs) return null;
+    // Most recently used last: eviction takes from the front.
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    e.fresh ??= { value: e.value, fetchedAt: e.fetchedAt, stale: false, error: null };
+    return e.fresh as CacheResult<T>;
+  }
+
   async get<T>(
     key: string,
     ttlMs: number,
     fetch: () => Promise<T>,
     options: GetOptions = {},
   ): Promise<CacheResult<T>> {
+    if (!options.force) {
+      const hit = this.freshHit<T>(key, ttlMs);
+      if (hit) return hit;
+    }
     const e = this.entry(key);
     await this.hydrate(key, e, ttlMs);
     const now = this.options.now();

@@ -4,8 +4,9 @@
  * against that endpoint (a sandbox in the parent process, credentials from the environment the
  * parent gives it), so its memory is the product's alone; without, it starts the sandbox
  * in-process. Usage: server-child.ts [endpoint]. Driven over IPC:
- *   parent -> {type: "advance", ms} | {type: "settle"} | {type: "memory"} | {type: "close"}
- *   child  -> {type: "ready", url} | {type: "ok"} | {type: "memory", rss, heapUsed} | {type: "error", message}
+ *   parent -> {type: "advance", ms} | {type: "settle"} | {type: "memory"} | {type: "cpu"} | {type: "close"}
+ *   child  -> {type: "ready", url} | {type: "ok"} | {type: "memory", rss, heapUsed} | {type: "cpu", micros}
+ *             | {type: "error", message}
  */
 import { SANDBOX_ACCOUNT_ID } from "../../server/sandbox/index.ts";
 import { startBenchServer } from "./common.ts";
@@ -14,12 +15,14 @@ export type ChildRequest =
   | { type: "advance"; ms: number }
   | { type: "settle" }
   | { type: "memory" }
+  | { type: "cpu" }
   | { type: "close" };
 
 export type ChildReply =
   | { type: "ready"; url: string }
   | { type: "ok" }
   | { type: "memory"; rss: number; heapUsed: number; external: number; arrayBuffers: number }
+  | { type: "cpu"; micros: number }
   | { type: "error"; message: string };
 
 const send = (reply: ChildReply) => process.send?.(reply);
@@ -49,6 +52,10 @@ process.on("message", (raw: ChildRequest) => {
           external: m.external,
           arrayBuffers: m.arrayBuffers,
         };
+      }
+      case "cpu": {
+        const used = process.cpuUsage();
+        return { type: "cpu", micros: used.user + used.system };
       }
       case "close":
         await bench.running.close();

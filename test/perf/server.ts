@@ -28,6 +28,7 @@ import {
   VirtualClock,
   writeArtifact,
 } from "./common.ts";
+import { load } from "./load.ts";
 import type { ChildReply, ChildRequest } from "./server-child.ts";
 import { TICK_MS } from "./simulate.ts";
 
@@ -47,6 +48,11 @@ const SPEC: ScriptSpec = {
     { name: "minutes", type: "string", description: "virtual minutes of the memory run", default: "60" },
     { name: "range", type: "string", description: "range of the requests", default: "24h" },
     { name: "out", type: "string", description: "artifact name", default: "server" },
+    {
+      name: "profile",
+      type: "string",
+      description: "write a V8 CPU profile of the server process (.cpuprofile) into this folder",
+    },
     {
       name: "sandbox",
       type: "string",
@@ -68,11 +74,16 @@ class Child {
   private waiting: Array<(reply: ChildReply) => void> = [];
   readonly ready: Promise<string>;
 
-  constructor(sandbox: RunningSandbox | null) {
+  constructor(sandbox: RunningSandbox | null, profileDir?: string) {
     const path = fileURLToPath(new URL("./server-child.ts", import.meta.url));
     const { accessKeyId, secretAccessKey } = sandboxCredentials();
     this.proc = fork(path, sandbox ? [sandbox.url] : [], {
-      execArgv: ["--import", "tsx", "--expose-gc"],
+      execArgv: [
+        "--import",
+        "tsx",
+        "--expose-gc",
+        ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+      ],
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       // The AWS SDK's default credential chain reads these: the sandbox's keys, which grant nothing.
       env: { ...process.env, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey },
@@ -101,6 +112,13 @@ class Child {
     const reply = await this.ask({ type: "memory" });
     if (reply.type !== "memory") throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
     return { rss: reply.rss, heapUsed: reply.heapUsed, external: reply.external };
+  }
+
+  /** CPU time the server process has used so far, microseconds. */
+  async cpu(): Promise<number> {
+    const reply = await this.ask({ type: "cpu" });
+    if (reply.type !== "cpu") throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
+    return reply.micros;
   }
 
   async close(): Promise<void> {
@@ -163,31 +181,58 @@ async function refreshBytes(url: string, range: string) {
   };
 }
 
-/** Requests per second of each panel and of /api/health, each for `duration` s, in one run. */
-async function panelThroughput(url: string, range: string, connections: number, duration: number) {
-  const load = async (path: string) => {
-    process.stderr.write(`autocannon: ${connections} connections, ${duration} s, ${path} ...\n`);
-    const r = await autocannon({
-      url: `${url}${path}`,
+/**
+ * Requests per second of each panel and of /api/health, each for `duration` s, in one run, with
+ * the lean load generator (test/perf/load.ts), and the server process's CPU time per request
+ * (user + system, from the child): the ratio of the costs does not depend on how busy the
+ * machine is, the rates do.
+ */
+async function panelThroughput(
+  child: Child,
+  url: string,
+  range: string,
+  connections: number,
+  duration: number,
+) {
+  const measure = async (path: string) => {
+    process.stderr.write(`load: ${connections} connections, ${duration} s, ${path} ...\n`);
+    const before = await child.cpu();
+    const r = await load({
+      url,
+      path,
       connections,
-      duration,
+      durationMs: duration * 1000,
       headers: { "accept-encoding": BROWSER_ENCODING },
     });
-    return r.requests.average;
+    const micros = (await child.cpu()) - before;
+    const failed = r.errors + Object.entries(r.statuses).reduce((n, [s, c]) => n + (s === "200" ? 0 : c), 0);
+    return { rate: r.requestsPerSecond, cpuPerRequest: micros / Math.max(1, r.requests), failed };
   };
   // A warm-up, then /api/health before and after the panels (the machine's load drifts): the
   // ratio is to their mean.
-  await load("/api/health");
-  const before = await load("/api/health");
-  const rates = new Map<string, number>();
-  for (const path of pagePaths(range)) rates.set(path, await load(path));
-  const health = (before + (await load("/api/health"))) / 2;
+  await measure("/api/health");
+  const before = await measure("/api/health");
+  const rates = new Map<string, Awaited<ReturnType<typeof measure>>>();
+  for (const path of pagePaths(range)) rates.set(path, await measure(path));
+  const after = await measure("/api/health");
+  const health = (before.rate + after.rate) / 2;
+  const healthCpu = (before.cpuPerRequest + after.cpuPerRequest) / 2;
   return [
-    { path: "/api/health (mean of before and after)", requestsPerSecond: round(health, 0), ratioToHealth: 1 },
-    ...[...rates].map(([path, rate]) => ({
+    {
+      path: "/api/health (mean of before and after)",
+      requestsPerSecond: round(health, 0),
+      ratioToHealth: 1,
+      serverCpuUsPerRequest: round(healthCpu, 0),
+      cpuRatioHealthToPanel: 1,
+      failed: before.failed + after.failed,
+    },
+    ...[...rates].map(([path, m]) => ({
       path,
-      requestsPerSecond: round(rate, 0),
-      ratioToHealth: round(rate / health, 2),
+      requestsPerSecond: round(m.rate, 0),
+      ratioToHealth: round(m.rate / health, 2),
+      serverCpuUsPerRequest: round(m.cpuPerRequest, 0),
+      cpuRatioHealthToPanel: round(healthCpu / m.cpuPerRequest, 2),
+      failed: m.failed,
     })),
   ];
 }
@@ -214,7 +259,8 @@ async function main(): Promise<void> {
     placement === "separate"
       ? await startSandbox({ port: 0, now: () => clock.now().getTime(), ...FAST_SANDBOX })
       : null;
-  const child = new Child(sandbox);
+  const profile = typeof options.profile === "string" ? options.profile : undefined;
+  const child = new Child(sandbox, profile);
   try {
     const url = await child.ready;
     // Warm the cache: one full page refresh, flights settled.
@@ -225,8 +271,18 @@ async function main(): Promise<void> {
     process.stderr.write(
       `autocannon: ${connections} connections, ${duration} s, /api/overview?range=${range} ...\n`,
     );
-    const load = await autocannon({ url: `${url}/api/overview?range=${range}`, connections, duration });
-    const panels = await panelThroughput(url, range, connections, Math.max(1, Math.round(duration / 2)));
+    const overviewLoad = await autocannon({
+      url: `${url}/api/overview?range=${range}`,
+      connections,
+      duration,
+    });
+    const panels = await panelThroughput(
+      child,
+      url,
+      range,
+      connections,
+      Math.max(1, Math.round(duration / 2)),
+    );
     const wire = await refreshBytes(url, range);
     const wire24h = range === "24h" ? wire : await refreshBytes(url, "24h");
     const bytes = { ...wire, metrics24hPayloadKb: wire24h.metricsPayloadKb };
@@ -250,15 +306,15 @@ async function main(): Promise<void> {
     const throughput = {
       connections,
       durationS: duration,
-      requestsPerSecond: round(load.requests.average, 0),
-      latencyP50Ms: load.latency.p50,
-      latencyP90Ms: load.latency.p90,
-      latencyP99Ms: load.latency.p99,
-      latencyMaxMs: load.latency.max,
-      requests: load.requests.total,
-      non2xx: load.non2xx,
-      errors: load.errors,
-      timeouts: load.timeouts,
+      requestsPerSecond: round(overviewLoad.requests.average, 0),
+      latencyP50Ms: overviewLoad.latency.p50,
+      latencyP90Ms: overviewLoad.latency.p90,
+      latencyP99Ms: overviewLoad.latency.p99,
+      latencyMaxMs: overviewLoad.latency.max,
+      requests: overviewLoad.requests.total,
+      non2xx: overviewLoad.non2xx,
+      errors: overviewLoad.errors,
+      timeouts: overviewLoad.timeouts,
     };
     const memory = {
       viewers,
@@ -282,6 +338,8 @@ async function main(): Promise<void> {
         range,
         sandbox: placement,
         load: "autocannon against GET /api/overview after one full page refresh (warm cache); server in a child process",
+        panels:
+          "test/perf/load.ts (keep-alive, bodies skipped unread) against each panel and /api/health; server CPU per request from the child",
         memory:
           "RSS and heap after gc() in the server process, before the load and after `virtualMinutes` of `viewers` page refreshes one virtual minute apart",
         quick,
@@ -297,7 +355,13 @@ async function main(): Promise<void> {
     process.stdout.write(`\nBytes on the wire per full page refresh (API):\n${table([bytes])}\n`);
     process.stdout.write(`\nMemory:\n${table([memory])}\n`);
     process.stdout.write(`\nMemory samples (MB, after gc):\n${table(samples)}\n\nWritten ${path}\n`);
-    if (failures > 0 || load.errors > 0 || load.non2xx > 0) process.exitCode = 1;
+    if (
+      failures > 0 ||
+      overviewLoad.errors > 0 ||
+      overviewLoad.non2xx > 0 ||
+      panels.some((p) => p.failed > 0)
+    )
+      process.exitCode = 1;
   } finally {
     await child.close();
     await sandbox?.close();

@@ -7,8 +7,9 @@ import { budgetsCsv, costsCsv, logsCsv, metricsCsv, usageCsv } from "../csv.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { type PanelEncoder, sendEncoded } from "../encode.ts";
 import { ApiError } from "../errors.ts";
+import { stablePanel } from "../memo.ts";
 import { overview } from "../overview.ts";
-import { onlyParams, parseDataQuery, parseFormat } from "../params.ts";
+import { onlyParams, parseFormat, QueryMemo } from "../params.ts";
 
 export interface DataRouteDeps {
   config: Config;
@@ -42,24 +43,32 @@ export function dataRoutes(deps: DataRouteDeps): Router {
       res.send(csv(panel.data));
       return;
     }
-    sendEncoded(req, res, encoder.encode({ ...panel }));
+    // The panel object itself: a cached panel handed out again finds its bytes by identity.
+    sendEncoded(req, res, encoder.encode(stablePanel(panel)));
   }
 
+  // One memo per route: the same URL parses the same way (preset ranges only).
+  const queries = {
+    overview: new QueryMemo(config, false),
+    metrics: new QueryMemo(config, true),
+    logs: new QueryMemo(config, true),
+    costs: new QueryMemo(config, true),
+  };
   const router = Router();
   router.get("/overview", async (req, res) => {
-    const q = parseDataQuery(req, config, deps.now(), false);
-    sendEncoded(req, res, encoder.encode({ ...(await overview(dashboard, config, q)) }));
+    const q = queries.overview.parse(req, deps.now());
+    sendEncoded(req, res, encoder.encode(stablePanel(await overview(dashboard, config, q))));
   });
   router.get("/metrics", async (req, res) => {
-    const q = parseDataQuery(req, config, deps.now(), true);
+    const q = queries.metrics.parse(req, deps.now());
     send(req, res, await dashboard.metrics(q), q.format, metricsCsv, "metrics");
   });
   router.get("/logs", async (req, res) => {
-    const q = parseDataQuery(req, config, deps.now(), true);
+    const q = queries.logs.parse(req, deps.now());
     send(req, res, await dashboard.logsPanel(q), q.format, logsCsv, "logs");
   });
   router.get("/costs", async (req, res) => {
-    const q = parseDataQuery(req, config, deps.now(), true);
+    const q = queries.costs.parse(req, deps.now());
     send(req, res, await dashboard.costsPanel(q), q.format, costsCsv, "costs");
   });
   router.get("/budgets", async (req, res) => {
