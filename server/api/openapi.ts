@@ -32,6 +32,18 @@ const rangeParams = [
     schema: { type: "string" },
     description: "Configured Lambda function name(s), comma separated.",
   },
+  {
+    name: "account",
+    in: "query",
+    schema: { type: "string", pattern: "^\\d{12}$" },
+    description: "One configured account ID (aws.accounts): narrows the per-account views (`accounts`).",
+  },
+  {
+    name: "region",
+    in: "query",
+    schema: { type: "string" },
+    description: "One region the accounts are read in: narrows the per-account metrics rows.",
+  },
 ];
 const format = { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"] } };
 

@@ -1,9 +1,11 @@
 /**
  * Query parameters of the data endpoints: a range (`range=` preset or `start`/`end` ISO times),
- * model and function filters, and `format=json|csv`. Every rejection names the parameter.
+ * model and function filters, `account=` / `region=` (narrow the per-account views), and
+ * `format=json|csv`. Every rejection names the parameter.
  */
 import type { Request } from "express";
 import { type Config, invokeModelId } from "../config.ts";
+import { accountRegions } from "../sources/metrics-accounts.ts";
 import { PRESETS, type Preset } from "../sources/range.ts";
 import { badParameter } from "./errors.ts";
 
@@ -17,6 +19,10 @@ export interface DataQuery {
   functions: string[];
   models: string[];
   format: "json" | "csv";
+  /** One configured account (aws.accounts) to narrow the per-account views to. */
+  account?: string;
+  /** One region those views are narrowed to. */
+  region?: string;
 }
 
 const PRESET_LIST = Object.keys(PRESETS).join(", ");
@@ -133,15 +139,64 @@ export function onlyParams(req: Request, allowed: readonly string[]): void {
   }
 }
 
-export const DATA_PARAMS = ["range", "start", "end", "model", "function", "format"] as const;
+export const DATA_PARAMS = [
+  "range",
+  "start",
+  "end",
+  "model",
+  "function",
+  "format",
+  "account",
+  "region",
+] as const;
+
+/** `account=`: one of config aws.accounts' IDs. */
+export function parseAccount(req: Request, config: Config): string | undefined {
+  const account = single(req, "account");
+  if (account === undefined) return undefined;
+  const known = (config.aws.accounts ?? []).map((a) => a.id);
+  if (known.length === 0)
+    throw badParameter(
+      "account",
+      account,
+      "no accounts are configured (config aws.accounts); leave account out",
+    );
+  if (!known.includes(account))
+    throw badParameter("account", account, `use one of the configured account IDs: ${known.join(", ")}`);
+  return account;
+}
+
+/** `region=`: one of the regions the configured accounts are read in. */
+export function parseRegion(req: Request, config: Config): string | undefined {
+  const region = single(req, "region");
+  if (region === undefined) return undefined;
+  const known = accountRegions(config);
+  if (known.length === 0)
+    throw badParameter(
+      "region",
+      region,
+      "no accounts are configured (config aws.accounts); leave region out",
+    );
+  if (!known.includes(region))
+    throw badParameter(
+      "region",
+      region,
+      `use one of the regions the accounts are read in: ${known.join(", ")}`,
+    );
+  return region;
+}
 
 export function parseDataQuery(req: Request, config: Config, now: Date, csv: boolean): DataQuery {
   onlyParams(req, DATA_PARAMS);
+  const account = parseAccount(req, config);
+  const region = parseRegion(req, config);
   return {
     range: parseRange(req, now),
     functions: parseFunctions(req, config),
     models: parseModels(req, config),
     format: parseFormat(req, csv),
+    ...(account ? { account } : {}),
+    ...(region ? { region } : {}),
   };
 }
 

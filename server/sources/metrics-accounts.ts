@@ -130,3 +130,26 @@ export function accountTotals(
   }
   return out;
 }
+
+/** Every region an account is read in (the rows' regions), for the API's `region=` parameter. */
+export function accountRegions(config: Config): string[] {
+  const out = new Set<string>();
+  for (const account of config.aws.accounts ?? []) {
+    const home = account.id === config.aws.accountId;
+    if (home || !account.regions) out.add(lambdaRegion(config));
+    for (const { row } of rowsOf(config, account, home)) out.add(row);
+  }
+  return [...out];
+}
+
+/** The per-account rows narrowed to one account and/or region (the API's `account=`, `region=`). */
+export function narrowAccounts<T extends { accountId: string; region?: string }>(
+  rows: readonly T[],
+  account: string | undefined,
+  region: string | undefined,
+): T[] {
+  return rows.filter(
+    (r) =>
+      (!account || r.accountId === account) && (!region || r.region === undefined || r.region === region),
+  );
+}

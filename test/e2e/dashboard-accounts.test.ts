@@ -91,4 +91,42 @@ describe("By account panel", () => {
     assert.equal(await page.isVisible("#panel-accounts .accounts-note"), false);
     assert.deepEqual(errors, []);
   });
+
+  it("narrows the per-account views with the account and region selector (account=, region= in the URL and the API)", async () => {
+    const rowsShown = () =>
+      page
+        .locator("#panel-accounts tbody tr")
+        .evaluateAll((trs) =>
+          trs.map((tr) => [tr.getAttribute("data-account"), tr.getAttribute("data-region")]),
+        );
+    const loads = await page.evaluate(() => Number(document.body.dataset.loads ?? "0"));
+    await page.selectOption("#account-select", STAGING.id);
+    await waitForLoads(page, loads + 1);
+    assert.match(page.url(), new RegExp(`account=${STAGING.id}`));
+    assert.deepEqual(await rowsShown(), [
+      [STAGING.id, "us-east-1"],
+      [STAGING.id, "us-west-2"],
+    ]);
+    const again = await page.evaluate(() => Number(document.body.dataset.loads ?? "0"));
+    await page.selectOption("#region-select", "us-west-2");
+    await waitForLoads(page, again + 1);
+    assert.match(page.url(), /region=us-west-2/);
+    assert.deepEqual(await rowsShown(), [[STAGING.id, "us-west-2"]]);
+    // The staging account's month to date still shows on its (only) row.
+    const cells = await page.locator("#panel-accounts tbody tr td").allTextContents();
+    assert.match(cells.at(-2) ?? "", /^\$/);
+    const third = await page.evaluate(() => Number(document.body.dataset.loads ?? "0"));
+    await page.selectOption("#account-select", "");
+    await waitForLoads(page, third + 1);
+    await page.selectOption("#region-select", "");
+    await page.waitForFunction(
+      () => document.querySelectorAll("#panel-accounts tbody tr").length === 4,
+      null,
+      {
+        timeout: 120_000,
+      },
+    );
+    assert.doesNotMatch(page.url(), /account=|region=/);
+    assert.deepEqual(errors, []);
+  });
 });

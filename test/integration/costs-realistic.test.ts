@@ -267,6 +267,29 @@ describe("costs per account (aws.accounts): Cost Explorer grouped by LINKED_ACCO
     }
   });
 
+  test("account= and region= narrow the per-account views; unknown values get a 400 naming the parameter", async () => {
+    const server = await start("management");
+    try {
+      const costs = await getJson<Panel<CostsData>>(server.url, "/api/costs?range=7d&account=210987654321");
+      assert.deepEqual(
+        costs.data!.accounts!.map((a) => a.accountId),
+        ["210987654321"],
+      );
+      const bad = await fetch(`${server.url}/api/costs?range=7d&account=999999999999`);
+      assert.equal(bad.status, 400);
+      const body = (await bad.json()) as { error: { code: string; message: string } };
+      assert.match(body.error.message, /account/);
+      assert.match(body.error.message, /210987654321/);
+      const region = await fetch(`${server.url}/api/metrics?range=3h&region=us-west-2`);
+      assert.equal(region.status, 400);
+      assert.match(((await region.json()) as { error: { message: string } }).error.message, /us-east-1/);
+      const ok = await fetch(`${server.url}/api/metrics?range=3h&region=us-east-1`);
+      assert.equal(ok.status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("at a member (or standalone) account: its own costs, the others unknown with the reason", async () => {
     const server = await start("standalone");
     try {

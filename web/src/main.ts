@@ -37,7 +37,7 @@ import { lambdaPanels } from "./panels/lambda.ts";
 import { quotasPanel } from "./panels/quotas.ts";
 import { scheduler } from "./refresh.ts";
 import { resources } from "./series.ts";
-import { parseState, rangeQuery, refreshMs, serializeState, type ViewState } from "./state.ts";
+import { accountQuery, parseState, rangeQuery, refreshMs, serializeState, type ViewState } from "./state.ts";
 import { onThemeChange } from "./theme.ts";
 import { viewContext } from "./view.ts";
 
@@ -112,7 +112,10 @@ function mount(root: HTMLElement, health: HealthResponse): void {
   const attribution = attributionPanel(() => void loadAttribution(generation));
   const errors = errorsPanel();
   const bench = benchPanel();
-  const accounts = accountsPanel();
+  const accounts = accountsPanel((account, region) => {
+    const { account: _a, region: _r, ...rest } = state;
+    update({ ...rest, ...(account ? { account } : {}), ...(region ? { region } : {}) });
+  });
   const main = h(
     "main",
     { id: "main", class: "grid" },
@@ -167,10 +170,11 @@ function mount(root: HTMLElement, health: HealthResponse): void {
     const current = () => mine === generation;
     document.body.dataset.loading = "true";
     const ctx = viewContext(state, health, logGroup);
-    const metricsP = getPanel<MetricsData>("/api/metrics", q);
+    // The account/region selector narrows the per-account views (server: account=, region=).
+    const metricsP = getPanel<MetricsData>("/api/metrics", q + accountQuery(state));
     const overviewP = getPanel<OverviewData>("/api/overview", q);
     const logsP = getPanel<LogsData>("/api/logs", q);
-    const costsP = getPanel<CostsData>("/api/costs", q);
+    const costsP = getPanel<CostsData>("/api/costs", q + accountQuery(state));
     const budgetsP = getPanel<BudgetsData>("/api/budgets", "");
     const quotasP = getPanel<QuotasData>("/api/quotas", q);
     const alarmsP = getPanel<AlarmsData>("/api/alarms", "");
@@ -183,7 +187,7 @@ function mount(root: HTMLElement, health: HealthResponse): void {
         if (fn) logGroup = ctx.logGroup = `/aws/lambda/${fn}`;
         lambda.renderMetrics(p, ctx);
         bedrock.render(p, ctx);
-        accounts.render(p);
+        accounts.render(p, state);
       }),
       overviewP.then((p) => current() && kpis.render(p)),
       Promise.all([logsP, metricsP]).then(([p]) => {

@@ -15,6 +15,10 @@ export interface ViewState {
   /** Bedrock model IDs to show; empty = all. */
   models: string[];
   refresh: RefreshOption;
+  /** One account (aws.accounts) the per-account views are narrowed to; absent = all. */
+  account?: string;
+  /** One region the per-account views are narrowed to; absent = all. */
+  region?: string;
 }
 
 export const DEFAULT_STATE: ViewState = {
@@ -64,11 +68,24 @@ export function parseState(search: string): ViewState {
     .map((m) => m.trim())
     .filter((m) => m.length > 0);
   const refresh = q.get("refresh");
+  const account = q.get("account");
+  const region = q.get("region");
   return {
     range,
     models: [...new Set(models)],
     refresh: isRefresh(refresh) ? refresh : DEFAULT_STATE.refresh,
+    ...(account && /^\d{12}$/.test(account) ? { account } : {}),
+    ...(region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? { region } : {}),
   };
+}
+
+/** The API query narrowing the per-account views (`&account=...&region=...`), or "". */
+export function accountQuery(state: ViewState): string {
+  const q = new URLSearchParams();
+  if (state.account) q.set("account", state.account);
+  if (state.region) q.set("region", state.region);
+  const text = q.toString();
+  return text ? `&${text}` : "";
 }
 
 /** The query string for a state (without "?"); defaults are omitted to keep links short. */
@@ -81,6 +98,8 @@ export function serializeState(state: ViewState): string {
   }
   if (state.models.length > 0) q.set("models", state.models.join(","));
   if (state.refresh !== "off") q.set("refresh", state.refresh);
+  if (state.account) q.set("account", state.account);
+  if (state.region) q.set("region", state.region);
   return q.toString();
 }
 

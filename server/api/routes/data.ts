@@ -2,6 +2,7 @@
 import { type Request, type Response, Router } from "express";
 import type { SpendLedger } from "../../cache/spend.ts";
 import type { Config } from "../../config.ts";
+import { narrowAccounts } from "../../sources/metrics-accounts.ts";
 import type { Panel, UsageData } from "../contract.ts";
 import { budgetsCsv, costsCsv, logsCsv, metricsCsv, usageCsv } from "../csv.ts";
 import type { Dashboard } from "../dashboard.ts";
@@ -9,7 +10,7 @@ import { type PanelEncoder, sendEncoded } from "../encode.ts";
 import { ApiError } from "../errors.ts";
 import { stablePanel } from "../memo.ts";
 import { overview } from "../overview.ts";
-import { onlyParams, parseFormat, QueryMemo } from "../params.ts";
+import { type DataQuery, onlyParams, parseFormat, QueryMemo } from "../params.ts";
 
 export interface DataRouteDeps {
   config: Config;
@@ -21,6 +22,21 @@ export interface DataRouteDeps {
 
 export function usagePanel(spend: SpendLedger, now: Date): Panel<UsageData> {
   return { data: spend.snapshot(), asOf: now.toISOString(), stale: false, error: null };
+}
+
+/**
+ * The per-account views (metrics' and costs' `accounts`) narrowed to `account=` / `region=`.
+ * Cost Explorer's month to date is per account, not per region: `region=` keeps every account's cost.
+ */
+export function narrowed<T extends { accounts?: Array<{ accountId: string; region?: string }> }>(
+  panel: Panel<T>,
+  q: DataQuery,
+): Panel<T> {
+  if ((!q.account && !q.region) || !panel.data?.accounts) return panel;
+  return {
+    ...panel,
+    data: { ...panel.data, accounts: narrowAccounts(panel.data.accounts, q.account, q.region) },
+  };
 }
 
 export function dataRoutes(deps: DataRouteDeps): Router {
@@ -61,7 +77,7 @@ export function dataRoutes(deps: DataRouteDeps): Router {
   });
   router.get("/metrics", async (req, res) => {
     const q = queries.metrics.parse(req, deps.now());
-    send(req, res, await dashboard.metrics(q), q.format, metricsCsv, "metrics");
+    send(req, res, narrowed(await dashboard.metrics(q), q), q.format, metricsCsv, "metrics");
   });
   router.get("/logs", async (req, res) => {
     const q = queries.logs.parse(req, deps.now());
@@ -69,7 +85,7 @@ export function dataRoutes(deps: DataRouteDeps): Router {
   });
   router.get("/costs", async (req, res) => {
     const q = queries.costs.parse(req, deps.now());
-    send(req, res, await dashboard.costsPanel(q), q.format, costsCsv, "costs");
+    send(req, res, narrowed(await dashboard.costsPanel(q), q), q.format, costsCsv, "costs");
   });
   router.get("/budgets", async (req, res) => {
     onlyParams(req, ["format"]);

@@ -11,13 +11,16 @@ import { panelFrame, setStatus } from "../panel.ts";
 
 export interface AccountsPanel {
   node: HTMLElement;
-  render(panel: Panel<MetricsData>): void;
+  render(panel: Panel<MetricsData>, selected: { account?: string; region?: string }): void;
   renderCosts(panel: Panel<CostsData>): void;
 }
 
+/** Called with the account and region chosen in the selector (undefined = all). */
+export type OnSelect = (account: string | undefined, region: string | undefined) => void;
+
 const DASH = "—";
 
-export function accountsPanel(): AccountsPanel {
+export function accountsPanel(onSelect: OnSelect): AccountsPanel {
   const frame = panelFrame("panel-accounts", "By account", "metrics", true);
   const intro = h("p", {
     class: "intro",
@@ -26,7 +29,33 @@ export function accountsPanel(): AccountsPanel {
   const note = h("p", { class: "note accounts-note" });
   note.hidden = true;
   const table = h("div", { class: "table-wrap table-visible" });
-  frame.body.append(intro, note, table);
+  // The selector: every account and region seen on this page (the API narrows to the choice).
+  const known = { accounts: new Map<string, string>(), regions: new Set<string>() };
+  const accountSelect = h("select", { id: "account-select", "aria-label": "Account" });
+  const regionSelect = h("select", { id: "region-select", "aria-label": "Region" });
+  const choose = () => onSelect(accountSelect.value || undefined, regionSelect.value || undefined);
+  accountSelect.addEventListener("change", choose);
+  regionSelect.addEventListener("change", choose);
+  const controls = h(
+    "div",
+    { class: "controls accounts-controls" },
+    h("label", { text: "Account " }, accountSelect),
+    h("label", { text: " Region " }, regionSelect),
+  );
+  let selected: { account?: string; region?: string } = {};
+  function fillSelectors(): void {
+    const option = (value: string, text: string, current: string | undefined) =>
+      h("option", { value, text, selected: value === (current ?? "") });
+    accountSelect.replaceChildren(
+      option("", "All accounts", selected.account),
+      ...[...known.accounts].map(([id, label]) => option(id, `${label} (${id})`, selected.account)),
+    );
+    regionSelect.replaceChildren(
+      option("", "All regions", selected.region),
+      ...[...known.regions].sort().map((r) => option(r, r, selected.region)),
+    );
+  }
+  frame.body.append(intro, controls, note, table);
   frame.section.hidden = true;
   let metrics: AccountMetrics[] | undefined;
   let costs: CostsData | null = null;
@@ -108,13 +137,22 @@ export function accountsPanel(): AccountsPanel {
 
   return {
     node: frame.section,
-    render(panel) {
+    render(panel, choice) {
       metrics = panel.data?.accounts;
+      selected = choice;
+      for (const m of metrics ?? []) {
+        known.accounts.set(m.accountId, m.label);
+        known.regions.add(m.region);
+      }
       if (metrics) setStatus(frame, panel);
+      fillSelectors();
       draw();
     },
     renderCosts(panel) {
       costs = panel.data;
+      for (const c of costs?.accounts ?? [])
+        if (!known.accounts.has(c.accountId)) known.accounts.set(c.accountId, c.label);
+      fillSelectors();
       draw();
     },
   };
