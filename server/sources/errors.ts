@@ -20,6 +20,8 @@ export const PERMISSIONS: Readonly<Record<string, string>> = {
   DescribeAlarmHistory: "cloudwatch:DescribeAlarmHistory",
   GetFunctionConfiguration: "lambda:GetFunctionConfiguration",
   FilterLogEvents: "logs:FilterLogEvents",
+  ListSinks: "oam:ListSinks",
+  ListAttachedLinks: "oam:ListAttachedLinks",
 };
 
 const ACCESS_DENIED = new Set([

@@ -5,7 +5,7 @@
  * account's series (one call per region, 500 queries each).
  */
 import type { AccountMetrics } from "../api/contract.ts";
-import { bedrockRegion, type Config, lambdaRegion } from "../config.ts";
+import { accountList, bedrockRegion, type Config, lambdaRegion } from "../config.ts";
 import type { MetricRequest } from "./metric-data.ts";
 
 type Field = Exclude<keyof AccountMetrics, "accountId" | "label">;
@@ -30,7 +30,7 @@ export interface AccountRequest extends MetricRequest {
 
 /** Linked accounts to read: config aws.accounts except the home account (read without AccountId). */
 export function linkedAccounts(config: Config): Array<{ id: string; label: string }> {
-  return (config.aws.accounts ?? []).filter((a) => a.id !== config.aws.accountId);
+  return accountList(config).filter((a) => a.id !== config.aws.accountId);
 }
 
 export function planAccountSeries(
@@ -85,7 +85,7 @@ export function accountTotals(
     bedrockThrottles: 0,
   });
   const out: AccountMetrics[] = [];
-  const configured = config.aws.accounts ?? [];
+  const configured = accountList(config);
   const homeAccount = configured.find((a) => a.id === config.aws.accountId);
   if (homeAccount && home) out.push({ accountId: homeAccount.id, label: homeAccount.label, ...home });
   for (const account of linkedAccounts(config)) {
