@@ -11,6 +11,7 @@ import type { CachedError, CacheResult, SwrCache } from "../cache/swr-cache.ts";
 import type { Config } from "../config.ts";
 import { PriceBook } from "../pricing/prices.ts";
 import type { DailyTokens } from "../pricing/reconcile.ts";
+import { AccountsResolver } from "../sources/accounts-resolve.ts";
 import { AccountId, BudgetsSource } from "../sources/budgets.ts";
 import type { CostWindow } from "../sources/costs.ts";
 import { SourceError } from "../sources/errors.ts";
@@ -72,6 +73,8 @@ export class Dashboard {
   private readonly logs: LogsSource;
   private readonly costs: CostsPanel;
   private readonly budgets: BudgetsSource;
+  /** aws.accounts resolved per request ("linked": discovered through OAM, cached six hours). */
+  readonly accounts: AccountsResolver;
   /** Cost Explorer requests ($0.01 each) in the last hour, capped by costs.maxRequestsPerHour. */
   private readonly costCap: HourlyCap;
   private readonly metricsTtl = new Map<string, number>();
@@ -101,6 +104,7 @@ export class Dashboard {
       new AccountId(clients.sts(), config.aws.accountId),
       names,
     );
+    this.accounts = new AccountsResolver(config, clients, deps.cache);
     this.costCap = new HourlyCap(config.costs.maxRequestsPerHour, () => deps.now().getTime());
   }
 
@@ -156,10 +160,11 @@ export class Dashboard {
     previous = false,
   ): Promise<Panel<MetricsData>> {
     const key = previous ? `${this.metricsKey(q)}:previous` : this.metricsKey(q);
-    const fetch = () =>
-      fetchMetrics(
+    const fetch = async (): Promise<MetricsData> => {
+      const accounts = await this.accounts.resolve();
+      const data = await fetchMetrics(
         this.deps.clients,
-        this.deps.config,
+        accounts.config,
         this.resolve(previous ? this.previous(q.range) : q.range),
         this.deps.now(),
         {
@@ -167,6 +172,8 @@ export class Dashboard {
           models: q.models,
         },
       );
+      return accounts.error ? { ...data, accountsError: accounts.error.message } : data;
+    };
     // No new datapoint arrives faster than the period CloudWatch is asked for (1 min up to 12 h,
     // 5 min for 24 h, ...): refreshing faster would re-buy the same metrics (GetMetricData is
     // billed per metric requested). The previous period only moves with the clock: five TTLs.
@@ -192,7 +199,12 @@ export class Dashboard {
 
   async logsPanel(q: Pick<DataQuery, "range" | "functions">, force = false): Promise<Panel<LogsData>> {
     const key = cacheKey("logs", { ...this.rangeKey(q.range), functions: [...q.functions].sort() });
-    const fetch = () => this.logs.fetch(this.resolve(q.range), { functions: q.functions });
+    const fetch = async () =>
+      this.logs.fetch(
+        this.resolve(q.range),
+        { functions: q.functions },
+        (await this.accounts.resolve()).config,
+      );
     return toPanel(await this.deps.cache.get(key, this.ttl("logs"), fetch, { force }));
   }
 

@@ -10,6 +10,7 @@ import type { LogFormat, LogsData, LogsFunction } from "../api/contract.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { LogBinStore } from "../cache/log-bins.ts";
 import { type Config, type FunctionConfig, lambdaRegion, logGroupOf } from "../config.ts";
+import { accountsOfLogs, type LogUnit, logUnits } from "./accounts-logs.ts";
 import { type FunctionFormat, LambdaFormats } from "./lambda-formats.ts";
 import { combinePercentiles, lambdaPercentiles, type RangePercentiles } from "./lambda-percentiles.ts";
 import {
@@ -62,9 +63,7 @@ export interface LogsSourceOptions {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-interface Resolved {
-  fn: FunctionConfig;
-  group: string;
+interface Resolved extends LogUnit {
   format: FunctionFormat;
 }
 
@@ -99,22 +98,28 @@ export class LogsSource {
     );
   }
 
-  async fetch(range: TimeRange, filter: LogsFilter = {}): Promise<LogsData> {
+  /**
+   * `config`: the request's resolved accounts (aws.accounts "linked" discovered at the edge);
+   * the source's own config otherwise.
+   */
+  async fetch(range: TimeRange, filter: LogsFilter = {}, config: Config = this.config): Promise<LogsData> {
     const region = lambdaRegion(this.config);
     const client = this.clients.logs({ region });
     const now = this.now();
     const settleMs = this.config.cache.logsSettleSeconds * 1000;
+    // A function's format is read in this account (lambda:GetFunctionConfiguration); a linked
+    // account's copy of it shares it unless the config says otherwise.
     const resolved: Resolved[] = await Promise.all(
-      this.selected(filter).map(async (fn) => {
-        const group = logGroupOf(fn);
-        return { fn, group, format: await this.formats.formatOf(fn.name, group, fn.logFormat) };
-      }),
+      logUnits(config, this.selected(filter), region).map(async (unit) => ({
+        ...unit,
+        format: await this.formats.formatOf(unit.fn.name, unit.name, unit.fn.logFormat),
+      })),
     );
     const notes: string[] = [];
     const percentiles = lambdaPercentiles(
       (r) => this.clients.cloudwatch({ region: r }),
       region,
-      resolved.map((r) => r.fn.name),
+      resolved.filter((r) => !r.accountId).map((r) => r.fn.name),
       range.start,
       range.end,
     ).catch((err: unknown) => {
@@ -152,13 +157,15 @@ export class LogsSource {
       const total = sumBins(bins.values());
       return {
         name: r.fn.name,
-        logGroup: r.group,
+        ...(r.accountId ? { accountId: r.accountId } : {}),
+        logGroup: r.name,
         logFormat: r.format.logFormat,
         formatSource: r.format.source,
         durationQuery: durationQuery(r.format.logFormat),
         invocations: total.invocations,
         avgDurationMs: total.invocations > 0 ? round(total.sumDuration / total.invocations) : null,
-        percentiles: pct.get(r.fn.name) ?? null,
+        // AWS/Lambda Duration percentiles are read in this account only.
+        percentiles: r.accountId ? null : (pct.get(r.fn.name) ?? null),
         coldStarts: coldStartsOf(total),
         memory: memoryOf(total),
         outcomes: outcomesOf(total),
@@ -166,6 +173,11 @@ export class LogsSource {
       };
     });
     const total = sumBins(combined.values());
+    const recentErrors = outputs
+      .flatMap((o) => o.errors)
+      .sort((a, b) => b.timestamp.localeCompare(a.timestamp))
+      .slice(0, MAX_ERRORS);
+    const accounts = accountsOfLogs(config, functions, recentErrors);
     return {
       range: {
         start: range.start.toISOString(),
@@ -177,10 +189,7 @@ export class LogsSource {
       percentiles: combinePercentiles(functions.map((f) => f.percentiles)),
       coldStarts: coldStartsOf(total),
       memory: memoryOf(total),
-      recentErrors: outputs
-        .flatMap((o) => o.errors)
-        .sort((a, b) => b.timestamp.localeCompare(a.timestamp))
-        .slice(0, MAX_ERRORS),
+      recentErrors,
       bytesScanned: outputs.reduce((n, o) => n + o.bytesScanned, 0),
       outcomes: outcomesOf(total),
       functions,
@@ -191,6 +200,7 @@ export class LogsSource {
         settleSeconds: this.config.cache.logsSettleSeconds,
       },
       notes,
+      ...(accounts ? { accounts } : {}),
     };
   }
 }

@@ -3,6 +3,7 @@
  * streams, with the metadata DescribeLogGroups / DescribeLogStreams return.
  */
 import type { SandboxContext } from "../../core/types.ts";
+import type { Workload } from "../../workload/model.ts";
 import { hash32, hashString } from "../../workload/random.ts";
 import { functionOfGroup, LAMBDA_PREFIX } from "./events.ts";
 import { groupNotFound } from "./input.ts";
@@ -38,7 +39,12 @@ export class LogCatalog {
   constructor(private readonly ctx: SandboxContext) {}
 
   groupNames(): string[] {
-    return this.ctx.workload.functions.map((fn) => `${LAMBDA_PREFIX}${fn}`).sort();
+    return this.groupNamesOf(this.ctx.workload);
+  }
+
+  /** The log groups of an account's workload (this account's or a linked source account's). */
+  groupNamesOf(workload: Workload): string[] {
+    return workload.functions.map((fn) => `${LAMBDA_PREFIX}${fn}`).sort();
   }
 
   /** The group's name, or ResourceNotFoundException as AWS sends it. */
