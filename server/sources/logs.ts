@@ -11,6 +11,7 @@ import type { AwsClients } from "../aws/clients.ts";
 import { LogBinStore } from "../cache/log-bins.ts";
 import { type Config, type FunctionConfig, lambdaRegion, logGroupOf } from "../config.ts";
 import { accountsOfLogs, type LogUnit, logUnits } from "./accounts-logs.ts";
+import { SourceError } from "./errors.ts";
 import { type FunctionFormat, LambdaFormats } from "./lambda-formats.ts";
 import { combinePercentiles, lambdaPercentiles, type RangePercentiles } from "./lambda-percentiles.ts";
 import {
@@ -131,22 +132,29 @@ export class LogsSource {
     const byFormat = new Map<LogFormat, Resolved[]>();
     for (const r of resolved)
       byFormat.set(r.format.logFormat, [...(byFormat.get(r.format.logFormat) ?? []), r]);
-    const outputs = await Promise.all(
-      [...byFormat].flatMap(([format, list]) =>
-        batches(list.map((r) => r.group)).map((groups) =>
-          this.incremental.batch({
-            client,
-            region,
-            format,
-            groups,
-            start: range.start,
-            end: range.end,
-            now,
-            settleMs,
-          }),
+    const read = (format: LogFormat, groups: string[]) =>
+      this.incremental.batch({
+        client,
+        region,
+        format,
+        groups,
+        start: range.start,
+        end: range.end,
+        now,
+        settleMs,
+      });
+    const outputs = (
+      await Promise.all(
+        [...byFormat].flatMap(([format, list]) =>
+          batches(list.map((r) => r.group)).map((groups) =>
+            read(format, groups).then(
+              (out) => [out],
+              (err: unknown) => perAccountAfterMissing(err, groups, (g) => read(format, g), notes),
+            ),
+          ),
         ),
-      ),
-    );
+      )
+    ).flat();
     const perGroup = new Map<string, Map<number, BinStats>>();
     for (const out of outputs) for (const [group, bins] of out.bins) perGroup.set(group, bins);
     const pct = await percentiles;
@@ -203,4 +211,36 @@ export class LogsSource {
       ...(accounts ? { accounts } : {}),
     };
   }
+}
+
+/**
+ * A query naming a log group that is not there fails whole (ResourceNotFoundException): with
+ * groups of several accounts (an account listed in aws.accounts but not linked, or without the
+ * function), each account's groups are read on their own and the missing ones are named.
+ */
+async function perAccountAfterMissing<T>(
+  err: unknown,
+  groups: readonly string[],
+  read: (groups: string[]) => Promise<T>,
+  notes: string[],
+): Promise<T[]> {
+  const byAccount = new Map<string, string[]>();
+  for (const g of groups) {
+    const account = /^arn:[^:]+:logs:[^:]*:(\d{12}):/.exec(g)?.[1] ?? "";
+    byAccount.set(account, [...(byAccount.get(account) ?? []), g]);
+  }
+  if (!(err instanceof SourceError) || err.code !== "ResourceNotFoundException" || byAccount.size < 2)
+    throw err;
+  const out: T[] = [];
+  for (const [account, list] of byAccount) {
+    try {
+      out.push(await read(list));
+    } catch (inner) {
+      if (!(inner instanceof SourceError) || inner.code !== "ResourceNotFoundException") throw inner;
+      notes.push(
+        `Logs of ${account ? `account ${account}` : "this account"} not read: a log group does not exist or is not shared with this monitoring account (${list.join(", ")}).`,
+      );
+    }
+  }
+  return out;
 }
