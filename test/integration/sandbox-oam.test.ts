@@ -24,6 +24,7 @@ import {
   startSandbox,
 } from "../../server/sandbox/index.ts";
 import { AccountsResolver, LINKED_ACCOUNTS_TTL_MS } from "../../server/sources/accounts-resolve.ts";
+import { awsClis, reportMissing, run } from "../parity/clients.ts";
 
 const NOW = Date.parse("2026-11-18T15:30:00.000Z");
 
@@ -134,5 +135,47 @@ describe("sandbox OAM (monitoring account)", () => {
     const resolved = await new AccountsResolver(config, clients, cache).resolve();
     assert.equal(resolved.config, config);
     assert.equal(sandbox.ledger.list({ service: "oam", sinceSeq: before }).length, 0);
+  });
+
+  it("answers the AWS CLI reference examples as AWS does (every AWS CLI installed)", async (t) => {
+    const { found, missing } = await awsClis();
+    reportMissing("the AWS CLI", missing);
+    if (found.length === 0) {
+      t.diagnostic("no AWS CLI installed: parity not checked");
+      return;
+    }
+    for (const cli of found) {
+      const aws = (...args: string[]) =>
+        run(cli.path, [...args, "--endpoint-url", sandbox.url, "--output", "json", "--region", "us-east-1"]);
+      const sinks = await aws("oam", "list-sinks");
+      if (sinks.code !== 0 && /Invalid choice|oam/.test(sinks.stderr) && /choice/.test(sinks.stderr)) {
+        t.diagnostic(`${cli.label} (${cli.version}) has no oam commands`);
+        continue;
+      }
+      assert.equal(sinks.code, 0, `${cli.label}: ${sinks.stderr}`);
+      const sink = (JSON.parse(sinks.stdout) as { Items: Array<{ Arn: string; Name: string }> }).Items[0]!;
+      assert.equal(sink.Name, "bedrock-ops-monitoring");
+      const links = await aws("oam", "list-attached-links", "--sink-identifier", sink.Arn);
+      assert.equal(links.code, 0, `${cli.label}: ${links.stderr}`);
+      const items = (JSON.parse(links.stdout) as { Items: Array<{ Label: string; LinkArn: string }> }).Items;
+      assert.deepEqual(
+        items.map((l) => l.Label),
+        SANDBOX_LINKED_ACCOUNTS.map((a) => a.label),
+        cli.label,
+      );
+      // Paginated by the CLI itself (--page-size 1: two calls), the same two links.
+      const paged = await aws(
+        "oam",
+        "list-attached-links",
+        "--sink-identifier",
+        sink.Arn,
+        "--page-size",
+        "1",
+      );
+      assert.equal((JSON.parse(paged.stdout) as { Items: unknown[] }).Items.length, 2, cli.label);
+      const missingSink = await aws("oam", "list-attached-links", "--sink-identifier", `${sink.Arn}0`);
+      assert.notEqual(missingSink.code, 0);
+      assert.match(missingSink.stderr, /ResourceNotFoundException/, cli.label);
+    }
   });
 });
