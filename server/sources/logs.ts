@@ -110,12 +110,18 @@ export class LogsSource {
     const settleMs = this.config.cache.logsSettleSeconds * 1000;
     // A function's format is read in this account (lambda:GetFunctionConfiguration); a linked
     // account's copy of it shares it unless the config says otherwise.
-    const resolved: Resolved[] = await Promise.all(
-      logUnits(config, this.selected(filter), region).map(async (unit) => ({
-        ...unit,
-        format: await this.formats.formatOf(unit.fn.name, unit.name, unit.fn.logFormat),
-      })),
+    const selected = this.selected(filter);
+    const formats = new Map(
+      await Promise.all(
+        selected.map(
+          async (fn) => [fn, await this.formats.formatOf(fn.name, logGroupOf(fn), fn.logFormat)] as const,
+        ),
+      ),
     );
+    const resolved: Resolved[] = logUnits(config, selected, region).map((unit) => ({
+      ...unit,
+      format: formats.get(unit.fn)!,
+    }));
     const notes: string[] = [];
     const percentiles = lambdaPercentiles(
       (r) => this.clients.cloudwatch({ region: r }),
