@@ -20,6 +20,7 @@ const region = z.string().regex(REGION, {
   message: "must be an AWS region code such as us-east-1 or eu-west-1",
 });
 const positiveInt = z.number().int().positive();
+const accountIdSchema = z.string().regex(/^\d{12}$/, { message: "must be the 12-digit AWS account ID" });
 const emailList = z.array(z.email({ message: "must be an e-mail address such as ops@example.com" }));
 
 /** An application inference profile ARN, which CloudWatch reports as the ModelId (issue #12). */
@@ -48,6 +49,11 @@ const functionSchema = z
       .string()
       .startsWith("/", { message: "must be a log group name such as /aws/lambda/twin-api" })
       .optional(),
+    /**
+     * The source account the function runs in (aws.accounts); its log group is read by ARN
+     * through this monitoring account. Absent: this account.
+     */
+    accountId: accountIdSchema.optional(),
     /** The function's LoggingConfig.LogFormat; read with lambda:GetFunctionConfiguration when absent. */
     logFormat: z
       .enum(["Text", "JSON"], { message: 'must be "Text" or "JSON" (the function\'s log format)' })
@@ -125,6 +131,31 @@ const tokenSchema = z
         message: "is too weak: use at least 8 different characters, e.g. `openssl rand -hex 24`",
       }),
   );
+
+const accountListSchema = z
+  .array(
+    z
+      .object({
+        id: accountIdSchema,
+        label: z.string().min(1).max(64),
+        /**
+         * Regions to read this account's metrics in (one GetMetricData per region carries
+         * every account's series there). Absent: the Lambda and Bedrock regions.
+         */
+        regions: z
+          .array(region)
+          .min(1, { message: "list at least one region, or leave regions out" })
+          .refine((list) => new Set(list).size === list.length, {
+            message: "lists a region twice; give each region once",
+          })
+          .optional(),
+      })
+      .strict(),
+  )
+  .min(1, { message: "list at least one account, or leave aws.accounts out" })
+  .refine((list) => new Set(list.map((a) => a.id)).size === list.length, {
+    message: "lists an account ID twice; give each account once",
+  });
 
 const storeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("sqlite") }).strict(),
@@ -213,31 +244,14 @@ export const configSchema = z
           .optional(),
         /**
          * Source accounts linked to this (monitoring) account through CloudWatch cross-account
-         * observability: their metrics are read with AccountId per query, in the same calls.
+         * observability: their metrics are read with AccountId per query, in the same calls, and
+         * their log groups by ARN in the same Logs Insights queries. "linked": every source
+         * account attached to this account's OAM sinks (oam:ListSinks, oam:ListAttachedLinks).
          */
         accounts: z
-          .array(
-            z
-              .object({
-                id: z.string().regex(/^\d{12}$/, { message: "must be the 12-digit AWS account ID" }),
-                label: z.string().min(1).max(64),
-                /**
-                 * Regions to read this account's metrics in (one GetMetricData per region carries
-                 * every account's series there). Absent: the Lambda and Bedrock regions.
-                 */
-                regions: z
-                  .array(region)
-                  .min(1, { message: "list at least one region, or leave regions out" })
-                  .refine((list) => new Set(list).size === list.length, {
-                    message: "lists a region twice; give each region once",
-                  })
-                  .optional(),
-              })
-              .strict(),
-          )
-          .min(1, { message: "list at least one account, or leave aws.accounts out" })
-          .refine((list) => new Set(list.map((a) => a.id)).size === list.length, {
-            message: "lists an account ID twice; give each account once",
+          .union([z.literal("linked"), accountListSchema], {
+            error:
+              'must be "linked" (every source account linked to this monitoring account) or a list of { "id", "label" }',
           })
           .optional(),
       })
@@ -453,6 +467,8 @@ export type ManagedBudget = Parsed["budgets"]["managed"][number];
 export type FaultConfig = Parsed["sandbox"]["faults"][number];
 export type AlarmsConfig = Parsed["alarms"];
 export type AttributionConfig = Parsed["attribution"];
+/** One AWS account the dashboard reads (config aws.accounts, or discovered when "linked"). */
+export type AccountConfig = Exclude<Parsed["aws"]["accounts"], "linked" | undefined>[number];
 
 export interface Config extends Parsed {
   /** Where the settings came from: a file path, or "defaults" when no config file exists. */
@@ -476,6 +492,12 @@ export function invokeModelId(model: ModelConfig): string {
 
 export function logGroupOf(fn: FunctionConfig): string {
   return fn.logGroup ?? `/aws/lambda/${fn.name}`;
+}
+
+/** The accounts aws.accounts lists; [] when it is absent or "linked" (discovered at run time: sources/accounts-resolve.ts). */
+export function accountList(config: Config): readonly AccountConfig[] {
+  const accounts = config.aws.accounts;
+  return Array.isArray(accounts) ? accounts : [];
 }
 
 export function lambdaRegion(config: Config): string {

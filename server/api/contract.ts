@@ -91,6 +91,8 @@ export interface MetricsData {
   quota?: { periodSeconds: number; series: Series[] };
   /** Per linked account, when config aws.accounts is set (fetched in the same GetMetricData calls). */
   accounts?: AccountMetrics[];
+  /** Why aws.accounts "linked" could not be discovered (OAM); the other accounts' figures are missing. */
+  accountsError?: string;
   /** How many GetMetricData calls this refresh took (pages included). */
   calls: number;
 }
@@ -111,7 +113,14 @@ export interface LogsData {
   percentiles: { p50: number; p90: number; p99: number; count: number } | null;
   coldStarts: { count: number; avgInitMs: number; maxInitMs: number } | null;
   memory: { memorySizeMb: number; maxUsedMb: number; avgUsedMb: number; headroomPercent: number } | null;
-  recentErrors: Array<{ timestamp: string; requestId: string | null; message: string; logStream: string }>;
+  recentErrors: Array<{
+    timestamp: string;
+    requestId: string | null;
+    message: string;
+    logStream: string;
+    /** The account of the error's log group (from `@log`), when the query spans accounts. */
+    accountId?: string;
+  }>;
   /** Logs Insights statistics summed over the queries. */
   bytesScanned: number;
   /** Invocations that did not end well, from REPORT `Status` / JSON `record.status` (all functions). */
@@ -122,6 +131,20 @@ export interface LogsData {
   scan?: LogsScan;
   /** Figures the data could not give (e.g. percentiles when AWS/Lambda metrics failed). */
   notes?: string[];
+  /** Per account (aws.accounts): the logs' invocations, failures and recent errors, from the same queries. */
+  accounts?: AccountsLogs[];
+}
+
+/** One account's figures from Logs Insights over the range (log groups read by ARN across accounts). */
+export interface AccountsLogs {
+  accountId: string;
+  label: string;
+  invocations: number;
+  timeouts: number;
+  outOfMemory: number;
+  initFailures: number;
+  /** How many of the range's most recent errors (at most 20 per query) came from this account. */
+  recentErrors: number;
 }
 
 export interface LogsOutcomes {
@@ -135,6 +158,8 @@ export type LogFormat = "Text" | "JSON";
 
 export interface LogsFunction {
   name: string;
+  /** The source account the function's log group was read in (by ARN); absent: this account. */
+  accountId?: string;
   logGroup: string;
   logFormat: LogFormat;
   /** Where the format came from: the config, lambda:GetFunctionConfiguration, the log group's events, or assumed. */

@@ -14,7 +14,7 @@
 import type { AwsClients } from "../aws/clients.ts";
 import { cacheKey } from "../cache/keys.ts";
 import type { CacheResult, SwrCache } from "../cache/swr-cache.ts";
-import { bedrockRegion, type Config } from "../config.ts";
+import { accountList, bedrockRegion, type Config } from "../config.ts";
 import type { PriceBook } from "../pricing/prices.ts";
 import {
   cacheEconomics,
@@ -101,7 +101,7 @@ export class CostsPanel {
   }
 
   private byAccount(): boolean {
-    return (this.deps.config.aws.accounts ?? []).length > 0;
+    return this.deps.config.aws.accounts !== undefined;
   }
 
   private monthlyKey(today: string, since: string): string {
@@ -184,7 +184,7 @@ export class CostsPanel {
     const profiles = await this.resolveProfiles(tokens.value ?? NO_ROWS);
     const monthToDate = round(services.bedrock.reduce((n, s) => n + (monthly.value?.monthToDate[s] ?? 0), 0));
     const accounts = monthly.value
-      ? accountCosts(monthly.value, config.aws.accounts ?? [], services.bedrock)
+      ? accountCosts(monthly.value, accountList(config), services.bedrock)
       : null;
     const data = this.memo.get(
       [

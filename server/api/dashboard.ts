@@ -11,6 +11,7 @@ import type { CachedError, CacheResult, SwrCache } from "../cache/swr-cache.ts";
 import type { Config } from "../config.ts";
 import { PriceBook } from "../pricing/prices.ts";
 import type { DailyTokens } from "../pricing/reconcile.ts";
+import { AccountsResolver } from "../sources/accounts-resolve.ts";
 import { AccountId, BudgetsSource } from "../sources/budgets.ts";
 import type { CostWindow } from "../sources/costs.ts";
 import { SourceError } from "../sources/errors.ts";
@@ -100,6 +101,8 @@ export class Dashboard {
   /** Spend per application profile, tag value, principal or request-metadata value (issue #18). */
   readonly attribution: AttributionPanel;
   private readonly budgets: BudgetsSource;
+  /** aws.accounts resolved per request ("linked": discovered through OAM, cached six hours). */
+  readonly accounts: AccountsResolver;
   /** Cost Explorer requests ($0.01 each) in the last hour, capped by costs.maxRequestsPerHour. */
   private readonly costCap: HourlyCap;
   private readonly metricsTtl = new Map<string, number>();
@@ -146,6 +149,7 @@ export class Dashboard {
       names,
     );
     this.budgetsKey = cacheKey("budgets", { names: names ? [...names] : null });
+    this.accounts = new AccountsResolver(config, clients, deps.cache);
     this.costCap = new HourlyCap(config.costs.maxRequestsPerHour, () => deps.now().getTime());
   }
 
@@ -202,10 +206,11 @@ export class Dashboard {
   ): Promise<Panel<MetricsData>> {
     const keys = this.metricsKeysOf(q);
     const key = previous ? keys.previousKey : keys.key;
-    const fetch = () =>
-      fetchMetrics(
+    const fetch = async (): Promise<MetricsData> => {
+      const accounts = await this.accounts.resolve();
+      const data = await fetchMetrics(
         this.deps.clients,
-        this.deps.config,
+        accounts.config,
         this.resolve(previous ? this.previous(q.range) : q.range),
         this.deps.now(),
         {
@@ -213,6 +218,8 @@ export class Dashboard {
           models: q.models,
         },
       );
+      return accounts.error ? { ...data, accountsError: accounts.error.message } : data;
+    };
     const base = keys.ttlMs;
     const ttl = previous ? base * 5 : base;
     return toPanel(await this.deps.cache.get(key, ttl, fetch, { force }));
@@ -250,7 +257,12 @@ export class Dashboard {
 
   async logsPanel(q: Pick<DataQuery, "range" | "functions">, force = false): Promise<Panel<LogsData>> {
     const key = cacheKey("logs", { ...this.rangeKey(q.range), functions: [...q.functions].sort() });
-    const fetch = () => this.logs.fetch(this.resolve(q.range), { functions: q.functions });
+    const fetch = async () =>
+      this.logs.fetch(
+        this.resolve(q.range),
+        { functions: q.functions },
+        (await this.accounts.resolve()).config,
+      );
     return toPanel(await this.deps.cache.get(key, this.ttl("logs"), fetch, { force }));
   }
 

@@ -4,7 +4,7 @@
  * `format=json|csv`. Every rejection names the parameter.
  */
 import type { Request } from "express";
-import { type Config, invokeModelId } from "../config.ts";
+import { accountList, type Config, invokeModelId } from "../config.ts";
 import { accountRegions } from "../sources/metrics-accounts.ts";
 import { PRESETS, type Preset } from "../sources/range.ts";
 import { badParameter } from "./errors.ts";
@@ -154,7 +154,13 @@ export const DATA_PARAMS = [
 export function parseAccount(req: Request, config: Config): string | undefined {
   const account = single(req, "account");
   if (account === undefined) return undefined;
-  const known = (config.aws.accounts ?? []).map((a) => a.id);
+  if (config.aws.accounts === "linked") {
+    // Discovered at run time: any account ID; one that is not linked narrows to nothing.
+    if (!/^\d{12}$/.test(account))
+      throw badParameter("account", account, "use a 12-digit account ID of a linked account");
+    return account;
+  }
+  const known = accountList(config).map((a) => a.id);
   if (known.length === 0)
     throw badParameter(
       "account",

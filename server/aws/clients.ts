@@ -9,6 +9,7 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { OAMClient } from "@aws-sdk/client-oam";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -55,6 +56,8 @@ export interface AwsClients {
   serviceQuotas(options?: ClientOptions): ServiceQuotasClient;
   sns(options?: ClientOptions): SNSClient;
   lambda(options?: ClientOptions): LambdaClient;
+  /** CloudWatch Observability Access Manager: the sinks and links of cross-account observability. */
+  oam(options?: ClientOptions): OAMClient;
   destroy(): void;
 }
 
@@ -131,6 +134,12 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
     return client;
   }
 
+  /** The credential provider of the STS client: the chain every current client runs, resolved once. */
+  function sharedCredentials(o: ClientOptions): AwsCredentialIdentityProvider {
+    const sts = memo("sts", { region: o.region ?? settings.region }, (c) => new STSClient(c));
+    return () => sts.config.credentials();
+  }
+
   return {
     settings: Object.freeze({ ...settings }),
     cloudwatch: (o = {}) => memo("cloudwatch", o, (c) => new CloudWatchClient(c)),
@@ -154,6 +163,14 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
     serviceQuotas: (o = {}) => memo("servicequotas", o, (c) => new ServiceQuotasClient(c)),
     sns: (o = {}) => memo("sns", o, (c) => new SNSClient(c)),
     lambda: (o = {}) => memo("lambda", o, (c) => new LambdaClient(c)),
+    // @aws-sdk/client-oam's newest release in the registry (3.332.0) predates the `profile`
+    // client option: it gets the credential provider a current client resolved (profile, SSO,
+    // web identity, the container role) instead of running a 2023 credential chain of its own.
+    oam: (o = {}) =>
+      memo("oam", o, ({ profile: _profile, ...c }) => {
+        const credentials = c.credentials ?? sharedCredentials(o);
+        return new OAMClient({ ...c, credentials });
+      }),
     destroy() {
       for (const client of cache.values()) client.destroy();
       cache.clear();

@@ -194,6 +194,7 @@ export function instrumentClients(clients: AwsClients, ledger: SpendLedger): Aws
     serviceQuotas: wrap((o?: ClientOptions) => clients.serviceQuotas(o)),
     sns: wrap((o?: ClientOptions) => clients.sns(o)),
     lambda: wrap((o?: ClientOptions) => clients.lambda(o)),
+    oam: wrap((o?: ClientOptions) => clients.oam(o)),
     destroy: () => clients.destroy(),
   };
 }

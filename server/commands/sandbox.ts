@@ -5,7 +5,7 @@ import { CONFIG_OPTION, type CommandSpec } from "./types.ts";
 export const command: CommandSpec = {
   name: "sandbox",
   summary:
-    "Run the local AWS sandbox alone: CloudWatch (awsJson, awsQuery and RPC v2 CBOR), CloudWatch Logs, Cost Explorer, Budgets, STS, SNS, Service Quotas, Lambda, Bedrock Runtime and the Bedrock control plane on one port.",
+    "Run the local AWS sandbox alone: CloudWatch (awsJson, awsQuery and RPC v2 CBOR), CloudWatch Logs, Cost Explorer, Budgets, STS, SNS, Service Quotas, Lambda, Bedrock Runtime, the Bedrock control plane and CloudWatch Observability Access Manager (a monitoring account with two linked source accounts) on one port.",
   options: [
     { name: "port", type: "string", value: "<n>", description: "port to listen on", default: "4566" },
     { name: "host", type: "string", value: "<addr>", description: "address to bind", default: "127.0.0.1" },

@@ -2,7 +2,8 @@
  * Which IAM action each AWS SDK command bedrock-ops sends needs, which feature uses it, and in which
  * policy statement it goes (by what resources the action can be scoped to). Action names and
  * resource types: Service Authorization Reference (Amazon CloudWatch, CloudWatch Logs, AWS Cost
- * Explorer Service, AWS Budget Service, Amazon Bedrock, Service Quotas, Amazon SNS). A test scans server/ for every SDK command construction
+ * Explorer Service, AWS Budget Service, Amazon Bedrock, Service Quotas, Amazon SNS, Amazon CloudWatch
+ * Observability Access Manager). A test scans server/ for every SDK command construction
  * and fails when a command is missing here.
  */
 
@@ -28,7 +29,9 @@ export type StatementKey =
   | "ServiceQuotasRead"
   | "CloudWatchAlarmsRead"
   | "CloudWatchAlarmsManaged"
-  | "SnsAlarmTopic";
+  | "SnsAlarmTopic"
+  | "OamListSinks"
+  | "OamReadSinkLinks";
 
 export interface OperationPermission {
   /** IAM action, or null when the operation needs no permission (sts:GetCallerIdentity). */
@@ -121,6 +124,11 @@ export const SDK_OPERATIONS: Readonly<Record<string, OperationPermission>> = {
   GetTopicAttributes: op("sns:GetTopicAttributes", "SnsAlarmTopic", "alarms"),
   ListSubscriptionsByTopic: op("sns:ListSubscriptionsByTopic", "SnsAlarmTopic", "alarms"),
   Subscribe: op("sns:Subscribe", "SnsAlarmTopic", "alarms"),
+  // Observability Access Manager, only with aws.accounts "linked": ListSinks has no resource types,
+  // ListAttachedLinks takes the sink's ARN (Service Authorization Reference, Amazon CloudWatch
+  // Observability Access Manager).
+  ListSinks: op("oam:ListSinks", "OamListSinks", "dashboard"),
+  ListAttachedLinks: op("oam:ListAttachedLinks", "OamReadSinkLinks", "dashboard"),
   // STS GetCallerIdentity needs no permission (IAM user guide: "no permissions are required").
   GetCallerIdentity: { action: null, features: ["dashboard", "bench", "budget", "cw-dashboard", "alarms"] },
 };

@@ -3,7 +3,14 @@
  * statement scoped to the resources AWS lets that action be limited to; actions without
  * resource-level permissions go in their own statements with Resource "*".
  */
-import { bedrockRegion, type Config, invokeModelId, lambdaRegion, logGroupOf } from "../config.ts";
+import {
+  accountList,
+  bedrockRegion,
+  type Config,
+  invokeModelId,
+  lambdaRegion,
+  logGroupOf,
+} from "../config.ts";
 import { type Feature, SDK_OPERATIONS, type StatementKey } from "./iam-actions.ts";
 import { PROFILE_REGIONS, splitModelId } from "./inference-profiles.ts";
 
@@ -78,15 +85,37 @@ function resources(
     }
     case "CloudWatchDashboardWrite":
       return { Resource: `arn:aws:cloudwatch::${account}:dashboard/${ctx.dashboardName}` };
-    case "LogsQueryConfiguredLogGroups":
+    case "LogsQueryConfiguredLogGroups": {
+      // With aws.accounts, the source accounts' groups are queried by ARN from this account:
+      // each listed account's, or any linked account's ("linked": discovered at run time).
+      const others =
+        config.aws.accounts === "linked"
+          ? ["*"]
+          : accountList(config)
+              .map((a) => a.id)
+              .filter((id) => id !== account);
       return {
         Resource: [
-          ...config.lambda.functions.flatMap((f) => logGroupArns(region, account, logGroupOf(f))),
+          ...config.lambda.functions.flatMap((f) =>
+            (f.accountId ? [f.accountId] : [account, ...others]).flatMap((id) =>
+              logGroupArns(region, id, logGroupOf(f)),
+            ),
+          ),
           // Bedrock model invocation logs (Attribution panel), in the Bedrock Region.
           ...(config.attribution.invocationLogGroup
             ? logGroupArns(bedrockRegion(config), account, config.attribution.invocationLogGroup)
             : []),
         ],
+      };
+    }
+    case "OamListSinks":
+      return { Resource: config.aws.accounts === "linked" ? "*" : [] };
+    case "OamReadSinkLinks":
+      return {
+        Resource:
+          config.aws.accounts === "linked"
+            ? `arn:${partitionOf(config.aws.region)}:oam:${config.aws.region}:${account}:sink/*`
+            : [],
       };
     case "BudgetsViewAccount":
       return {

@@ -24,6 +24,8 @@ export const PERMISSIONS: Readonly<Record<string, string>> = {
   ListTagsForResource: "bedrock:ListTagsForResource",
   GetModelInvocationLoggingConfiguration: "bedrock:GetModelInvocationLoggingConfiguration",
   ListCostAllocationTags: "ce:ListCostAllocationTags",
+  ListSinks: "oam:ListSinks",
+  ListAttachedLinks: "oam:ListAttachedLinks",
 };
 
 const ACCESS_DENIED = new Set([

@@ -90,11 +90,15 @@ export function groupOfLog(value: string | undefined): string | undefined {
 }
 
 /** Rows of the bins query: per log group, per bin start (epoch ms). */
-export function parseBins(result: InsightsResult, format: LogFormat): Map<string, Map<number, BinStats>> {
+export function parseBins(
+  result: InsightsResult,
+  format: LogFormat,
+  groupOf: (log: string | undefined) => string | undefined = groupOfLog,
+): Map<string, Map<number, BinStats>> {
   const out = new Map<string, Map<number, BinStats>>();
   const divisor = memoryDivisor(format);
   for (const r of result.rows) {
-    const group = groupOfLog(r["@log"]);
+    const group = groupOf(r["@log"]);
     const t = binTime(r["bin(5m)"] ?? "");
     if (!group || Number.isNaN(t)) continue;
     const kind = r["@type"] ?? r.type;

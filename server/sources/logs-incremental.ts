@@ -9,6 +9,7 @@
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { LogFormat, LogsData } from "../api/contract.ts";
 import type { HeldBins, LogBinStore } from "../cache/log-bins.ts";
+import { groupKeyOf } from "./accounts-logs.ts";
 import { BIN_MS, type BinStats, parseBins } from "./logs-bins.ts";
 import type { InsightsOptions, InsightsResult, QueryQueue } from "./logs-insights.ts";
 import { runInsightsQuery } from "./logs-insights.ts";
@@ -125,8 +126,9 @@ export class IncrementalLogs {
       ),
     );
     const fresh = new Map<string, Map<number, BinStats>>();
+    const groupOf = groupKeyOf(input.groups);
     for (const result of results)
-      for (const [group, byBin] of parseBins(result, input.format)) {
+      for (const [group, byBin] of parseBins(result, input.format, groupOf)) {
         const into = fresh.get(group) ?? new Map<number, BinStats>();
         for (const [t, stats] of byBin) into.set(t, stats);
         fresh.set(group, into);

@@ -111,7 +111,11 @@ export async function runInsightsQuery(
       awsCall("StartQuery", () =>
         client.send(
           new StartQueryCommand({
-            logGroupNames: [...query.logGroups],
+            // A linked source account's group goes by ARN, which only logGroupIdentifiers takes
+            // (exclusive with logGroupNames; names of this account are accepted there too).
+            ...(query.logGroups.some((g) => g.startsWith("arn:"))
+              ? { logGroupIdentifiers: [...query.logGroups] }
+              : { logGroupNames: [...query.logGroups] }),
             queryString: query.queryString,
             startTime: Math.floor(query.start.getTime() / 1000),
             endTime: Math.ceil(query.end.getTime() / 1000),

@@ -5,6 +5,7 @@
  * one-off full scans and the parser tests.
  */
 import type { DurationBin, LogsData } from "../api/contract.ts";
+import { accountOfLog } from "./accounts-logs.ts";
 import type { InsightsResult } from "./logs-insights.ts";
 import { DURATION_QUERY, ERROR_QUERY } from "./logs-queries.ts";
 
@@ -88,6 +89,7 @@ const REQUEST_ID = /\t([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  */
 export function parseErrors(result: InsightsResult): LogsData["recentErrors"] {
   return result.rows.map((r) => ({
+    ...(accountOfLog(r["@log"]) ? { accountId: accountOfLog(r["@log"]) } : {}),
     timestamp: toIso(r["@timestamp"] ?? ""),
     requestId:
       r["@requestId"] ??

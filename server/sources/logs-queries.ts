@@ -84,12 +84,12 @@ export function isReportKind(kind: string | undefined): boolean {
 }
 
 /** The 20 most recent errors: app errors, unhandled exceptions, timeouts, out-of-memory, failed inits. */
-export const ERROR_QUERY = `fields @timestamp, @requestId, @message, @logStream
+export const ERROR_QUERY = `fields @timestamp, @requestId, @message, @logStream, @log
 | filter @message like /(?i)(error|exception|task timed out|Status: timeout)/
 | sort @timestamp desc
 | limit 20`;
 
-export const JSON_ERROR_QUERY = `fields @timestamp, requestId, record.requestId, level, message, errorType, type, record.status, record.errorType, @logStream
+export const JSON_ERROR_QUERY = `fields @timestamp, requestId, record.requestId, level, message, errorType, type, record.status, record.errorType, @logStream, @log
 | filter level = "ERROR" or level = "FATAL" or record.status in ["error", "timeout", "failure"]
 | sort @timestamp desc
 | limit 20`;

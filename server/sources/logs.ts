@@ -10,6 +10,8 @@ import type { LogFormat, LogsData, LogsFunction } from "../api/contract.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { LogBinStore } from "../cache/log-bins.ts";
 import { type Config, type FunctionConfig, lambdaRegion, logGroupOf } from "../config.ts";
+import { accountsOfLogs, type LogUnit, logUnits } from "./accounts-logs.ts";
+import { SourceError } from "./errors.ts";
 import { type FunctionFormat, LambdaFormats } from "./lambda-formats.ts";
 import { combinePercentiles, lambdaPercentiles, type RangePercentiles } from "./lambda-percentiles.ts";
 import {
@@ -62,9 +64,7 @@ export interface LogsSourceOptions {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-interface Resolved {
-  fn: FunctionConfig;
-  group: string;
+interface Resolved extends LogUnit {
   format: FunctionFormat;
 }
 
@@ -99,22 +99,34 @@ export class LogsSource {
     );
   }
 
-  async fetch(range: TimeRange, filter: LogsFilter = {}): Promise<LogsData> {
+  /**
+   * `config`: the request's resolved accounts (aws.accounts "linked" discovered at the edge);
+   * the source's own config otherwise.
+   */
+  async fetch(range: TimeRange, filter: LogsFilter = {}, config: Config = this.config): Promise<LogsData> {
     const region = lambdaRegion(this.config);
     const client = this.clients.logs({ region });
     const now = this.now();
     const settleMs = this.config.cache.logsSettleSeconds * 1000;
-    const resolved: Resolved[] = await Promise.all(
-      this.selected(filter).map(async (fn) => {
-        const group = logGroupOf(fn);
-        return { fn, group, format: await this.formats.formatOf(fn.name, group, fn.logFormat) };
-      }),
+    // A function's format is read in this account (lambda:GetFunctionConfiguration); a linked
+    // account's copy of it shares it unless the config says otherwise.
+    const selected = this.selected(filter);
+    const formats = new Map(
+      await Promise.all(
+        selected.map(
+          async (fn) => [fn, await this.formats.formatOf(fn.name, logGroupOf(fn), fn.logFormat)] as const,
+        ),
+      ),
     );
+    const resolved: Resolved[] = logUnits(config, selected, region).map((unit) => ({
+      ...unit,
+      format: formats.get(unit.fn)!,
+    }));
     const notes: string[] = [];
     const percentiles = lambdaPercentiles(
       (r) => this.clients.cloudwatch({ region: r }),
       region,
-      resolved.map((r) => r.fn.name),
+      resolved.filter((r) => !r.accountId).map((r) => r.fn.name),
       range.start,
       range.end,
     ).catch((err: unknown) => {
@@ -126,22 +138,29 @@ export class LogsSource {
     const byFormat = new Map<LogFormat, Resolved[]>();
     for (const r of resolved)
       byFormat.set(r.format.logFormat, [...(byFormat.get(r.format.logFormat) ?? []), r]);
-    const outputs = await Promise.all(
-      [...byFormat].flatMap(([format, list]) =>
-        batches(list.map((r) => r.group)).map((groups) =>
-          this.incremental.batch({
-            client,
-            region,
-            format,
-            groups,
-            start: range.start,
-            end: range.end,
-            now,
-            settleMs,
-          }),
+    const read = (format: LogFormat, groups: string[]) =>
+      this.incremental.batch({
+        client,
+        region,
+        format,
+        groups,
+        start: range.start,
+        end: range.end,
+        now,
+        settleMs,
+      });
+    const outputs = (
+      await Promise.all(
+        [...byFormat].flatMap(([format, list]) =>
+          batches(list.map((r) => r.group)).map((groups) =>
+            read(format, groups).then(
+              (out) => [out],
+              (err: unknown) => perAccountAfterMissing(err, groups, (g) => read(format, g), notes),
+            ),
+          ),
         ),
-      ),
-    );
+      )
+    ).flat();
     const perGroup = new Map<string, Map<number, BinStats>>();
     for (const out of outputs) for (const [group, bins] of out.bins) perGroup.set(group, bins);
     const pct = await percentiles;
@@ -152,13 +171,15 @@ export class LogsSource {
       const total = sumBins(bins.values());
       return {
         name: r.fn.name,
-        logGroup: r.group,
+        ...(r.accountId ? { accountId: r.accountId } : {}),
+        logGroup: r.name,
         logFormat: r.format.logFormat,
         formatSource: r.format.source,
         durationQuery: durationQuery(r.format.logFormat),
         invocations: total.invocations,
         avgDurationMs: total.invocations > 0 ? round(total.sumDuration / total.invocations) : null,
-        percentiles: pct.get(r.fn.name) ?? null,
+        // AWS/Lambda Duration percentiles are read in this account only.
+        percentiles: r.accountId ? null : (pct.get(r.fn.name) ?? null),
         coldStarts: coldStartsOf(total),
         memory: memoryOf(total),
         outcomes: outcomesOf(total),
@@ -166,6 +187,11 @@ export class LogsSource {
       };
     });
     const total = sumBins(combined.values());
+    const recentErrors = outputs
+      .flatMap((o) => o.errors)
+      .sort((a, b) => b.timestamp.localeCompare(a.timestamp))
+      .slice(0, MAX_ERRORS);
+    const accounts = accountsOfLogs(config, functions, recentErrors);
     return {
       range: {
         start: range.start.toISOString(),
@@ -177,10 +203,7 @@ export class LogsSource {
       percentiles: combinePercentiles(functions.map((f) => f.percentiles)),
       coldStarts: coldStartsOf(total),
       memory: memoryOf(total),
-      recentErrors: outputs
-        .flatMap((o) => o.errors)
-        .sort((a, b) => b.timestamp.localeCompare(a.timestamp))
-        .slice(0, MAX_ERRORS),
+      recentErrors,
       bytesScanned: outputs.reduce((n, o) => n + o.bytesScanned, 0),
       outcomes: outcomesOf(total),
       functions,
@@ -191,6 +214,39 @@ export class LogsSource {
         settleSeconds: this.config.cache.logsSettleSeconds,
       },
       notes,
+      ...(accounts ? { accounts } : {}),
     };
   }
+}
+
+/**
+ * A query naming a log group that is not there fails whole (ResourceNotFoundException): with
+ * groups of several accounts (an account listed in aws.accounts but not linked, or without the
+ * function), each account's groups are read on their own and the missing ones are named.
+ */
+async function perAccountAfterMissing<T>(
+  err: unknown,
+  groups: readonly string[],
+  read: (groups: string[]) => Promise<T>,
+  notes: string[],
+): Promise<T[]> {
+  const byAccount = new Map<string, string[]>();
+  for (const g of groups) {
+    const account = /^arn:[^:]+:logs:[^:]*:(\d{12}):/.exec(g)?.[1] ?? "";
+    byAccount.set(account, [...(byAccount.get(account) ?? []), g]);
+  }
+  if (!(err instanceof SourceError) || err.code !== "ResourceNotFoundException" || byAccount.size < 2)
+    throw err;
+  const out: T[] = [];
+  for (const [account, list] of byAccount) {
+    try {
+      out.push(await read(list));
+    } catch (inner) {
+      if (!(inner instanceof SourceError) || inner.code !== "ResourceNotFoundException") throw inner;
+      notes.push(
+        `Logs of ${account ? `account ${account}` : "this account"} not read: a log group does not exist or is not shared with this monitoring account (${list.join(", ")}).`,
+      );
+    }
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
  * account's series (one call per region, 500 queries each).
  */
 import type { AccountMetrics } from "../api/contract.ts";
-import { bedrockRegion, type Config, lambdaRegion } from "../config.ts";
+import { type AccountConfig, accountList, bedrockRegion, type Config, lambdaRegion } from "../config.ts";
 import type { MetricRequest } from "./metric-data.ts";
 
 type Field = Exclude<keyof AccountMetrics, "accountId" | "label" | "region">;
@@ -30,11 +30,9 @@ export interface AccountRequest extends MetricRequest {
   row: string;
 }
 
-type AccountConfig = NonNullable<Config["aws"]["accounts"]>[number];
-
 /** Linked accounts to read: config aws.accounts except the home account (read without AccountId). */
 export function linkedAccounts(config: Config): AccountConfig[] {
-  return (config.aws.accounts ?? []).filter((a) => a.id !== config.aws.accountId);
+  return accountList(config).filter((a) => a.id !== config.aws.accountId);
 }
 
 /**
@@ -60,7 +58,7 @@ export function planAccountSeries(
   models: readonly string[],
 ): AccountRequest[] {
   const out: AccountRequest[] = [];
-  for (const account of config.aws.accounts ?? []) {
+  for (const account of accountList(config)) {
     const home = account.id === config.aws.accountId;
     for (const { row, lambda, bedrock } of rowsOf(config, account, home)) {
       for (const fn of functions)
@@ -114,7 +112,7 @@ export function accountTotals(
     bedrockThrottles: 0,
   });
   const out: AccountMetrics[] = [];
-  const configured = config.aws.accounts ?? [];
+  const configured = accountList(config);
   const homeAccount = configured.find((a) => a.id === config.aws.accountId);
   if (homeAccount && home)
     out.push({ accountId: homeAccount.id, label: homeAccount.label, region: lambdaRegion(config), ...home });
@@ -134,11 +132,13 @@ export function accountTotals(
 /** Every region an account is read in (the rows' regions), for the API's `region=` parameter. */
 export function accountRegions(config: Config): string[] {
   const out = new Set<string>();
-  for (const account of config.aws.accounts ?? []) {
+  for (const account of accountList(config)) {
     const home = account.id === config.aws.accountId;
     if (home || !account.regions) out.add(lambdaRegion(config));
     for (const { row } of rowsOf(config, account, home)) out.add(row);
   }
+  // "linked": the discovered accounts are read in the Lambda region.
+  if (config.aws.accounts === "linked") out.add(lambdaRegion(config));
   return [...out];
 }
 

@@ -56,6 +56,7 @@ describe("sandbox core", () => {
       "sns",
       "lambda",
       "servicequotas",
+      "oam",
     ]);
     const h2 = await h2Get(sandbox.url, "/_sandbox/health");
     assert.equal(h2.status, 200);

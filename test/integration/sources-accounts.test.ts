@@ -12,6 +12,11 @@ import {
   GetMetricDataCommand,
   type GetMetricDataCommandInput,
 } from "@aws-sdk/client-cloudwatch";
+import {
+  GetQueryResultsCommand,
+  StartQueryCommand,
+  type StartQueryCommandInput,
+} from "@aws-sdk/client-cloudwatch-logs";
 import { createAwsClients } from "../../server/aws/clients.ts";
 import { parseConfig } from "../../server/config.ts";
 import {
@@ -22,7 +27,9 @@ import {
   sandboxCredentials,
   startSandbox,
 } from "../../server/sandbox/index.ts";
+import { groupEvents } from "../../server/sandbox/providers/logs/index.ts";
 import { invocationEnd, type Workload } from "../../server/sandbox/workload/model.ts";
+import { LogsSource } from "../../server/sources/logs.ts";
 import { fetchMetrics } from "../../server/sources/metrics.ts";
 
 const NOW = Date.parse("2026-11-18T15:30:00.000Z");
@@ -205,5 +212,181 @@ describe("metrics of linked source accounts", () => {
     clients.destroy();
     assert.equal("accounts" in data, false);
     assert.equal(data.lambda.length, 10);
+  });
+});
+
+/**
+ * Logs Insights across the linked accounts: StartQuery takes logGroupIdentifiers (names of this
+ * account, ARNs of the source accounts), serves each account's log groups from its own traffic,
+ * and names each row's group in `@log` as `<account>:<name>`; the logs panel reads all three
+ * accounts in the same queries and reports per account what each account's events hold.
+ */
+describe("Logs Insights across linked accounts", () => {
+  const T = Date.parse("2026-11-18T15:30:00.000Z");
+  let sandbox: RunningSandbox;
+  let clients: ReturnType<typeof createAwsClients>;
+  const arn = (account: string) => `arn:aws:logs:us-east-1:${account}:log-group:/aws/lambda/twin-api`;
+  const reports = (w: Workload, from: number, to: number) =>
+    groupEvents(w, "/aws/lambda/twin-api", from, to).filter((e) => e.message.startsWith("REPORT")).length;
+  const linked = (id: string) => sandbox.context.linkedAccounts.find((a) => a.id === id)!.workload;
+
+  before(async () => {
+    sandbox = await startSandbox({ now: () => T, settings: { logs: { scheduledMs: 0, runningMs: 0 } } });
+    clients = createAwsClients({
+      region: "us-east-1",
+      endpoint: sandbox.url,
+      credentials: sandboxCredentials(),
+      maxAttempts: 1,
+      retryMode: "standard",
+    });
+  });
+  after(async () => {
+    clients.destroy();
+    await sandbox.close();
+  });
+
+  async function query(input: Partial<StartQueryCommandInput>) {
+    const logs = clients.logs();
+    const { queryId } = await logs.send(
+      new StartQueryCommand({
+        queryString: 'filter @type = "REPORT" | stats count(*) as n by @log',
+        startTime: Math.floor((T - 3_600_000) / 1000),
+        endTime: Math.floor(T / 1000),
+        ...input,
+      }),
+    );
+    for (;;) {
+      const out = await logs.send(new GetQueryResultsCommand({ queryId }));
+      if (out.status === "Complete")
+        return new Map(
+          (out.results ?? []).map((row) => {
+            const f = Object.fromEntries(row.map((c) => [c.field, c.value]));
+            return [f["@log"], Number(f.n)];
+          }),
+        );
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it("StartQuery with logGroupIdentifiers: each account's group from its own traffic, named by @log", async () => {
+    const counts = await query({
+      logGroupIdentifiers: ["/aws/lambda/twin-api", arn(PROD.id), arn(STAGING.id)],
+    });
+    const from = Math.floor((T - 3_600_000) / 1000) * 1000;
+    const to = Math.floor(T / 1000) * 1000;
+    const home = reports(sandbox.workload, from, to + 1);
+    const prod = reports(linked(PROD.id), from, to + 1);
+    const staging = reports(linked(STAGING.id), from, to + 1);
+    assert.deepEqual(
+      [...counts].sort(),
+      [
+        [`${SANDBOX_ACCOUNT_ID}:/aws/lambda/twin-api`, home],
+        [`${PROD.id}:/aws/lambda/twin-api`, prod],
+        [`${STAGING.id}:/aws/lambda/twin-api`, staging],
+      ].sort(),
+    );
+    // Half and a quarter of the monitoring account's traffic, give or take the workloads' own randomness.
+    assert.ok(prod > home * 0.3 && prod < home * 0.7, `${prod} vs ${home}`);
+    assert.ok(staging > home * 0.1 && staging < prod, `${staging} vs ${prod}`);
+  });
+
+  it("answers AWS's errors for identifiers", async () => {
+    const code = async (input: Partial<StartQueryCommandInput>) =>
+      query(input).then(
+        () => "ok",
+        (err: Error) => err.name,
+      );
+    assert.equal(
+      await code({ logGroupNames: ["/aws/lambda/twin-api"], logGroupIdentifiers: [arn(PROD.id)] }),
+      "InvalidParameterException",
+    );
+    assert.equal(await code({ logGroupIdentifiers: [arn("999999999999")] }), "ResourceNotFoundException");
+    assert.equal(
+      await code({ logGroupIdentifiers: [arn(PROD.id).replace("us-east-1", "eu-west-1")] }),
+      "InvalidParameterException",
+    );
+    assert.equal(
+      await code({ logGroupIdentifiers: Array.from({ length: 51 }, () => arn(PROD.id)) }),
+      "InvalidParameterException",
+    );
+  });
+
+  it("the logs panel reads the three accounts in the same queries, with per-account figures", async () => {
+    const config = parseConfig({
+      mode: "aws",
+      aws: {
+        accountId: SANDBOX_ACCOUNT_ID,
+        accounts: [
+          { id: SANDBOX_ACCOUNT_ID, label: "monitoring" },
+          { id: PROD.id, label: PROD.label },
+          { id: STAGING.id, label: STAGING.label },
+        ],
+      },
+      lambda: { functions: [{ name: "twin-api", logFormat: "Text" }] },
+    });
+    const source = new LogsSource(clients, config, undefined, {
+      now: () => T,
+      insights: { firstPollMs: 1, sleep: async () => undefined },
+    });
+    const seq = sandbox.ledger.lastSeq;
+    const data = await source.fetch({
+      start: new Date(T - 3_600_000),
+      end: new Date(T),
+      preset: "1h",
+      periodSeconds: 60,
+    });
+    // One bins query and one errors query for the three accounts' groups, by identifiers.
+    assert.equal(sandbox.ledger.list({ operation: "StartQuery", sinceSeq: seq }).length, 2);
+    assert.deepEqual(
+      data.functions!.map((f) => [f.name, f.accountId ?? "home", f.logGroup]),
+      [
+        ["twin-api", "home", "/aws/lambda/twin-api"],
+        ["twin-api", PROD.id, "/aws/lambda/twin-api"],
+        ["twin-api", STAGING.id, "/aws/lambda/twin-api"],
+      ],
+    );
+    const binStart = Math.floor((T - 3_600_000) / 300_000) * 300_000;
+    const byAccount = new Map(data.accounts!.map((a) => [a.accountId, a]));
+    for (const [id, w] of [
+      [SANDBOX_ACCOUNT_ID, sandbox.workload],
+      [PROD.id, linked(PROD.id)],
+      [STAGING.id, linked(STAGING.id)],
+    ] as const)
+      assert.equal(byAccount.get(id)!.invocations, reports(w, binStart, T + 1), `invocations of ${id}`);
+    assert.deepEqual(
+      data.accounts!.map((a) => a.label),
+      ["monitoring", PROD.label, STAGING.label],
+    );
+    // Each recent error names its account, and the per-account counts add up to the list.
+    assert.ok(data.recentErrors.length > 0);
+    for (const e of data.recentErrors) assert.ok(byAccount.has(e.accountId!), e.accountId);
+    assert.equal(
+      data.accounts!.reduce((n, a) => n + a.recentErrors, 0),
+      data.recentErrors.length,
+    );
+  });
+
+  it("an account listed but not linked is named in the notes; the others are still read", async () => {
+    const config = parseConfig({
+      mode: "aws",
+      aws: {
+        accountId: SANDBOX_ACCOUNT_ID,
+        accounts: [
+          { id: SANDBOX_ACCOUNT_ID, label: "monitoring" },
+          { id: PROD.id, label: PROD.label },
+          { id: "999999999999", label: "not-linked" },
+        ],
+      },
+      lambda: { functions: [{ name: "twin-api", logFormat: "Text" }] },
+    });
+    const data = await new LogsSource(clients, config, undefined, {
+      now: () => T,
+      insights: { firstPollMs: 1, sleep: async () => undefined },
+    }).fetch({ start: new Date(T - 3_600_000), end: new Date(T), preset: "1h", periodSeconds: 60 });
+    const byAccount = new Map(data.accounts!.map((a) => [a.accountId, a]));
+    assert.ok(byAccount.get(SANDBOX_ACCOUNT_ID)!.invocations > 0);
+    assert.ok(byAccount.get(PROD.id)!.invocations > 0);
+    assert.equal(byAccount.get("999999999999")!.invocations, 0);
+    assert.ok(data.notes!.some((n) => n.includes("999999999999") && n.includes("not shared")));
   });
 });

@@ -20,6 +20,7 @@ const IAM_PREFIX: Record<string, string> = {
   "@aws-sdk/client-lambda": "lambda",
   "@aws-sdk/client-service-quotas": "servicequotas",
   "@aws-sdk/client-sns": "sns",
+  "@aws-sdk/client-oam": "oam",
 };
 
 function sourceFiles(dir: string): string[] {
@@ -79,7 +80,13 @@ describe("iam-policy", () => {
       features: FEATURES,
       dashboardName: "twin-monitoring",
     });
-    const granted = actionsOf(policy);
+    // The OAM reads are granted only with aws.accounts "linked", the one setting that calls them.
+    const linked = buildPolicy(parseConfig({ aws: { accounts: "linked" } }), {
+      accountId: ACCOUNT,
+      features: FEATURES,
+      dashboardName: "twin-monitoring",
+    });
+    const granted = new Set([...actionsOf(policy), ...actionsOf(linked)]);
     // Assess
     for (const call of calls) {
       const permission = SDK_OPERATIONS[call.command];
@@ -227,6 +234,42 @@ describe("iam-policy", () => {
     ]);
     assert.deepEqual(resourceOf("cloudwatch:PutDashboard"), [
       "arn:aws:cloudwatch::111122223333:dashboard/twin-monitoring",
+    ]);
+  });
+
+  it('adds the OAM reads and the source accounts\' log groups only with aws.accounts "linked"', () => {
+    const linked = parseConfig({ aws: { region: "eu-west-1", accounts: "linked" } });
+    const policy = buildPolicy(linked, { accountId: ACCOUNT, features: ["dashboard"], dashboardName: "x" });
+    const statement = (sid: string) => policy.Statement.find((s) => s.Sid === sid);
+    assert.deepEqual(statement("OamListSinks")?.Action, ["oam:ListSinks"]);
+    assert.equal(statement("OamListSinks")?.Resource, "*");
+    assert.deepEqual(statement("OamReadSinkLinks")?.Action, ["oam:ListAttachedLinks"]);
+    assert.equal(statement("OamReadSinkLinks")?.Resource, "arn:aws:oam:eu-west-1:111122223333:sink/*");
+    assert.deepEqual(statement("LogsQueryConfiguredLogGroups")?.Resource, [
+      "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/twin-api",
+      "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/twin-api:*",
+      "arn:aws:logs:eu-west-1:*:log-group:/aws/lambda/twin-api",
+      "arn:aws:logs:eu-west-1:*:log-group:/aws/lambda/twin-api:*",
+    ]);
+    // A listed account's groups by its ID; no OAM statement without "linked".
+    const listed = parseConfig({
+      aws: {
+        accounts: [
+          { id: ACCOUNT, label: "home" },
+          { id: "210987654321", label: "prod" },
+        ],
+      },
+    });
+    const other = buildPolicy(listed, { accountId: ACCOUNT, features: ["dashboard"], dashboardName: "x" });
+    assert.equal(
+      other.Statement.some((s) => s.Sid.startsWith("Oam")),
+      false,
+    );
+    assert.deepEqual(other.Statement.find((s) => s.Sid === "LogsQueryConfiguredLogGroups")?.Resource, [
+      "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/twin-api",
+      "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/twin-api:*",
+      "arn:aws:logs:us-east-1:210987654321:log-group:/aws/lambda/twin-api",
+      "arn:aws:logs:us-east-1:210987654321:log-group:/aws/lambda/twin-api:*",
     ]);
   });
 

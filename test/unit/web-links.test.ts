@@ -74,3 +74,27 @@ describe("AWS console deep links", () => {
     ]);
   });
 });
+
+describe("console links of a linked source account", () => {
+  it("graphs a source account's metric with the accountId rendering option", () => {
+    const url = cloudWatchMetricsLink(
+      "us-east-1",
+      [
+        {
+          namespace: "AWS/Lambda",
+          metric: "Errors",
+          dimension: "FunctionName",
+          value: "twin-api",
+          stat: "Sum",
+          accountId: "210987654321",
+        },
+      ],
+      { start: "2026-11-22T00:00:00.000Z", end: "2026-11-22T03:00:00.000Z", relativeSeconds: 10_800 },
+      60,
+    );
+    assert.ok(
+      url.includes("(~'AWS*2fLambda~'Errors~'FunctionName~'twin-api~(stat~'Sum~accountId~'210987654321))"),
+      url,
+    );
+  });
+});

@@ -48,6 +48,12 @@ export interface MetricRef {
   dimension: string;
   value: string;
   stat: string;
+  /**
+   * A linked source account's metric, graphed from the monitoring account: the metric's
+   * `accountId` rendering option (the console's graph source, as AWS CDK renders a metric with
+   * an account: aws-cdk-lib/aws-cloudwatch/lib/private/rendering.ts). Absent: this account.
+   */
+  accountId?: string;
 }
 
 /** CloudWatch metrics explorer (metricsV2) graphing the given metrics over the window. */
@@ -58,7 +64,11 @@ export function cloudWatchMetricsLink(
   period: number,
 ): string {
   const graph: Record<string, Value> = {
-    metrics: metrics.map((m) => [m.namespace, m.metric, m.dimension, m.value, { stat: m.stat }]),
+    metrics: metrics.map((m): Value[] => {
+      const options: Record<string, Value> = { stat: m.stat };
+      if (m.accountId) options.accountId = m.accountId;
+      return [m.namespace, m.metric, m.dimension, m.value, options];
+    }),
     view: "timeSeries",
     stacked: false,
     region,
@@ -73,6 +83,13 @@ function timeFields(window: TimeWindow): Record<string, Value> {
     return { start: `-PT${Math.round(window.relativeSeconds / 60)}M`, end: "P0D" };
   return { start: window.start, end: window.end };
 }
+
+/**
+ * Logs Insights has no documented console URL form that selects a linked source account's log
+ * group: its links open the monitoring account's view with the group's name, and the page says so.
+ */
+export const LOGS_LINK_ACCOUNT_NOTE =
+  "Logs Insights links open this monitoring account's view: select the source account's log group there (the console has no documented link form for it).";
 
 /** Logs Insights with the query typed in and the log group selected. */
 export function logsInsightsLink(

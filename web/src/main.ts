@@ -187,13 +187,14 @@ function mount(root: HTMLElement, health: HealthResponse): void {
         if (fn) logGroup = ctx.logGroup = `/aws/lambda/${fn}`;
         lambda.renderMetrics(p, ctx);
         bedrock.render(p, ctx);
-        accounts.render(p, state);
+        accounts.render(p, state, ctx);
       }),
       overviewP.then((p) => current() && kpis.render(p)),
       Promise.all([logsP, metricsP]).then(([p]) => {
         if (!current()) return;
         lambda.renderLogs(p, ctx);
         errors.render(p, ctx);
+        accounts.renderLogs(p);
       }),
       Promise.all([costsP, overviewP, budgetsP]).then(([p, o, b]) => {
         if (!current()) return;

@@ -7,6 +7,7 @@ import { createCloudWatchProvider } from "./cloudwatch/index.ts";
 import { createCostExplorerProvider } from "./costexplorer/index.ts";
 import { createLambdaProvider } from "./lambda/index.ts";
 import { createLogsProvider } from "./logs/index.ts";
+import { createOamProvider } from "./oam/index.ts";
 import { createServiceQuotasProvider } from "./service-quotas/index.ts";
 import { createSnsProvider } from "./sns/index.ts";
 import { createStsProvider } from "./sts/index.ts";
@@ -23,5 +24,6 @@ export function createProviders(ctx: SandboxContext): Provider[] {
     createSnsProvider(ctx),
     createLambdaProvider(ctx),
     createServiceQuotasProvider(ctx),
+    createOamProvider(ctx),
   ];
 }

@@ -4,15 +4,70 @@
  * /api/metrics, and each account's month to date from Cost Explorer (LINKED_ACCOUNT) from
  * /api/costs. Hidden when the server reads one account.
  */
-import type { AccountMetrics, CostsData, MetricsData, Panel } from "../../../server/api/contract.ts";
+import type { AccountMetrics, CostsData, LogsData, MetricsData, Panel } from "../../../server/api/contract.ts";
 import { clear, h } from "../dom.ts";
 import { formatCount, formatPercent, formatUsd } from "../format.ts";
+import { cloudWatchMetricsLink, LOGS_LINK_ACCOUNT_NOTE } from "../links.ts";
 import { panelFrame, setStatus } from "../panel.ts";
+import type { ViewContext } from "../view.ts";
 
 export interface AccountsPanel {
   node: HTMLElement;
-  render(panel: Panel<MetricsData>, selected: { account?: string; region?: string }): void;
+  render(panel: Panel<MetricsData>, selected: { account?: string; region?: string }, ctx?: ViewContext): void;
   renderCosts(panel: Panel<CostsData>): void;
+  /** Each account's errors as its log groups tell them (Logs Insights across accounts). */
+  renderLogs(panel: Panel<LogsData>): void;
+}
+
+/**
+ * The errors cell: the metrics' count, a console link to that account's Errors (in the row's
+ * region), and, on an account's first row, the logs' figures.
+ */
+function errorsCell(
+  a: AccountMetrics | undefined,
+  region: string,
+  data: MetricsData | null,
+  ctx: ViewContext | undefined,
+  first: boolean,
+  id: string,
+): HTMLElement {
+  if (!a) return h("td", { text: DASH });
+  const count =
+    a.lambdaInvocations > 0
+      ? `${formatCount(a.lambdaErrors)} (${formatPercent((a.lambdaErrors / a.lambdaInvocations) * 100)})`
+      : formatCount(a.lambdaErrors);
+  const functions = data ? [...new Set(data.lambda.map((s) => s.resource))] : [];
+  const link =
+    ctx && data && functions.length > 0
+      ? h("a", {
+          class: "console-link",
+          target: "_blank",
+          rel: "noopener noreferrer",
+          title: `AWS/Lambda Errors of account ${a.accountId} in ${region}, graphed from this monitoring account`,
+          href: cloudWatchMetricsLink(
+            /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : ctx.region,
+            functions.map((fn) => ({
+              namespace: "AWS/Lambda",
+              metric: "Errors",
+              dimension: "FunctionName",
+              value: fn,
+              stat: "Sum",
+              accountId: a.accountId,
+            })),
+            ctx.window(data.range),
+            data.range.periodSeconds,
+          ),
+          text: "CloudWatch",
+        })
+      : null;
+  return h(
+    "td",
+    first ? { "data-errors": id } : {},
+    count,
+    link ? " " : null,
+    link,
+    first ? h("span", { class: "logs-errors", "data-logs-errors": id }) : null,
+  );
 }
 
 /** Called with the account and region chosen in the selector (undefined = all). */
@@ -28,6 +83,9 @@ export function accountsPanel(onSelect: OnSelect): AccountsPanel {
   });
   const note = h("p", { class: "note accounts-note" });
   note.hidden = true;
+  const problem = h("p", { class: "error", role: "status" });
+  problem.hidden = true;
+  const logsNote = h("p", { class: "intro", text: LOGS_LINK_ACCOUNT_NOTE });
   const table = h("div", { class: "table-wrap table-visible" });
   // The selector: every account and region seen on this page (the API narrows to the choice).
   const known = { accounts: new Map<string, string>(), regions: new Set<string>() };
@@ -55,10 +113,14 @@ export function accountsPanel(onSelect: OnSelect): AccountsPanel {
       ...[...known.regions].sort().map((r) => option(r, r, selected.region)),
     );
   }
-  frame.body.append(intro, controls, note, table);
+  frame.body.append(intro, controls, note, problem, table, logsNote);
   frame.section.hidden = true;
   let metrics: AccountMetrics[] | undefined;
+  let metricsData: MetricsData | null = null;
+  let accountsError: string | undefined;
+  let view: ViewContext | undefined;
   let costs: CostsData | null = null;
+  let logs: LogsData | null = null;
 
   const usd = (v: number | null | undefined, reason: string, rowspan: string) =>
     v === null || v === undefined
@@ -67,7 +129,9 @@ export function accountsPanel(onSelect: OnSelect): AccountsPanel {
 
   function draw(): void {
     const accounts = costs?.accounts;
-    frame.section.hidden = !metrics && !accounts;
+    frame.section.hidden = !metrics && !accounts && !accountsError;
+    problem.hidden = !accountsError;
+    problem.textContent = accountsError ? `Linked accounts not discovered: ${accountsError}` : "";
     if (frame.section.hidden) return;
     note.hidden = !costs?.accountsNote;
     note.textContent = costs?.accountsNote ?? "";
@@ -113,13 +177,7 @@ export function accountsPanel(onSelect: OnSelect): AccountsPanel {
               h("th", { scope: "row", text: `${label} (${id})` }),
               h("td", { text: region }),
               count(m?.lambdaInvocations),
-              h("td", {
-                text: !m
-                  ? DASH
-                  : m.lambdaInvocations > 0
-                    ? `${formatCount(m.lambdaErrors)} (${formatPercent((m.lambdaErrors / m.lambdaInvocations) * 100)})`
-                    : formatCount(m.lambdaErrors),
-              }),
+              errorsCell(m, region, metricsData, view, first, id),
               count(m?.bedrockInvocations),
               count(m?.inputTokens),
               count(m?.outputTokens),
@@ -133,12 +191,25 @@ export function accountsPanel(onSelect: OnSelect): AccountsPanel {
         ),
       ),
     );
+    drawLogs();
+  }
+
+  function drawLogs(): void {
+    for (const a of logs?.accounts ?? []) {
+      const cell = table.querySelector<HTMLElement>(`[data-logs-errors="${a.accountId}"]`);
+      if (!cell) continue;
+      const failed = a.timeouts + a.outOfMemory + a.initFailures;
+      cell.textContent = ` · logs: ${formatCount(a.recentErrors)} recent errors, ${formatCount(failed)} timeouts/out of memory/failed inits`;
+    }
   }
 
   return {
     node: frame.section,
-    render(panel, choice) {
+    render(panel, choice, ctx) {
       metrics = panel.data?.accounts;
+      metricsData = panel.data;
+      accountsError = panel.data?.accountsError;
+      view = ctx;
       selected = choice;
       for (const m of metrics ?? []) {
         known.accounts.set(m.accountId, m.label);
@@ -154,6 +225,10 @@ export function accountsPanel(onSelect: OnSelect): AccountsPanel {
         if (!known.accounts.has(c.accountId)) known.accounts.set(c.accountId, c.label);
       fillSelectors();
       draw();
+    },
+    renderLogs(panel) {
+      logs = panel.data;
+      drawLogs();
     },
   };
 }

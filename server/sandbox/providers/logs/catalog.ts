@@ -5,6 +5,7 @@
  */
 import type { SandboxContext } from "../../core/types.ts";
 import { INVOCATION_LOG_STREAM, invocationLogGroupOf } from "../../workload/invocation-logging.ts";
+import type { Workload } from "../../workload/model.ts";
 import { hash32, hashString } from "../../workload/random.ts";
 import { functionOfGroup, LAMBDA_PREFIX } from "./events.ts";
 import { groupNotFound } from "./input.ts";
@@ -40,8 +41,16 @@ export class LogCatalog {
   constructor(private readonly ctx: SandboxContext) {}
 
   groupNames(): string[] {
-    const names = this.ctx.workload.functions.map((fn) => `${LAMBDA_PREFIX}${fn}`);
-    const invocations = invocationLogGroupOf(this.ctx.workload);
+    return this.groupNamesOf(this.ctx.workload);
+  }
+
+  /**
+   * The log groups of an account's workload (this account's or a linked source account's): the
+   * functions' groups, and the model invocation log group when logging to CloudWatch Logs is on.
+   */
+  groupNamesOf(workload: Workload): string[] {
+    const names = workload.functions.map((fn) => `${LAMBDA_PREFIX}${fn}`);
+    const invocations = invocationLogGroupOf(workload);
     if (invocations) names.push(invocations);
     return names.sort();
   }

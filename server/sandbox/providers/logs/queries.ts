@@ -11,6 +11,12 @@ import type { LogsSettings } from "../../core/settings.ts";
 import type { Query } from "./insights/ast.ts";
 import type { QueryOutput } from "./insights/evaluator.ts";
 
+/** A log group in one account: the monitoring account's own, or a linked source account's. */
+export interface LogSource {
+  accountId: string;
+  name: string;
+}
+
 export type QueryStatus = "Scheduled" | "Running" | "Complete" | "Failed" | "Cancelled" | "Timeout";
 
 export const LOGS_DEFAULTS: Required<Omit<LogsSettings, "clock">> = {
@@ -28,6 +34,8 @@ export interface QueryRecord {
   queryString: string;
   query: Query;
   logGroupNames: string[];
+  /** The account each queried group belongs to (this account, or a linked source account by ARN). */
+  sources: LogSource[];
   /** Epoch ms, inclusive. */
   from: number;
   to: number;

@@ -7,6 +7,7 @@ import {
   decodeToken,
   encodeToken,
   groupNameOf,
+  groupNotFound,
   invalidParameter,
   optionalNumber,
   optionalString,
@@ -15,7 +16,7 @@ import {
 import { QueryCompileError } from "./insights/errors.ts";
 import { type LogRecord, runQuery } from "./insights/evaluator.ts";
 import { parseQuery } from "./insights/parser.ts";
-import type { QueryManager, QueryRecord } from "./queries.ts";
+import type { LogSource, QueryManager, QueryRecord } from "./queries.ts";
 
 const CHUNK_MS = 3_600_000;
 const MAX_QUERY_LENGTH = 10_000;
@@ -57,21 +58,60 @@ export function toRecord(event: LogEvent, accountId: string): LogRecord {
   return new EventRecord(event, accountId);
 }
 
-/** Events of several groups in [from, to], most recent first. */
-function* newestFirst(ctx: SandboxContext, groups: string[], from: number, to: number): Generator<LogRecord> {
+/** The workload behind an account's log groups: this account's, or a linked source account's. */
+function workloadOf(ctx: SandboxContext, accountId: string) {
+  return accountId === ctx.accountId
+    ? ctx.workload
+    : ctx.linkedAccounts.find((a) => a.id === accountId)?.workload;
+}
+
+/** Events of several groups (of one or several accounts) in [from, to], most recent first. */
+function* newestFirst(
+  ctx: SandboxContext,
+  sources: readonly LogSource[],
+  from: number,
+  to: number,
+): Generator<LogRecord> {
   const hi = Math.min(to + 1, ctx.workload.now() + 1);
   for (let end = hi; end > from; end -= CHUNK_MS) {
     const lo = Math.max(from, end - CHUNK_MS);
-    const chunk = groups.flatMap((g) => groupEvents(ctx.workload, g, lo, end));
-    chunk.sort((a, b) => b.timestamp - a.timestamp);
-    for (const event of chunk) yield toRecord(event, ctx.accountId);
+    const chunk = sources.flatMap((s) => {
+      const workload = workloadOf(ctx, s.accountId);
+      return workload
+        ? groupEvents(workload, s.name, lo, end).map((event) => ({ event, accountId: s.accountId }))
+        : [];
+    });
+    chunk.sort((a, b) => b.event.timestamp - a.event.timestamp);
+    for (const { event, accountId } of chunk) yield toRecord(event, accountId);
   }
 }
 
 export function evaluateQuery(ctx: SandboxContext, q: QueryRecord) {
   const options: { limit?: number } = {};
   if (q.limit !== undefined) options.limit = q.limit;
-  return runQuery(q.query, newestFirst(ctx, q.logGroupNames, q.from, q.to), options);
+  return runQuery(q.query, newestFirst(ctx, q.sources, q.from, q.to), options);
+}
+
+const LOG_GROUP_ARN = /^arn:aws[a-z-]*:logs:([a-z0-9-]*):(\d{12}):log-group:([^:*]+)(:\*)?$/;
+
+/**
+ * A logGroupIdentifiers member: a log group name (this account) or a log group ARN, which a
+ * monitoring account must use for a linked source account's group. An ARN of an account that is
+ * neither this one nor linked to it names no group this caller can see.
+ */
+function sourceOfIdentifier(ctx: SandboxContext, catalog: LogCatalog, region: string, id: string): LogSource {
+  if (!id.startsWith("arn:")) return { accountId: ctx.accountId, name: catalog.requireGroup(id) };
+  const m = LOG_GROUP_ARN.exec(id);
+  if (!m)
+    throw invalidParameter(
+      `${id} is not a log group ARN: use arn:aws:logs:<region>:<account-id>:log-group:<name>, without * at the end.`,
+    );
+  const [, arnRegion, accountId, name] = m as unknown as [string, string, string, string];
+  if (arnRegion !== region)
+    throw invalidParameter(`Log group ${id} is in Region ${arnRegion}; this query runs in ${region}.`);
+  const workload = workloadOf(ctx, accountId);
+  if (!workload || !catalog.groupNamesOf(workload).includes(name)) throw groupNotFound();
+  return { accountId, name };
 }
 
 function malformed(error: QueryCompileError): AwsError {
@@ -89,7 +129,7 @@ export function queryOperations(
   manager: QueryManager,
 ): Record<string, JsonOperation> {
   return {
-    StartQuery(input) {
+    StartQuery(input, req) {
       const queryString = optionalString(input, "queryString");
       if (!queryString)
         throw invalidParameter(
@@ -120,10 +160,16 @@ export function queryOperations(
       const given = [single, names, identifiers].filter((v) => v !== undefined).length;
       if (given !== 1)
         throw invalidParameter("Pass exactly one of logGroupName, logGroupNames or logGroupIdentifiers.");
-      const requested = single !== undefined ? [single] : (names ?? identifiers ?? []).map(groupNameOf);
-      if (requested.length === 0 || requested.length > 50)
-        throw invalidParameter(`Query between 1 and 50 log groups; got ${requested.length}.`);
-      const logGroupNames = requested.map((g) => catalog.requireGroup(g));
+      const count = single !== undefined ? 1 : (names ?? identifiers ?? []).length;
+      if (count === 0 || count > 50)
+        throw invalidParameter(`Query between 1 and 50 log groups; got ${count}.`);
+      const sources: LogSource[] = identifiers
+        ? identifiers.map((id) => sourceOfIdentifier(ctx, catalog, req.region, id))
+        : (single !== undefined ? [single] : (names ?? []).map(groupNameOf)).map((g) => ({
+            accountId: ctx.accountId,
+            name: catalog.requireGroup(g),
+          }));
+      const logGroupNames = sources.map((s) => s.name);
       let query: ReturnType<typeof parseQuery>;
       try {
         query = parseQuery(queryString);
@@ -135,6 +181,7 @@ export function queryOperations(
         queryString,
         query,
         logGroupNames,
+        sources,
         from: startTime * 1000,
         to: endTime * 1000,
         createTime: ctx.now(),
