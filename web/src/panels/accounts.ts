@@ -4,7 +4,13 @@
  * /api/metrics, and each account's month to date from Cost Explorer (LINKED_ACCOUNT) from
  * /api/costs. Hidden when the server reads one account.
  */
-import type { AccountMetrics, CostsData, LogsData, MetricsData, Panel } from "../../../server/api/contract.ts";
+import type {
+  AccountMetrics,
+  CostsData,
+  LogsData,
+  MetricsData,
+  Panel,
+} from "../../../server/api/contract.ts";
 import { clear, h } from "../dom.ts";
 import { formatCount, formatPercent, formatUsd } from "../format.ts";
 import { cloudWatchMetricsLink, LOGS_LINK_ACCOUNT_NOTE } from "../links.ts";
