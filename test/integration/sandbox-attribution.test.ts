@@ -8,13 +8,14 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import { BedrockRuntimeClient, ConverseCommand, InvokeModelCommand } from "@aws-sdk/client-bedrock-runtime";
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import {
   CloudWatchLogsClient,
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   type FilteredLogEvent,
+  FilterLogEventsCommand,
   GetLogEventsCommand,
   GetQueryResultsCommand,
   paginateFilterLogEvents,
@@ -288,6 +289,39 @@ describe("model invocation log records in CloudWatch Logs", () => {
     );
     assert.equal(mine.input.inputTokenCount, reply.usage?.inputTokens);
     assert.equal(mine.output.outputTokenCount, reply.usage?.outputTokens);
+  });
+
+  it("InvokeModel's X-Amzn-Bedrock-Request-Metadata header is logged as the record's requestMetadata", async () => {
+    nowMs = NOW + 60_000;
+    await runtime.send(
+      new InvokeModelCommand({
+        modelId: "amazon.nova-micro-v1:0",
+        contentType: "application/json",
+        body: JSON.stringify({ messages: [{ role: "user", content: [{ text: "Hello there" }] }] }),
+        requestMetadata: JSON.stringify({ tenant: "globex", feature: "invoke-header" }),
+      }),
+    );
+    nowMs = NOW + 120_000;
+    const out = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: GROUP, startTime: NOW + 60_000, endTime: NOW + 120_000 }),
+    );
+    const mine = (out.events ?? [])
+      .map((e) => JSON.parse(e.message ?? "{}") as LogRecord)
+      .find((r) => r.requestMetadata?.feature === "invoke-header");
+    assert.ok(mine);
+    assert.equal(mine.operation, "InvokeModel");
+    assert.deepEqual(mine.requestMetadata, { tenant: "globex", feature: "invoke-header" });
+    await assert.rejects(
+      runtime.send(
+        new InvokeModelCommand({
+          modelId: "amazon.nova-micro-v1:0",
+          contentType: "application/json",
+          body: JSON.stringify({ messages: [{ role: "user", content: [{ text: "Hi" }] }] }),
+          requestMetadata: "tenant=globex",
+        }),
+      ),
+      (err: Error) => err.name === "ValidationException",
+    );
   });
 });
 
