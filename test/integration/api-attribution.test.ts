@@ -90,6 +90,31 @@ describe("attribution against the sandbox", () => {
     assert.equal(cents(data.total.estimatedUsd ?? 0), cents(estimate));
   });
 
+  test("by tenant (request metadata, invocation logs): tenants + calls without one = the Bedrock estimate", async () => {
+    const { status, body } = await getJson<Panel<AttributionData>>(
+      server.url,
+      "/api/attribution?by=metadata:tenant",
+    );
+    assert.equal(status, 200);
+    assert.equal(body.error, null);
+    const data = body.data!;
+    assert.equal(data.mechanism, "invocation-logs");
+    const tenants = data.groups.filter((g) => !g.unattributed);
+    assert.ok(tenants.length >= 2, tenants.map((g) => g.key).join(", "));
+    for (const g of tenants) assert.ok((g.calls ?? 0) > 0 && (g.estimatedUsd ?? 0) > 0, g.key);
+    const without = data.groups.find((g) => g.unattributed)!;
+    assert.equal(without.label, "Without tenant");
+    assertAddsUp(data, "estimatedUsd");
+    // Invocation logs and AWS/Bedrock count the same calls: the same Bedrock estimate for the same days.
+    const costs = await getJson<Panel<CostsData>>(server.url, "/api/costs");
+    const estimate = (costs.body.data?.estimateByModel ?? []).reduce((n, d) => n + d.total, 0);
+    assert.equal(cents(data.total.estimatedUsd ?? 0), cents(estimate));
+    const principals = await getJson<Panel<AttributionData>>(server.url, "/api/attribution?by=principal");
+    assert.ok(principals.body.data!.groups.some((g) => g.key.startsWith("arn:aws:")));
+    assertAddsUp(principals.body.data!, "estimatedUsd");
+    assert.equal(cents(principals.body.data!.total.estimatedUsd ?? 0), cents(estimate));
+  });
+
   test("refuses an unknown view, naming the parameter and the views offered", async () => {
     const { status, body } = await getJson<{ error: { code: string; message: string } }>(
       server.url,
