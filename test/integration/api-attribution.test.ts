@@ -115,6 +115,17 @@ describe("attribution against the sandbox", () => {
     assert.equal(cents(principals.body.data!.total.estimatedUsd ?? 0), cents(estimate));
   });
 
+  test("Prometheus: a gauge per group and view, the unattributed group included; OpenAPI lists the route", async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(
+      text,
+      /^bedrock_ops_attribution_cost_usd\{by="profile",group="twinsupport01",kind="estimated"\} \d+\.\d+$/m,
+    );
+    assert.match(text, /^bedrock_ops_attribution_cost_usd\{by="profile",group="",kind="estimated"\} \d+/m);
+    const spec = await getJson<{ paths: Record<string, unknown> }>(server.url, "/api/openapi.json");
+    assert.ok(spec.body.paths["/api/attribution"]);
+  });
+
   test("refuses an unknown view, naming the parameter and the views offered", async () => {
     const { status, body } = await getJson<{ error: { code: string; message: string } }>(
       server.url,
