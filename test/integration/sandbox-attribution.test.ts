@@ -2,23 +2,34 @@
  * Cost attribution data in the sandbox (issue #18), through the real SDK clients: Bedrock model
  * invocation log records in CloudWatch Logs (FilterLogEvents, GetLogEvents, Logs Insights), whose
  * token counts agree exactly with AWS/Bedrock metrics for the same calls, with request metadata
- * (tenant) and IAM principals. Record schema: test/fixtures/bedrock/invocation-logs/.
+ * (tenant) and IAM principals; and Cost Explorer's cost-allocation tags on the bill (profile tags,
+ * iamPrincipal/ tags, ListCostAllocationTags, inactive keys). Payloads: test/fixtures/bedrock/.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import { BedrockRuntimeClient, ConverseCommand, InvokeModelCommand } from "@aws-sdk/client-bedrock-runtime";
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import {
   CloudWatchLogsClient,
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   type FilteredLogEvent,
+  FilterLogEventsCommand,
   GetLogEventsCommand,
   GetQueryResultsCommand,
   paginateFilterLogEvents,
   StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
+import {
+  CostExplorerClient,
+  type Expression,
+  GetCostAndUsageCommand,
+  ListCostAllocationTagsCommand,
+  type MetricValue,
+  paginateListCostAllocationTags,
+} from "@aws-sdk/client-cost-explorer";
+import type { ProviderSettings } from "../../server/sandbox/core/settings.ts";
 import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
 import { TENANTS } from "../../server/sandbox/workload/attribution.ts";
 
@@ -279,6 +290,39 @@ describe("model invocation log records in CloudWatch Logs", () => {
     assert.equal(mine.input.inputTokenCount, reply.usage?.inputTokens);
     assert.equal(mine.output.outputTokenCount, reply.usage?.outputTokens);
   });
+
+  it("InvokeModel's X-Amzn-Bedrock-Request-Metadata header is logged as the record's requestMetadata", async () => {
+    nowMs = NOW + 60_000;
+    await runtime.send(
+      new InvokeModelCommand({
+        modelId: "amazon.nova-micro-v1:0",
+        contentType: "application/json",
+        body: JSON.stringify({ messages: [{ role: "user", content: [{ text: "Hello there" }] }] }),
+        requestMetadata: JSON.stringify({ tenant: "globex", feature: "invoke-header" }),
+      }),
+    );
+    nowMs = NOW + 120_000;
+    const out = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: GROUP, startTime: NOW + 60_000, endTime: NOW + 120_000 }),
+    );
+    const mine = (out.events ?? [])
+      .map((e) => JSON.parse(e.message ?? "{}") as LogRecord)
+      .find((r) => r.requestMetadata?.feature === "invoke-header");
+    assert.ok(mine);
+    assert.equal(mine.operation, "InvokeModel");
+    assert.deepEqual(mine.requestMetadata, { tenant: "globex", feature: "invoke-header" });
+    await assert.rejects(
+      runtime.send(
+        new InvokeModelCommand({
+          modelId: "amazon.nova-micro-v1:0",
+          contentType: "application/json",
+          body: JSON.stringify({ messages: [{ role: "user", content: [{ text: "Hi" }] }] }),
+          requestMetadata: "tenant=globex",
+        }),
+      ),
+      (err: Error) => err.name === "ValidationException",
+    );
+  });
 });
 
 describe("invocation logging switched off", () => {
@@ -307,6 +351,168 @@ describe("invocation logging switched off", () => {
     } finally {
       logs.destroy();
       await sandbox.close();
+    }
+  });
+});
+
+describe("Cost Explorer cost-allocation tags on the realistic bill", () => {
+  const DAY_MS = 86_400_000;
+  const YESTERDAY = { Start: "2026-11-17", End: "2026-11-18" };
+  const BEDROCK: Expression = { Dimensions: { Key: "SERVICE", Values: ["Amazon Bedrock"] } };
+  const costFixture = JSON.parse(
+    readFileSync(new URL("../fixtures/bedrock/cost-allocation.json", import.meta.url), "utf8"),
+  ) as { ListCostAllocationTags: { CostAllocationTags: Array<Record<string, string>> } };
+  let sandbox: RunningSandbox;
+  let ce: CostExplorerClient;
+  const amount = (m: Record<string, MetricValue> | undefined) =>
+    Number(m?.UnblendedCost?.Amount ?? Number.NaN);
+  const groups = async (key: string, filter: Expression = BEDROCK) => {
+    const out = await ce.send(
+      new GetCostAndUsageCommand({
+        TimePeriod: YESTERDAY,
+        Granularity: "DAILY",
+        Metrics: ["UnblendedCost"],
+        Filter: filter,
+        GroupBy: [{ Type: "TAG", Key: key }],
+      }),
+    );
+    return new Map(out.ResultsByTime?.[0]?.Groups?.map((g) => [g.Keys?.[0] ?? "", amount(g.Metrics)]));
+  };
+  const total = async (filter: Expression = BEDROCK) => {
+    const out = await ce.send(
+      new GetCostAndUsageCommand({
+        TimePeriod: YESTERDAY,
+        Granularity: "DAILY",
+        Metrics: ["UnblendedCost"],
+        Filter: filter,
+      }),
+    );
+    return amount(out.ResultsByTime?.[0]?.Total);
+  };
+  const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-6, `${a} != ${b}`);
+
+  async function open(settings: ProviderSettings = {}) {
+    sandbox = await startSandbox({ port: 0, now: () => NOW, scenario: "realistic", settings });
+    ce = new CostExplorerClient({
+      region: "us-east-1",
+      endpoint: sandbox.url,
+      credentials: sandboxCredentials(),
+    });
+  }
+  async function close_() {
+    ce.destroy();
+    await sandbox.close();
+  }
+
+  it("groups Bedrock by team: the profiles' teams, the rest under team$, adding up to the total", async () => {
+    await open();
+    try {
+      const byTeam = await groups("team");
+      assert.deepEqual([...byTeam.keys()].sort(), ["team$", "team$search", "team$support"]);
+      close(sum(byTeam), await total());
+      // team$support is exactly the Nova Pro spend of calls through twinsupport01 (Nova Pro prices).
+      const day = Date.UTC(2026, 10, 17);
+      const calls = sandbox.workload.bedrockCalls("twinsupport01", day, day + DAY_MS);
+      const input = calls.reduce((a, c) => a + c.inputTokens, 0);
+      const output = calls.reduce((a, c) => a + c.outputTokens, 0);
+      close(byTeam.get("team$support") ?? 0, (input * 0.8 + output * 3.2) / 1e6);
+      const byApp = await groups("app");
+      close(byApp.get("app$twin-support") ?? 0, byTeam.get("team$support") ?? 0);
+      // A Tags filter selects the same spend; "" selects the untagged lines.
+      close(
+        await total({ And: [BEDROCK, { Tags: { Key: "team", Values: ["support"] } }] }),
+        byTeam.get("team$support") ?? 0,
+      );
+      close(
+        await total({ And: [BEDROCK, { Tags: { Key: "team", Values: [""] } }] }),
+        byTeam.get("team$") ?? 0,
+      );
+      close(
+        await total({ And: [BEDROCK, { Tags: { Key: "team", MatchOptions: ["ABSENT"] } }] }),
+        byTeam.get("team$") ?? 0,
+      );
+    } finally {
+      await close_();
+    }
+  });
+
+  it("groups by the IAM principal tags Bedrock copies to the bill (iamPrincipal/team)", async () => {
+    await open();
+    try {
+      const byPrincipalTeam = await groups("iamPrincipal/team");
+      assert.deepEqual([...byPrincipalTeam.keys()].sort(), [
+        "iamPrincipal/team$",
+        "iamPrincipal/team$platform",
+        "iamPrincipal/team$search",
+      ]);
+      close(sum(byPrincipalTeam), await total());
+      assert.ok(
+        (byPrincipalTeam.get("iamPrincipal/team$platform") ?? 0) >
+          (byPrincipalTeam.get("iamPrincipal/team$") ?? 0),
+      );
+      // Lambda, S3 and the rest carry no tags: the whole bill still sums to the same total.
+      const all = await groups("team", { Dimensions: { Key: "RECORD_TYPE", Values: ["Usage"] } });
+      close(sum(all), await total({ Dimensions: { Key: "RECORD_TYPE", Values: ["Usage"] } }));
+    } finally {
+      await close_();
+    }
+  });
+
+  it("ListCostAllocationTags lists the keys in AWS's shape, filters by status and type, and pages", async () => {
+    await open();
+    try {
+      const out = await ce.send(new ListCostAllocationTagsCommand({}));
+      const tags = out.CostAllocationTags ?? [];
+      const fixtureKeys = Object.keys(costFixture.ListCostAllocationTags.CostAllocationTags[0] ?? {}).sort();
+      const team = tags.find((t) => t.TagKey === "team");
+      assert.ok(team);
+      for (const key of fixtureKeys) assert.ok(key in team, `CostAllocationTag lacks ${key}`);
+      assert.deepEqual(
+        tags.map((t) => [t.TagKey, t.Type, t.Status]),
+        [
+          ["app", "UserDefined", "Active"],
+          ["aws:createdBy", "AWSGenerated", "Inactive"],
+          ["iamPrincipal/cost-center", "UserDefined", "Active"],
+          ["iamPrincipal/team", "UserDefined", "Active"],
+          ["team", "UserDefined", "Active"],
+        ],
+      );
+      const inactive = await ce.send(new ListCostAllocationTagsCommand({ Status: "Inactive" }));
+      assert.deepEqual(
+        inactive.CostAllocationTags?.map((t) => t.TagKey),
+        ["aws:createdBy"],
+      );
+      const generated = await ce.send(new ListCostAllocationTagsCommand({ Type: "AWSGenerated" }));
+      assert.deepEqual(
+        generated.CostAllocationTags?.map((t) => t.TagKey),
+        ["aws:createdBy"],
+      );
+      const paged: string[] = [];
+      for await (const page of paginateListCostAllocationTags({ client: ce, pageSize: 2 }, {}))
+        paged.push(...(page.CostAllocationTags ?? []).map((t) => t.TagKey ?? ""));
+      assert.deepEqual(
+        paged,
+        tags.map((t) => t.TagKey),
+      );
+    } finally {
+      await close_();
+    }
+  });
+
+  it("an inactive tag key is listed Inactive and Cost Explorer no longer groups or filters by it", async () => {
+    await open({ costExplorer: { costAllocationTags: { team: "Inactive" } } });
+    try {
+      const listed = await ce.send(new ListCostAllocationTagsCommand({ TagKeys: ["team"] }));
+      assert.equal(listed.CostAllocationTags?.[0]?.Status, "Inactive");
+      const byTeam = await groups("team");
+      assert.deepEqual([...byTeam.keys()], ["team$"]);
+      close(byTeam.get("team$") ?? 0, await total());
+      assert.equal(await total({ And: [BEDROCK, { Tags: { Key: "team", Values: ["support"] } }] }), 0);
+      const byApp = await groups("app");
+      assert.ok(byApp.has("app$twin-support"), "other keys stay active");
+    } finally {
+      await close_();
     }
   });
 });

@@ -17,6 +17,7 @@ import {
 } from "@aws-sdk/client-bedrock";
 import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
+import { CostExplorerClient, GetCostAndUsageCommand } from "@aws-sdk/client-cost-explorer";
 import type { ProviderSettings } from "../../server/sandbox/core/settings.ts";
 import {
   type RunningSandbox,
@@ -204,6 +205,7 @@ describe("calls through an application inference profile", () => {
   let sandbox: RunningSandbox;
   let runtime: BedrockRuntimeClient;
   let cw: CloudWatchClient;
+  let ce: CostExplorerClient;
 
   before(async () => {
     sandbox = await startSandbox({
@@ -215,10 +217,12 @@ describe("calls through an application inference profile", () => {
     const common = { region: "us-east-1", endpoint: sandbox.url, credentials: sandboxCredentials() };
     runtime = new BedrockRuntimeClient(common);
     cw = new CloudWatchClient(common);
+    ce = new CostExplorerClient(common);
   });
   after(async () => {
     runtime.destroy();
     cw.destroy();
+    ce.destroy();
     await sandbox.close();
   });
 
@@ -274,5 +278,30 @@ describe("calls through an application inference profile", () => {
       ),
       (err: Error) => err.name === "ValidationException",
     );
+  });
+
+  it("a benchmark call through twinsupport01 is billed at Nova Pro's price under the profile's tags", async () => {
+    const supportToday = async () => {
+      const out = await ce.send(
+        new GetCostAndUsageCommand({
+          TimePeriod: { Start: "2026-11-18", End: "2026-11-19" },
+          Granularity: "DAILY",
+          Metrics: ["UnblendedCost"],
+          GroupBy: [{ Type: "TAG", Key: "team" }],
+        }),
+      );
+      const group = out.ResultsByTime?.[0]?.Groups?.find((g) => g.Keys?.[0] === "team$support");
+      return Number(group?.Metrics?.UnblendedCost?.Amount ?? 0);
+    };
+    const before = await supportToday();
+    const reply = await runtime.send(
+      new ConverseCommand({
+        modelId: SUPPORT,
+        messages: [{ role: "user", content: [{ text: "Where is my parcel?" }] }],
+      }),
+    );
+    const expected = ((reply.usage?.inputTokens ?? 0) * 0.8 + (reply.usage?.outputTokens ?? 0) * 3.2) / 1e6;
+    assert.ok(expected > 0);
+    assert.ok(Math.abs((await supportToday()) - before - expected) < 1e-8);
   });
 });

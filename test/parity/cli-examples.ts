@@ -406,6 +406,13 @@ export function cliCases(now: number, dir: string): CliCase[] {
       },
     },
     {
+      name: "ce list-cost-allocation-tags (an account without tags answers an empty list)",
+      chain: "ce",
+      source: "ce/list-cost-allocation-tags.rst",
+      args: ["ce", "list-cost-allocation-tags", "--status", "Active"],
+      check: (out) => equal(list(ok(out).CostAllocationTags), [], "CostAllocationTags"),
+    },
+    {
       name: "sns create-topic",
       chain: "sns",
       source: "sns/create-topic.rst",

@@ -79,24 +79,32 @@ function uuid(parts: number[]): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** Who made a call (deterministic; the bill asks only this). */
+export function principalOf(call: BedrockCall, seed: number): Principal {
+  if (call.source === "live") return PRINCIPALS.sandbox;
+  const who = uniform(seed, ...callHash(call), 0xa77);
+  if (call.modelId === SEARCH_PROFILE_ID && who < 0.7) return PRINCIPALS.indexer;
+  return who > 0.96 ? PRINCIPALS.operator : PRINCIPALS.twinApi;
+}
+
 /** The principal, request ID and request metadata of a call (deterministic). */
 export function attributionOf(call: BedrockCall, seed: number): Attribution {
   const h = callHash(call);
   const requestId = call.requestId ?? uuid([seed, ...h]);
+  const principal = principalOf(call, seed);
   if (call.source === "live") {
-    const out: Attribution = { requestId, principal: PRINCIPALS.sandbox };
+    const out: Attribution = { requestId, principal };
     if (call.requestMetadata && Object.keys(call.requestMetadata).length > 0)
       out.requestMetadata = call.requestMetadata;
     return out;
   }
-  const who = uniform(seed, ...h, 0xa77);
-  if (call.modelId === SEARCH_PROFILE_ID && who < 0.7) return { requestId, principal: PRINCIPALS.indexer };
-  if (who > 0.96) return { requestId, principal: PRINCIPALS.operator };
+  // twin-api sends the tenant it serves; the indexer and the operator send no metadata.
+  if (principal !== PRINCIPALS.twinApi) return { requestId, principal };
   const u = uniform(seed, ...h, 0x7e4a);
   let acc = 0;
   for (const [tenant, share] of TENANTS) {
     acc += share;
-    if (u < acc) return { requestId, principal: PRINCIPALS.twinApi, requestMetadata: { tenant } };
+    if (u < acc) return { requestId, principal, requestMetadata: { tenant } };
   }
-  return { requestId, principal: PRINCIPALS.twinApi };
+  return { requestId, principal };
 }

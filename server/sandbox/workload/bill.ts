@@ -6,6 +6,8 @@
  * Finished days are cached (the workload is deterministic); live Bedrock calls are added on top
  * at read time, so a benchmark run shows in the bill at once.
  */
+
+import { principalOf } from "./attribution.ts";
 import { modelName, priceFor, SERVICE_RATES as R, regionCode, SERVICES } from "./bill-prices.ts";
 import { type BedrockCall, DAY, type Workload } from "./model.ts";
 import { applicationProfileOf, type Scenario, scenarioByName, scenarioOf } from "./scenario.ts";
@@ -20,6 +22,12 @@ export interface BillLine {
   /** Unblended cost in USD (full precision; formatted only on the wire). */
   cost: number;
   usage: number;
+  /**
+   * Cost-allocation tags of the line, as Cost Explorer keys them: the application inference
+   * profile's resource tags (`team`, `app`) and the calling IAM principal's tags as
+   * `iamPrincipal/<key>` (Bedrock's IAM principal cost allocation, 2026). Absent: untagged.
+   */
+  tags?: Readonly<Record<string, string>>;
 }
 
 export interface BillDay {
@@ -76,9 +84,10 @@ export class Bill {
     const w = this.workload;
     const lines: BillLine[] = [];
     const scenario = scenarioOf(w);
+    const byModel = w.bedrockCallsByModel(from, to);
     for (const modelId of w.models) {
-      const calls = w.bedrockCalls(modelId, from, to).filter((c) => c.source === "workload");
-      lines.push(...bedrockLines(modelId, calls, scenario));
+      const calls = (byModel.get(modelId) ?? []).filter((c) => c.source === "workload");
+      lines.push(...bedrockLines(modelId, calls, scenario, w.seed));
     }
     lines.push(...scenario.extraLines(w, from, to));
     let requests = 0;
@@ -102,7 +111,9 @@ export class Bill {
       byModel.set(call.modelId, list);
     }
     const scenario = scenarioOf(this.workload);
-    return [...byModel].flatMap(([modelId, calls]) => bedrockLines(modelId, calls, scenario));
+    return [...byModel].flatMap(([modelId, calls]) =>
+      bedrockLines(modelId, calls, scenario, this.workload.seed),
+    );
   }
 }
 
@@ -132,22 +143,39 @@ export function bedrockLines(
   modelId: string,
   calls: readonly BedrockCall[],
   scenario: Scenario = scenarioByName("simple"),
+  seed = 0,
 ): BillLine[] {
   const name = modelName(billedModel(modelId, scenario));
   if (!name) return [];
   const global = modelId.startsWith("global.");
-  const byRegion = new Map<string, Record<(typeof TOKEN_TYPES)[number][0], number>>();
+  const profileTags = applicationProfileOf(scenario, modelId)?.tags ?? {};
+  type Tally = Record<(typeof TOKEN_TYPES)[number][0], number> & {
+    region: string;
+    tags: Record<string, string> | undefined;
+  };
+  const byRegion = new Map<string, Tally>();
   for (const c of calls) {
-    const t = byRegion.get(c.region) ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+    const tags = scenario.tagged ? lineTags(profileTags, c, seed) : undefined;
+    const key = `${c.region}\u0000${tagKey(tags)}`;
+    const t = byRegion.get(key) ?? {
+      region: c.region,
+      tags,
+      input: 0,
+      output: 0,
+      cacheRead: 0,
+      cacheWrite: 0,
+    };
     t.input += c.inputTokens;
     t.output += c.outputTokens;
     t.cacheRead += c.cacheReadTokens ?? 0;
     t.cacheWrite += c.cacheWriteTokens ?? 0;
-    byRegion.set(c.region, t);
+    byRegion.set(key, t);
   }
   const marketplace = scenario.thousands && name === "Claude4.5Haiku";
   const out: BillLine[] = [];
-  for (const [region, t] of byRegion) {
+  for (const t of byRegion.values()) {
+    const { region } = t;
+    const tagged = t.tags ? { tags: t.tags } : {};
     const price = priceFor(region, name, global ? "global" : "in-region");
     if (!price) continue;
     const rc = regionCode(region);
@@ -170,6 +198,7 @@ export function bedrockLines(
           unit: "Units",
           usage: tokens,
           cost,
+          ...tagged,
         });
         continue;
       }
@@ -181,6 +210,7 @@ export function bedrockLines(
         unit: scenario.thousands ? "1K tokens" : "Tokens",
         usage: scenario.thousands ? tokens / 1000 : tokens,
         cost,
+        ...tagged,
       });
     }
   }
@@ -288,11 +318,26 @@ function supportingLines(region: string, day: number, requests: number, gbSecond
   ];
 }
 
-/** Merge lines with the same (service, usage type, region, operation). */
+/** A call's cost-allocation tags: its profile's resource tags and its principal's `iamPrincipal/` tags. */
+function lineTags(
+  profileTags: Readonly<Record<string, string>>,
+  call: BedrockCall,
+  seed: number,
+): Record<string, string> | undefined {
+  const tags: Record<string, string> = { ...profileTags };
+  for (const [k, v] of Object.entries(principalOf(call, seed).tags)) tags[`iamPrincipal/${k}`] = v;
+  return Object.keys(tags).length > 0 ? tags : undefined;
+}
+
+function tagKey(tags: Readonly<Record<string, string>> | undefined): string {
+  return tags ? JSON.stringify(Object.entries(tags).sort(([a], [b]) => a.localeCompare(b))) : "";
+}
+
+/** Merge lines with the same (service, usage type, region, operation, tags). */
 function merge(a: readonly BillLine[], b: readonly BillLine[]): BillLine[] {
   const map = new Map<string, BillLine>();
   for (const l of [...a, ...b]) {
-    const key = `${l.service}|${l.usageType}|${l.region}|${l.operation}`;
+    const key = `${l.service}|${l.usageType}|${l.region}|${l.operation}|${tagKey(l.tags)}`;
     const prev = map.get(key);
     if (prev) map.set(key, { ...prev, cost: prev.cost + l.cost, usage: prev.usage + l.usage });
     else map.set(key, { ...l });

@@ -365,6 +365,32 @@ export class Workload {
     return out.sort((a, b) => a.time - b.time);
   }
 
+  /**
+   * Bedrock calls of every model ID in [from, to), grouped by model ID (one pass over the
+   * invocations, for the bill and the invocation logs); the same calls as `bedrockCalls` per model.
+   */
+  bedrockCallsByModel(from: number, to: number): Map<string, BedrockCall[]> {
+    const out = new Map<string, BedrockCall[]>();
+    const add = (call: BedrockCall) => {
+      const list = out.get(call.modelId);
+      if (list) list.push(call);
+      else out.set(call.modelId, [call]);
+    };
+    if (this.models.length > 0) {
+      for (const fn of this.functions)
+        for (const inv of this.invocations(fn, from, to))
+          if (inv.bedrock && inv.bedrock.time >= from && inv.bedrock.time < to) add(inv.bedrock);
+      const lo = Math.max(from, this.historyStart());
+      const hi = Math.min(to, this.now() + 1);
+      for (const modelId of this.models)
+        for (const call of busyCallsBetween(this.seed, modelId, this.region, lo, hi)) add(call);
+    }
+    for (const calls of this.live.values())
+      for (const call of calls) if (call.time >= from && call.time < to) add(call);
+    for (const list of out.values()) list.sort((a, b) => a.time - b.time);
+    return out;
+  }
+
   /** Every model ID with traffic: configured ones and any called live. */
   modelIds(): string[] {
     return [...new Set([...this.models, ...this.live.keys()])];

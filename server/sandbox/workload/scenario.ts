@@ -46,6 +46,8 @@ export interface Scenario {
   shapeCall(call: BedrockCall, seed: number): BedrockCall;
   /** Whether first-party quantities are billed in 1K tokens (AWS's unit) or tokens (simple). */
   thousands: boolean;
+  /** Whether Bedrock bill lines carry cost-allocation tags (profile tags, iamPrincipal/ tags). */
+  tagged: boolean;
   /** Lines of the day that do not come from runtime calls (batch jobs, other Bedrock features). */
   extraLines(workload: Workload, dayStart: number, until: number): BillLine[];
 }
@@ -93,6 +95,7 @@ const SIMPLE: Scenario = {
   applicationProfiles: () => [],
   shapeCall: (call) => call,
   thousands: false,
+  tagged: false,
   extraLines: () => [],
 };
 
@@ -128,6 +131,7 @@ const REALISTIC: Scenario = {
     return call;
   },
   thousands: true,
+  tagged: true,
   extraLines(workload, dayStart, until) {
     const lines: BillLine[] = [];
     const batchAt = dayStart + BATCH_JOB.hourUtc * 3_600_000;

@@ -6,8 +6,9 @@
  * carries `amazon-bedrock-invocationMetrics`. Response headers of InvokeModel:
  * X-Amzn-Bedrock-Invocation-Latency, -Input-Token-Count, -Output-Token-Count (AWS API reference).
  */
+import { AwsError } from "../../core/errors.ts";
 import type { SandboxRequest, SandboxResponse } from "../../core/types.ts";
-import { type Admitted, admit, recordOutcome, sleepUntil } from "./call.ts";
+import { type Admitted, admit, type BodyParser, recordOutcome, sleepUntil } from "./call.ts";
 import { eventMessage, exceptionMessage } from "./eventstream.ts";
 import {
   familyOf,
@@ -18,6 +19,7 @@ import {
   streamEnd,
   streamStart,
 } from "./invoke-formats.ts";
+import { readRequestMetadata } from "./request.ts";
 import type { BedrockState } from "./state.ts";
 import { EXCEPTION_PAYLOADS, plannedFailure } from "./stream-failures.ts";
 import { CHARS_PER_TOKEN } from "./text.ts";
@@ -39,7 +41,7 @@ export async function invokeModel(
   req: SandboxRequest,
   modelId: string,
 ): Promise<SandboxResponse> {
-  const a = admit(state, "InvokeModel", req, modelId, parseNativeBody);
+  const a = admit(state, "InvokeModel", req, modelId, withHeaderMetadata(req, parseNativeBody));
   await sleepUntil(a.t0, a.schedule.totalMs);
   const latencyMs = Math.round(performance.now() - a.t0);
   const r = result(a);
@@ -71,7 +73,13 @@ export function invokeModelStream(
   req: SandboxRequest,
   modelId: string,
 ): SandboxResponse {
-  const a = admit(state, "InvokeModelWithResponseStream", req, modelId, parseNativeBody);
+  const a = admit(
+    state,
+    "InvokeModelWithResponseStream",
+    req,
+    modelId,
+    withHeaderMetadata(req, parseNativeBody),
+  );
   const failure = plannedFailure(state, a);
   const r = result(a);
   return {
@@ -127,5 +135,31 @@ export function invokeModelStream(
         finish("cancelled", { errorCode: "ClientClosed" });
       }
     },
+  };
+}
+
+/**
+ * InvokeModel / InvokeModelWithResponseStream carry request metadata in the
+ * `X-Amzn-Bedrock-Request-Metadata` header, a JSON object of strings (Converse has the
+ * `requestMetadata` body member); it reaches the model invocation log only.
+ */
+function withHeaderMetadata(req: SandboxRequest, parse: BodyParser): BodyParser {
+  return (body, model) => {
+    const input = parse(body, model);
+    const raw = req.headers["x-amzn-bedrock-request-metadata"];
+    const header = Array.isArray(raw) ? raw[0] : raw;
+    if (header === undefined || header === "") return input;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(header);
+    } catch {
+      throw new AwsError(
+        "ValidationException",
+        "The X-Amzn-Bedrock-Request-Metadata header must be a JSON object of string keys and values.",
+        400,
+      );
+    }
+    const metadata = readRequestMetadata(parsed);
+    return metadata ? { ...input, requestMetadata: metadata } : input;
   };
 }

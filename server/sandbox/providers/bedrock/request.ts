@@ -136,7 +136,13 @@ export function parseConverseBody(body: Buffer): ConverseInput {
  */
 const METADATA_CHARS = /^[a-zA-Z0-9\s:_@$#=/+,\-.]*$/;
 
-function readRequestMetadata(raw: unknown, errors: string[]): Record<string, string> | undefined {
+export function readRequestMetadata(raw: unknown, errors?: string[]): Record<string, string> | undefined {
+  if (errors === undefined) {
+    const collected: string[] = [];
+    const out = readRequestMetadata(raw, collected);
+    if (collected.length > 0) throw constraintError(collected);
+    return out;
+  }
   if (!isObj(raw)) throw malformed();
   const entries = Object.entries(raw);
   if (entries.length > 16) {

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { AwsError, validation } from "../../core/errors.ts";
 import type { SandboxContext, SandboxRequest } from "../../core/types.ts";
 import { type BillLine, billOf } from "../../workload/bill.ts";
+import { isActiveTag } from "./cost-allocation-tags.ts";
 import { compileExpression, dimensionValue, isKnownDimension, type LinePredicate } from "./expression.ts";
 import {
   amount,
@@ -74,9 +75,11 @@ function readGroupBy(raw: unknown): GroupDef[] {
   });
 }
 
-function groupKey(line: BillLine, g: GroupDef, accountId: string): string {
-  if (g.Type === "DIMENSION") return dimensionValue(line, g.Key, accountId) ?? "";
-  // Untagged resources group under "<key>$" (AWS's "No tag key" group).
+function groupKey(line: BillLine, g: GroupDef, ctx: SandboxContext): string {
+  if (g.Type === "DIMENSION") return dimensionValue(line, g.Key, ctx.accountId) ?? "";
+  // "<key>$<value>"; untagged lines (and every line of an inactive key) group under "<key>$",
+  // AWS's "No tag key" group, e.g. ["team$support"], ["iamPrincipal/team$"].
+  if (g.Type === "TAG" && isActiveTag(ctx, g.Key)) return `${g.Key}$${line.tags?.[g.Key] ?? ""}`;
   return `${g.Key}$`;
 }
 
@@ -156,7 +159,9 @@ export function getCostAndUsage(
   const metrics = readMetrics(input.Metrics);
   const groupBy = readGroupBy(input.GroupBy);
   const keep: LinePredicate =
-    input.Filter === undefined ? () => true : compileExpression(input.Filter, ctx.accountId);
+    input.Filter === undefined
+      ? () => true
+      : compileExpression(input.Filter, ctx.accountId, "Filter", (key) => isActiveTag(ctx, key));
   checkUsagePeriod(period, ctx.now());
   const hash = requestHash(input);
   const first = readToken(input.NextPageToken, hash);
@@ -215,7 +220,7 @@ function periodResult(
     estimated ||= day.estimated;
     for (const l of day.lines) {
       if (!keep(l)) continue;
-      const keys = groupBy.map((g) => groupKey(l, g, ctx.accountId));
+      const keys = groupBy.map((g) => groupKey(l, g, ctx));
       const id = keys.join("\u0000");
       let g = groups.get(id);
       if (!g) {

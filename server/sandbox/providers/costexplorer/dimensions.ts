@@ -5,6 +5,7 @@
 import { validation } from "../../core/errors.ts";
 import type { SandboxContext } from "../../core/types.ts";
 import { billOf } from "../../workload/bill.ts";
+import { isActiveTag } from "./cost-allocation-tags.ts";
 import { compileExpression, DIMENSIONS, dimensionValue, type LinePredicate } from "./expression.ts";
 import { checkUsagePeriod, readTimePeriod } from "./periods.ts";
 
@@ -21,7 +22,9 @@ export function getDimensionValues(ctx: SandboxContext, input: Record<string, un
   }
   checkUsagePeriod(period, ctx.now());
   const keep: LinePredicate =
-    input.Filter === undefined ? () => true : compileExpression(input.Filter, ctx.accountId);
+    input.Filter === undefined
+      ? () => true
+      : compileExpression(input.Filter, ctx.accountId, "Filter", (key) => isActiveTag(ctx, key));
   const search = typeof input.SearchString === "string" ? input.SearchString.toLowerCase() : "";
   const values = new Set<string>();
   for (const day of billOf(ctx.workload).days(period.start, period.end)) {

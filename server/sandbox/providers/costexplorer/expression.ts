@@ -78,8 +78,17 @@ const TAG_MATCH = new Set([
   "CONTAINS",
 ]);
 
-/** Validate an expression tree and compile it to a predicate over bill lines. */
-export function compileExpression(raw: unknown, accountId: string, path = "Filter"): LinePredicate {
+/**
+ * Validate an expression tree and compile it to a predicate over bill lines. `activeTag` says
+ * which tag keys are active cost-allocation tags: an inactive key's values are not in Cost
+ * Explorer, so its lines count as untagged.
+ */
+export function compileExpression(
+  raw: unknown,
+  accountId: string,
+  path = "Filter",
+  activeTag: (key: string) => boolean = () => true,
+): LinePredicate {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw))
     throw validation(`${path} must be an Expression object`);
   const e = raw as Expression;
@@ -98,23 +107,38 @@ export function compileExpression(raw: unknown, accountId: string, path = "Filte
     const list = (e.And ?? e.Or) as unknown;
     if (!Array.isArray(list) || list.length < 2)
       throw validation(`${path}.${op} must hold at least 2 expressions`);
-    const parts = list.map((x, i) => compileExpression(x, accountId, `${path}.${op}[${i}]`));
+    const parts = list.map((x, i) => compileExpression(x, accountId, `${path}.${op}[${i}]`, activeTag));
     return op === "And" ? (l) => parts.every((p) => p(l)) : (l) => parts.some((p) => p(l));
   }
   if (e.Not !== undefined) {
-    const inner = compileExpression(e.Not, accountId, `${path}.Not`);
+    const inner = compileExpression(e.Not, accountId, `${path}.Not`, activeTag);
     return (l) => !inner(l);
   }
   if (e.Dimensions !== undefined) return compileDimensions(e.Dimensions, accountId, `${path}.Dimensions`);
-  // The sandbox's resources carry no tags and no cost categories: every line has an empty value.
   const kv = (e.Tags ?? e.CostCategories) as KeyValues;
   const what = e.Tags !== undefined ? "Tags" : "CostCategories";
   const options = kv.MatchOptions ?? ["EQUALS"];
   for (const o of options)
     if (!TAG_MATCH.has(o)) throw validation(`${path}.${what}.MatchOptions value ${o} is not valid`);
-  if (options.includes("ABSENT")) return () => true;
-  const matchesEmpty = (kv.Values ?? []).includes("");
-  return () => matchesEmpty;
+  // Lines carry cost-allocation tags (BillLine.tags); the sandbox has no cost categories.
+  const key = e.Tags !== undefined ? kv.Key : undefined;
+  if (e.Tags !== undefined && (typeof key !== "string" || key.length === 0))
+    throw validation(`${path}.Tags.Key is required: the cost-allocation tag key, e.g. team`);
+  const tagValue = (l: BillLine): string =>
+    key !== undefined && activeTag(key) ? (l.tags?.[key] ?? "") : "";
+  if (options.includes("ABSENT")) return (l) => tagValue(l) === "";
+  const values = kv.Values ?? [];
+  const insensitive = options.includes("CASE_INSENSITIVE");
+  const norm = (v: string) => (insensitive ? v.toLowerCase() : v);
+  const wanted = values.map(norm);
+  const test = options.includes("STARTS_WITH")
+    ? (v: string) => wanted.some((w) => v !== "" && v.startsWith(w))
+    : options.includes("ENDS_WITH")
+      ? (v: string) => wanted.some((w) => v !== "" && v.endsWith(w))
+      : options.includes("CONTAINS")
+        ? (v: string) => wanted.some((w) => v !== "" && v.includes(w))
+        : (v: string) => wanted.includes(v);
+  return (l) => test(norm(tagValue(l)));
 }
 
 function compileDimensions(kv: KeyValues, accountId: string, path: string): LinePredicate {

@@ -6,6 +6,7 @@ import { AwsError, validation } from "../../core/errors.ts";
 import type { SandboxContext, SandboxRequest } from "../../core/types.ts";
 import { billOf } from "../../workload/bill.ts";
 import { DAY } from "../../workload/model.ts";
+import { isActiveTag } from "./cost-allocation-tags.ts";
 import { compileExpression, type LinePredicate } from "./expression.ts";
 import { addMonths, amount, formatDate, readGranularity, readTimePeriod, splitPeriods } from "./periods.ts";
 
@@ -106,7 +107,9 @@ export function getCostForecast(
       `PredictionIntervalLevel ${String(input.PredictionIntervalLevel)} is not valid: use an integer from 51 to 99`,
     );
   const keep: LinePredicate =
-    input.Filter === undefined ? () => true : compileExpression(input.Filter, ctx.accountId);
+    input.Filter === undefined
+      ? () => true
+      : compileExpression(input.Filter, ctx.accountId, "Filter", (key) => isActiveTag(ctx, key));
   const now = ctx.now();
   const today = Math.floor(now / DAY) * DAY;
   if (period.start >= period.end)

@@ -1,8 +1,9 @@
 /**
  * Cost Explorer (awsJson1_1, X-Amz-Target AWSInsightsIndexService.<Op>) over the sandbox bill:
- * GetCostAndUsage, GetCostForecast, GetDimensionValues.
+ * GetCostAndUsage, GetCostForecast, GetDimensionValues, ListCostAllocationTags.
  */
 import type { JsonProvider, SandboxContext } from "../../core/types.ts";
+import { listCostAllocationTags } from "./cost-allocation-tags.ts";
 import { getCostAndUsage } from "./cost-and-usage.ts";
 import { getDimensionValues } from "./dimensions.ts";
 import { getCostForecast } from "./forecast.ts";
@@ -20,6 +21,7 @@ export function createCostExplorerProvider(ctx: SandboxContext): JsonProvider {
       },
       GetCostForecast: (input, req) => getCostForecast(ctx, input, req),
       GetDimensionValues: (input) => getDimensionValues(ctx, input),
+      ListCostAllocationTags: (input) => listCostAllocationTags(ctx, input),
     },
   };
 }

@@ -77,8 +77,8 @@ export function invocationRecord(workload: Workload, call: BedrockCall): JsonObj
 /** Every call with a record: successful calls of every model ID with traffic. */
 export function loggedCalls(workload: Workload, from: number, to: number): BedrockCall[] {
   const out: BedrockCall[] = [];
-  for (const modelId of workload.modelIds())
-    for (const call of workload.bedrockCalls(modelId, from, to)) if (call.status === "ok") out.push(call);
+  for (const calls of workload.bedrockCallsByModel(from, to).values())
+    for (const call of calls) if (call.status === "ok") out.push(call);
   return out;
 }
 
