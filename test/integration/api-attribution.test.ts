@@ -90,6 +90,34 @@ describe("attribution against the sandbox", () => {
     assert.equal(cents(data.total.estimatedUsd ?? 0), cents(estimate));
   });
 
+  test("by team tag (Cost Explorer GroupBy TAG): teams + untagged = the billed Bedrock total; the bill agrees with the estimate", async () => {
+    const { status, body } = await getJson<Panel<AttributionData>>(
+      server.url,
+      "/api/attribution?by=tag:team",
+    );
+    assert.equal(status, 200);
+    assert.equal(body.error, null);
+    const data = body.data!;
+    assert.equal(data.mechanism, "cost-allocation-tag");
+    assert.equal(data.shareOf, "billed");
+    const support = data.groups.find((g) => g.key === "support");
+    assert.ok(support && (support.billedUsd ?? 0) > 0, data.groups.map((g) => g.key).join(", "));
+    // The profile's tokens x Nova Pro's price and the bill under team$support agree within 1 %.
+    const gap = Math.abs((support.billedUsd ?? 0) - (support.estimatedUsd ?? 0));
+    assert.ok(
+      gap <= 0.01 * (support.billedUsd ?? 0),
+      `${support.billedUsd} billed vs ${support.estimatedUsd} estimated`,
+    );
+    const untagged = data.groups.at(-1)!;
+    assert.equal(untagged.unattributed, true);
+    assert.equal(untagged.label, "Untagged (team$)");
+    assertAddsUp(data, "billedUsd");
+    // The same days' Bedrock total as the costs panel bills it (every Bedrock service).
+    const costs = await getJson<Panel<CostsData>>(server.url, "/api/costs");
+    const billed = (costs.body.data?.bedrockByModel ?? []).reduce((n, d) => n + d.total, 0);
+    assert.equal(cents(data.total.billedUsd ?? 0), cents(billed));
+  });
+
   test("by tenant (request metadata, invocation logs): tenants + calls without one = the Bedrock estimate", async () => {
     const { status, body } = await getJson<Panel<AttributionData>>(
       server.url,
