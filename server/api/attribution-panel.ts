@@ -381,7 +381,8 @@ export class AttributionPanel {
           queue: this.queue,
           logGroup,
           day,
-          end: new Date(Math.min(dayEnd, nowMs) - 1000),
+          // Logs Insights takes whole seconds, end inclusive: the day up to the next midnight.
+          end: new Date(Math.min(dayEnd, nowMs)),
           grouping,
         }),
       { force: force && !closed },

@@ -140,6 +140,22 @@ export const OPENAPI = {
       [...rangeParams, format],
       true,
     ),
+    "/api/attribution": get(
+      "Bedrock cost per application inference profile, cost-allocation tag value, IAM principal or requestMetadata value per day (billed and estimated, share of total), with the unattributed remainder; groups + remainder = the Bedrock total",
+      "AttributionData",
+      [
+        {
+          name: "by",
+          in: "query",
+          schema: { type: "string", pattern: "^(profile|principal|tag:.+|metadata:.+)$" },
+          description:
+            "profile (default), principal, tag:<key> (attribution.tagKeys) or metadata:<key> (attribution.metadataKeys).",
+        },
+        ...rangeParams,
+        format,
+      ],
+      true,
+    ),
     "/api/quotas": get(
       "Per model: applied TPM/RPM quotas (Service Quotas code and name), per-minute usage, peak, p95, headroom, throttles",
       "QuotasData",

@@ -5,6 +5,8 @@
 import type { AwsClients } from "../aws/clients.ts";
 import { bedrockRegion, type Config, invokeModelId } from "../config.ts";
 import { PRICES_AS_OF, PriceBook } from "../pricing/prices.ts";
+import { isApplicationProfile } from "../pricing/usage-types.ts";
+import { listApplicationProfiles } from "../sources/attribution-profiles.ts";
 import type { Store } from "../store/index.ts";
 import type { PriceLookup } from "./cost.ts";
 import { publishRun } from "./publish.ts";
@@ -41,6 +43,10 @@ export function createBenchContext(config: Config, clients: AwsClients, store: S
   };
 }
 
+const PROFILE_ARN = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:application-inference-profile\/[a-z0-9]+$/;
+/** AWS generates 12 lower-case letters and digits (e.g. dx31hxxt6edz); a word such as "gpt" is not one. */
+const PROFILE_ID = /^(?=[a-z]*\d)[a-z0-9]{8,64}$/;
+
 export class ModelSelectionError extends Error {
   override readonly name = "ModelSelectionError";
 }
@@ -65,8 +71,10 @@ export function resolveModels(config: Config, requested?: readonly string[]): st
     );
     if (partial.length === 1) return partial[0]!.invoke;
     if (/^([a-z-]+\.)?[a-z0-9-]+\.[a-zA-Z0-9._-]+(:[a-z0-9]+)*$/.test(raw.trim())) return raw.trim();
+    // An application inference profile, by ARN or ID: invoked through its ARN, priced as its model.
+    if (PROFILE_ARN.test(raw.trim()) || PROFILE_ID.test(raw.trim())) return raw.trim();
     throw new ModelSelectionError(
-      `--models: "${raw}" ${partial.length > 1 ? "matches several models" : "is not a configured model"}; use one of ${configured.map((m) => m.invoke).join(", ")} or a full Bedrock model ID`,
+      `--models: "${raw}" ${partial.length > 1 ? "matches several models" : "is not a configured model"}; use one of ${configured.map((m) => m.invoke).join(", ")}, a full Bedrock model ID, or an application inference profile ARN or ID`,
     );
   });
 }
@@ -90,11 +98,41 @@ export interface SuiteRunResult extends RunResult {
   publishError: string | null;
 }
 
-export async function runSuite(ctx: BenchContext, options: SuiteRunOptions): Promise<SuiteRunResult> {
+/**
+ * Application inference profiles among the models: each is invoked through its ARN (a bare ID is
+ * looked up with ListInferenceProfiles) and priced at the price of the model it routes to.
+ */
+export async function withProfiles(
+  ctx: BenchContext,
+  models: readonly string[],
+): Promise<{ ctx: BenchContext; models: string[] }> {
+  if (!models.some(isApplicationProfile)) return { ctx, models: [...models] };
+  const region = bedrockRegion(ctx.config);
+  const profiles = await listApplicationProfiles(ctx.clients.bedrockControl({ region }));
+  const baseOf = new Map<string, string>();
+  const invoked = models.map((m) => {
+    if (!isApplicationProfile(m)) return m;
+    const p = profiles.find((x) => x.arn === m || x.id === m);
+    if (!p)
+      throw new ModelSelectionError(
+        `--models: "${m}" is not an application inference profile of this account in ${region} (ListInferenceProfiles lists ${profiles.map((x) => x.id).join(", ") || "none"})`,
+      );
+    if (p.model) baseOf.set(p.arn, p.model);
+    return p.arn;
+  });
+  const prices = ctx.prices;
+  return {
+    ctx: { ...ctx, prices: (modelId, r) => prices(baseOf.get(modelId) ?? modelId, r) },
+    models: invoked,
+  };
+}
+
+export async function runSuite(context: BenchContext, options: SuiteRunOptions): Promise<SuiteRunResult> {
+  const { ctx, models } = await withProfiles(context, resolveModels(context.config, options.models));
   const loaded = loadSuite(options.suite, suiteDirs(ctx.config.bench.suitesDir));
   const result = await runBenchmark(ctx, {
     loaded,
-    models: resolveModels(ctx.config, options.models),
+    models,
     region: bedrockRegion(ctx.config),
     mode: options.mode ?? "stream",
     load: options.load ?? { kind: "sequential" },

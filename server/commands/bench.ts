@@ -101,7 +101,7 @@ export const command: CommandSpec = {
       type: "string",
       value: "<a,b>",
       description:
-        "models to compare: IDs, labels or fragments such as micro,lite (default: config bedrock.models)",
+        "models to compare: IDs, labels or fragments such as micro,lite, or an application inference profile ARN or ID (priced as its model; default: config bedrock.models)",
     },
     {
       name: "concurrency",

@@ -90,6 +90,70 @@ describe("attribution against the sandbox", () => {
     assert.equal(cents(data.total.estimatedUsd ?? 0), cents(estimate));
   });
 
+  test("by team tag (Cost Explorer GroupBy TAG): teams + untagged = the billed Bedrock total; the bill agrees with the estimate", async () => {
+    const { status, body } = await getJson<Panel<AttributionData>>(
+      server.url,
+      "/api/attribution?by=tag:team",
+    );
+    assert.equal(status, 200);
+    assert.equal(body.error, null);
+    const data = body.data!;
+    assert.equal(data.mechanism, "cost-allocation-tag");
+    assert.equal(data.shareOf, "billed");
+    const support = data.groups.find((g) => g.key === "support");
+    assert.ok(support && (support.billedUsd ?? 0) > 0, data.groups.map((g) => g.key).join(", "));
+    // The profile's tokens x Nova Pro's price and the bill under team$support agree within 1 %.
+    const gap = Math.abs((support.billedUsd ?? 0) - (support.estimatedUsd ?? 0));
+    assert.ok(
+      gap <= 0.01 * (support.billedUsd ?? 0),
+      `${support.billedUsd} billed vs ${support.estimatedUsd} estimated`,
+    );
+    const untagged = data.groups.at(-1)!;
+    assert.equal(untagged.unattributed, true);
+    assert.equal(untagged.label, "Untagged (team$)");
+    assertAddsUp(data, "billedUsd");
+    // The same days' Bedrock total as the costs panel bills it (every Bedrock service).
+    const costs = await getJson<Panel<CostsData>>(server.url, "/api/costs");
+    const billed = (costs.body.data?.bedrockByModel ?? []).reduce((n, d) => n + d.total, 0);
+    assert.equal(cents(data.total.billedUsd ?? 0), cents(billed));
+  });
+
+  test("by tenant (request metadata, invocation logs): tenants + calls without one = the Bedrock estimate", async () => {
+    const { status, body } = await getJson<Panel<AttributionData>>(
+      server.url,
+      "/api/attribution?by=metadata:tenant",
+    );
+    assert.equal(status, 200);
+    assert.equal(body.error, null);
+    const data = body.data!;
+    assert.equal(data.mechanism, "invocation-logs");
+    const tenants = data.groups.filter((g) => !g.unattributed);
+    assert.ok(tenants.length >= 2, tenants.map((g) => g.key).join(", "));
+    for (const g of tenants) assert.ok((g.calls ?? 0) > 0 && (g.estimatedUsd ?? 0) > 0, g.key);
+    const without = data.groups.find((g) => g.unattributed)!;
+    assert.equal(without.label, "Without tenant");
+    assertAddsUp(data, "estimatedUsd");
+    // Invocation logs and AWS/Bedrock count the same calls: the same Bedrock estimate for the same days.
+    const costs = await getJson<Panel<CostsData>>(server.url, "/api/costs");
+    const estimate = (costs.body.data?.estimateByModel ?? []).reduce((n, d) => n + d.total, 0);
+    assert.equal(cents(data.total.estimatedUsd ?? 0), cents(estimate));
+    const principals = await getJson<Panel<AttributionData>>(server.url, "/api/attribution?by=principal");
+    assert.ok(principals.body.data!.groups.some((g) => g.key.startsWith("arn:aws:")));
+    assertAddsUp(principals.body.data!, "estimatedUsd");
+    assert.equal(cents(principals.body.data!.total.estimatedUsd ?? 0), cents(estimate));
+  });
+
+  test("Prometheus: a gauge per group and view, the unattributed group included; OpenAPI lists the route", async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(
+      text,
+      /^bedrock_ops_attribution_cost_usd\{by="profile",group="twinsupport01",kind="estimated"\} \d+\.\d+$/m,
+    );
+    assert.match(text, /^bedrock_ops_attribution_cost_usd\{by="profile",group="",kind="estimated"\} \d+/m);
+    const spec = await getJson<{ paths: Record<string, unknown> }>(server.url, "/api/openapi.json");
+    assert.ok(spec.body.paths["/api/attribution"]);
+  });
+
   test("refuses an unknown view, naming the parameter and the views offered", async () => {
     const { status, body } = await getJson<{ error: { code: string; message: string } }>(
       server.url,

@@ -53,7 +53,7 @@ function startChildSandbox(settings: ProviderSettings): Promise<{ url: string; c
 
 export async function startFixture(
   settings: ProviderSettings,
-  options: { childProcess?: boolean } = {},
+  options: { childProcess?: boolean; scenario?: "simple" | "realistic" } = {},
 ): Promise<BenchFixture> {
   let url: string;
   let stop: () => Promise<void>;
@@ -67,7 +67,11 @@ export async function startFixture(
         child.stdin!.end();
       });
   } else {
-    const sandbox: RunningSandbox = await startSandbox({ port: 0, settings });
+    const sandbox: RunningSandbox = await startSandbox({
+      port: 0,
+      settings,
+      ...(options.scenario ? { scenario: options.scenario } : {}),
+    });
     url = sandbox.url;
     stop = () => sandbox.close();
   }

@@ -128,10 +128,31 @@ export function prometheusRoute(deps: { config: Config; dashboard: Dashboard; sp
       "gauge",
       list.map((b): [Labels, number] => [{ budget: b.name }, b.limit]),
     );
+    // Attribution over the costs panel's days: per application profile (estimate, no extra AWS call)
+    // and per value of the first configured tag key (billed, Cost Explorer on the panel's cadence).
+    const firstTag = deps.config.attribution.tagKeys[0];
+    const views = await Promise.all([
+      deps.dashboard.attributionPanel({ kind: "profile" }, q),
+      ...(firstTag ? [deps.dashboard.attributionPanel({ kind: "tag", key: firstTag }, q)] : []),
+    ]);
+    out.metric(
+      "bedrock_ops_attribution_cost_usd",
+      'Bedrock cost per attribution group over the costs panel\'s days (group "" = unattributed); kind billed or estimated.',
+      "gauge",
+      views.flatMap((v) =>
+        (v.data?.groups ?? []).flatMap(
+          (g): Array<[Labels, number | null]> => [
+            [{ by: v.data?.by ?? "", group: g.key, kind: "billed" }, g.billedUsd],
+            [{ by: v.data?.by ?? "", group: g.key, kind: "estimated" }, g.estimatedUsd],
+          ],
+        ),
+      ),
+    );
     out.metric("bedrock_ops_source_up", "1 when the source's last refresh succeeded.", "gauge", [
       [{ source: "metrics" }, metrics.error ? 0 : 1],
       [{ source: "costs" }, costs.error ? 0 : 1],
       [{ source: "budgets" }, budgets.error ? 0 : 1],
+      [{ source: "attribution" }, views.some((v) => v.error && !v.data) ? 0 : 1],
     ]);
     const usage = deps.spend.snapshot();
     out.metric(
