@@ -100,7 +100,9 @@ async function growthWithApp(
       const extra = { ...shape.extra, sandbox: { workload: { scale } } };
       const r = await simulate({ extra, viewers: 1, ticks, range, measureIngest: true });
       const fill = r.logsBytesPerTick[0] ?? 0;
-      const steadyPerMinute = sumOf(r.logsBytesPerTick.slice(1), (n) => n) / (ticks - 1);
+      // Per virtual minute elapsed, not per tick: a tick lasts more than a minute on a loaded machine.
+      const steadyMinutes = Math.max(1, r.virtualMinutesAfterFirstTick);
+      const steadyPerMinute = sumOf(r.logsBytesPerTick.slice(1), (n) => n) / steadyMinutes;
       const ingested = r.logBytesLastDay ?? 0;
       const firstDay = fill + steadyPerMinute * DAY_MINUTES;
       const steadyDay = steadyPerMinute * DAY_MINUTES;
@@ -111,7 +113,7 @@ async function growthWithApp(
       const cold = tally(r.entries.filter((e) => e.seq <= r.firstTickSeq));
       const steady = perDay(
         tally(r.entries.filter((e) => e.seq > r.firstTickSeq)),
-        (ticks - 1) * (DAY_MINUTES / (DAY_MINUTES - 1)),
+        steadyMinutes * (DAY_MINUTES / (DAY_MINUTES - 1)),
       );
       const perDayTally = [...new Set([...cold, ...steady].map((t) => t.api))].sort().map((api) => {
         const a = cold.find((t) => t.api === api);
@@ -129,6 +131,8 @@ async function growthWithApp(
         scale,
         range,
         minutes: ticks,
+        virtualMinutes: round(1 + r.virtualMinutesAfterFirstTick, 1),
+        realSeconds: round(r.realSeconds, 0),
         logMbIngestedPerDay: round(ingested / 1e6, 1),
         fillMb: round(fill / 1e6, 1),
         steadyMbPerDay: round(steadyDay / 1e6, 1),
