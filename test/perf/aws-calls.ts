@@ -104,8 +104,14 @@ async function growthWithApp(
       const steadyMinutes = Math.max(1, r.virtualMinutesAfterFirstTick);
       const steadyPerMinute = sumOf(r.logsBytesPerTick.slice(1), (n) => n) / steadyMinutes;
       const ingested = r.logBytesLastDay ?? 0;
-      const firstDay = fill + steadyPerMinute * DAY_MINUTES;
-      const steadyDay = steadyPerMinute * DAY_MINUTES;
+      // Scanned ÷ ingested over the same window: traffic follows the time of day, so a steady
+      // window's bytes are compared with the logs written in that window, then applied to the day.
+      const steadyScanned = sumOf(r.logsBytesPerTick.slice(1), (n) => n);
+      const steadyRatio = r.logBytesSteady
+        ? steadyScanned / r.logBytesSteady
+        : (steadyPerMinute * DAY_MINUTES) / ingested;
+      const steadyDay = steadyRatio * ingested;
+      const firstDay = fill + steadyDay;
       const before =
         BEFORE_QUERIES_PER_REFRESH * LOGS_REFRESHES_PER_DAY * ingested * (RANGE_DAYS[range] ?? 1);
       const gb = (b: number) => b / 1e9;
@@ -136,7 +142,9 @@ async function growthWithApp(
         logMbIngestedPerDay: round(ingested / 1e6, 1),
         fillMb: round(fill / 1e6, 1),
         steadyMbPerDay: round(steadyDay / 1e6, 1),
-        scannedPerIngestedSteady: round(steadyDay / ingested, 2),
+        scannedPerIngestedSteady: round(steadyRatio, 2),
+        steadyWindowMbIngested: round((r.logBytesSteady ?? 0) / 1e6, 2),
+        steadyWindowMbScanned: round(steadyScanned / 1e6, 2),
         scannedPerIngestedFirstDay: round(firstDay / ingested, 2),
         logsUsdFirstDay: round(gb(firstDay) * PRICES.logsInsightsPerGb, 4),
         beforeScannedPerIngested: round(before / ingested, 0),

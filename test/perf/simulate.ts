@@ -35,6 +35,8 @@ export interface SimulationResult {
   logsBytesPerTick: number[];
   /** Log bytes ingested over the day before the run's end (all groups), as Logs Insights counts them. */
   logBytesLastDay?: number;
+  /** Log bytes ingested from the end of the first tick to the end of the run (the steady window). */
+  logBytesSteady?: number;
 }
 
 export interface SimulationOptions extends ServerShape {
@@ -92,7 +94,10 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       virtualMinutesAfterFirstTick: (bench.clock.now().getTime() - firstTickEnd) / TICK_MS,
       logsBytesPerTick: logsPerTick,
       ...(options.measureIngest
-        ? { logBytesLastDay: logBytesIngested(workload, groups, end - 86_400_000, end) }
+        ? {
+            logBytesLastDay: logBytesIngested(workload, groups, end - 86_400_000, end),
+            logBytesSteady: logBytesIngested(workload, groups, firstTickEnd, end),
+          }
         : {}),
       viewers: options.viewers,
       ticks: options.ticks,
