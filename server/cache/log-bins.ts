@@ -2,7 +2,9 @@
  * Closed Logs Insights bins, kept so they are never queried again: per log group (and format), a
  * map from 5-minute bin start to its composable figures (null: a closed bin with no events). Held
  * in memory and persisted in the cache store, one entry per group and UTC day, so a restart
- * re-buys nothing. Also the recent-errors window of each query batch.
+ * re-buys nothing. Also the settled start of each group's open bin (so a refresh reads from the
+ * exact settled watermark, not from the open bin's start) and the recent-errors window of each
+ * query batch.
  */
 import type { LogsData } from "../api/contract.ts";
 import type { BinStats } from "../sources/logs-bins.ts";
@@ -12,6 +14,13 @@ const DAY_MS = 86_400_000;
 const VERSION = "v1";
 
 export type HeldBins = Map<number, BinStats | null>;
+
+/** The settled start of the open bin: its figures over [bin, until), until the exact settled watermark. */
+export interface PartialBin {
+  bin: number;
+  until: number;
+  stats: BinStats | null;
+}
 
 export interface HeldErrors {
   /** Closed window [from, until) whose 20 most recent errors are held. */
@@ -24,6 +33,7 @@ export class LogBinStore {
   private readonly bins = new Map<string, HeldBins>();
   private readonly loaded = new Set<string>();
   private readonly errors = new Map<string, HeldErrors>();
+  private readonly partials = new Map<string, PartialBin>();
 
   constructor(
     private readonly store?: CacheStore,
@@ -68,6 +78,23 @@ export class LogBinStore {
         .sort(([a], [b]) => a - b);
       this.write(this.dayKey(groupKey, day), list);
     }
+  }
+
+  /** The settled part of a group's open bin, if held. */
+  async partial(groupKey: string): Promise<PartialBin | undefined> {
+    const inMemory = this.partials.get(groupKey);
+    if (inMemory) return inMemory;
+    const stored = (await this.read(`logpartial:${VERSION}:${groupKey}`))?.value as PartialBin | undefined;
+    if (stored && typeof stored.bin === "number" && typeof stored.until === "number") {
+      this.partials.set(groupKey, stored);
+      return stored;
+    }
+    return undefined;
+  }
+
+  keepPartial(groupKey: string, value: PartialBin): void {
+    this.partials.set(groupKey, value);
+    this.write(`logpartial:${VERSION}:${groupKey}`, value);
   }
 
   async heldErrors(batchKey: string): Promise<HeldErrors | undefined> {

@@ -1,20 +1,21 @@
 /**
- * Logs Insights read incrementally. Closed 5-minute bins (ended more than the settling delay
- * ago, so late log delivery has arrived) are kept (cache/log-bins.ts) and never queried again;
- * each refresh runs one bins query per batch of log groups from the first bin it does not hold
- * to the end of the range (in steady state: the newly closed bins and the open tail) and one
- * errors query over the part of the range whose errors it does not hold. A wider range reuses
- * the bins held and reads only what is missing.
+ * Logs Insights read incrementally. Events older than the settling delay (late log delivery has
+ * arrived) are final: closed 5-minute bins, and the settled start of the open bin up to the exact
+ * settled watermark, are kept (cache/log-bins.ts) and never queried again. Each refresh runs, per
+ * batch of log groups, one bins query over the newly settled events (from the last watermark to
+ * the new one), one over the unsettled tail (shown, not kept), and one errors query over the
+ * tail; in steady state each event is read about (refresh interval + settling delay) / refresh
+ * interval times per query. A wider range reuses the bins held and reads only what is missing.
  */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { LogFormat, LogsData } from "../api/contract.ts";
-import type { HeldBins, LogBinStore } from "../cache/log-bins.ts";
+import type { LogBinStore } from "../cache/log-bins.ts";
 import { groupKeyOf } from "./accounts-logs.ts";
-import { BIN_MS, type BinStats, parseBins } from "./logs-bins.ts";
+import { addBins, BIN_MS, type BinStats, parseBins, sumBins } from "./logs-bins.ts";
 import type { InsightsOptions, InsightsResult, QueryQueue } from "./logs-insights.ts";
 import { runInsightsQuery } from "./logs-insights.ts";
 import { parseErrors } from "./logs-parse.ts";
-import { binsQuery, errorQuery } from "./logs-queries.ts";
+import { boundedBinsQuery, errorQuery } from "./logs-queries.ts";
 
 export const MAX_ERRORS = 20;
 /** AWS returns at most 10,000 rows per query. */
@@ -45,6 +46,21 @@ export interface BatchOutput {
 }
 
 const floorBin = (t: number) => Math.floor(t / BIN_MS) * BIN_MS;
+const floorSecond = (t: number) => Math.floor(t / 1000) * 1000;
+
+/** Rows of several bins queries, summed per log group and bin (their time bounds do not overlap). */
+function rowsByGroup(results: readonly InsightsResult[], format: LogFormat, groups: readonly string[]) {
+  const out = new Map<string, Map<number, BinStats>>();
+  // Rows map back to their group by @log (`<account>:<group>` across accounts).
+  const groupOf = groupKeyOf(groups);
+  for (const result of results)
+    for (const [group, byBin] of parseBins(result, format, groupOf)) {
+      const into = out.get(group) ?? new Map<number, BinStats>();
+      for (const [t, stats] of byBin) into.set(t, into.has(t) ? addBins(into.get(t)!, stats) : stats);
+      out.set(group, into);
+    }
+  return out;
+}
 const errorTime = (e: LogsData["recentErrors"][number]) => Date.parse(e.timestamp);
 
 function newestFirst(rows: LogsData["recentErrors"]): LogsData["recentErrors"] {
@@ -100,62 +116,75 @@ export class IncrementalLogs {
   private async bins(input: BatchInput) {
     const first = floorBin(input.start.getTime());
     const end = input.end.getTime();
-    const closedEnd = Math.max(first, Math.min(floorBin(input.now - input.settleMs), floorBin(end)));
-    const held = new Map<string, HeldBins>(
-      await Promise.all(
-        input.groups.map(
-          async (g): Promise<[string, HeldBins]> => [
-            g,
-            await this.store.held(this.groupKey(input, g), first, closedEnd),
-          ],
-        ),
-      ),
-    );
-    let missing: number | undefined;
-    for (let t = first; t < closedEnd && missing === undefined; t += BIN_MS)
-      if (input.groups.some((g) => !held.get(g)!.has(t))) missing = t;
-    const queryFrom = missing ?? closedEnd;
-    // A result holds at most 10,000 rows: one per bin, group and event type (REPORT, INIT_REPORT).
-    const spanBins = Math.max(1, Math.floor(MAX_ROWS / (input.groups.length * 2)));
-    const spans: Array<[number, number]> = [];
-    for (let a = queryFrom; a < end; a += spanBins * BIN_MS)
-      spans.push([a, Math.min(end, a + spanBins * BIN_MS - 1)]);
-    const results: InsightsResult[] = await Promise.all(
-      spans.map(([a, b], k) =>
-        this.run(input, binsQuery(input.format), a, k === spans.length - 1 ? end : b, MAX_ROWS),
-      ),
-    );
-    const fresh = new Map<string, Map<number, BinStats>>();
-    const groupOf = groupKeyOf(input.groups);
-    for (const result of results)
-      for (const [group, byBin] of parseBins(result, input.format, groupOf)) {
-        const into = fresh.get(group) ?? new Map<number, BinStats>();
-        for (const [t, stats] of byBin) into.set(t, stats);
-        fresh.set(group, into);
+    // The exact settled watermark: events before it are final (late delivery has arrived).
+    const watermark = Math.max(first, Math.min(floorSecond(input.now - input.settleMs), end));
+    const closedEnd = floorBin(watermark);
+    const keys = input.groups.map((g) => this.groupKey(input, g));
+    const held = await Promise.all(keys.map((k) => this.store.held(k, first, closedEnd)));
+    let startBin = closedEnd;
+    for (let t = first; t < closedEnd; t += BIN_MS)
+      if (held.some((h) => !h.has(t))) {
+        startBin = t;
+        break;
       }
+    // The settled start of that bin, held from the last refresh when every group has it.
+    const partials = await Promise.all(keys.map((k) => this.store.partial(k)));
+    const until = partials[0]?.until ?? startBin;
+    const usable =
+      until > startBin &&
+      until <= watermark &&
+      partials.every((p) => p !== undefined && p.bin === startBin && p.until === until);
+    const settledFrom = usable ? until : startBin;
+
+    // The settled increment [settledFrom, watermark), in spans of at most 10,000 result rows, each
+    // bounded to the millisecond; then the unsettled tail [watermark, end], shown but not kept.
+    const spanBins = Math.max(1, Math.floor(MAX_ROWS / (input.groups.length * 2)) - 1);
+    const spans: Array<[number, number]> = [];
+    for (let a = settledFrom; a < watermark; a = Math.min(watermark, floorBin(a) + spanBins * BIN_MS))
+      spans.push([a, Math.min(watermark, floorBin(a) + spanBins * BIN_MS)]);
+    const [settledResults, tailResult] = await Promise.all([
+      Promise.all(
+        spans.map(([a, b]) => this.run(input, boundedBinsQuery(input.format, a, b), a, b, MAX_ROWS)),
+      ),
+      this.run(input, boundedBinsQuery(input.format, watermark), watermark, end, MAX_ROWS),
+    ]);
+    const settled = rowsByGroup(settledResults, input.format, input.groups);
+    const tail = rowsByGroup([tailResult], input.format, input.groups);
+
     const out = new Map<string, Map<number, BinStats>>();
     let reused = 0;
-    for (const group of input.groups) {
-      const rows = fresh.get(group) ?? new Map<number, BinStats>();
+    input.groups.forEach((group, i) => {
+      const rows = settled.get(group);
+      const base = usable ? (partials[i]?.stats ?? null) : null;
+      const at = (t: number): BinStats | null => {
+        const parts = [t === startBin ? base : null, rows?.get(t) ?? null].filter((b) => b !== null);
+        return parts.length > 0 ? sumBins(parts) : null;
+      };
       const keep: Array<[number, BinStats | null]> = [];
-      for (let t = queryFrom; t < closedEnd; t += BIN_MS) keep.push([t, rows.get(t) ?? null]);
-      this.store.keep(this.groupKey(input, group), keep);
+      for (let t = startBin; t < closedEnd; t += BIN_MS) keep.push([t, at(t)]);
+      this.store.keep(keys[i]!, keep);
+      const open = at(closedEnd);
+      this.store.keepPartial(keys[i]!, { bin: closedEnd, until: watermark, stats: open });
       const bins = new Map<number, BinStats>();
-      const groupHeld = held.get(group)!;
-      for (let t = first; t < queryFrom; t += BIN_MS) {
-        const stats = groupHeld.get(t);
+      for (let t = first; t < startBin; t += BIN_MS) {
+        const stats = held[i]!.get(t);
         reused++;
         if (stats) bins.set(t, stats);
       }
-      for (const [t, stats] of rows) if (t >= queryFrom && t < end) bins.set(t, stats);
+      for (const [t, stats] of keep) if (stats) bins.set(t, stats);
+      if (open) bins.set(closedEnd, open);
+      for (const [t, stats] of tail.get(group) ?? [])
+        bins.set(t, bins.has(t) ? addBins(bins.get(t)!, stats) : stats);
+      for (const t of bins.keys()) if (t >= end) bins.delete(t);
       out.set(group, bins);
-    }
+    });
+    const results = [...settledResults, tailResult];
     return {
       bins: out,
       bytesScanned: results.reduce((n, r) => n + (r.statistics.bytesScanned ?? 0), 0),
       queries: results.length,
       binsReused: reused,
-      binsQueried: results.length > 0 ? Math.ceil((end - queryFrom) / BIN_MS) * input.groups.length : 0,
+      binsQueried: Math.ceil((end - settledFrom) / BIN_MS) * input.groups.length,
     };
   }
 

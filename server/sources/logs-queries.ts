@@ -73,6 +73,20 @@ export function binsQuery(format: LogFormat): string {
 | stats count(${f.billed}) as invocations, sum(${f.duration}) as sumDuration, min(${f.duration}) as minDuration, max(${f.duration}) as maxDuration, count(${f.init}) as coldStarts, sum(${f.init}) as sumInit, max(${f.init}) as maxInit, sum(${f.billed}) as sumBilled, max(${f.memorySize}) as memorySize, sum(${f.memoryUsed}) as sumMemoryUsed, max(${f.memoryUsed}) as maxMemoryUsed, sum(${f.timeout}) as timeouts, sum(${f.outOfMemory}) as outOfMemory, sum(${f.initFailed}) as initFailures, count(*) as events by bin(5m), @log, ${f.kind}`;
 }
 
+/**
+ * The bins query limited to events in [from, to) (epoch ms; `to` open-ended when absent), so
+ * that queries meeting at a watermark never count an event twice: StartQuery's times are whole
+ * seconds and its end is inclusive. `toMillis(@timestamp)` is Logs Insights' datetime function
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax-operations-functions.html).
+ */
+export function boundedBinsQuery(format: LogFormat, from: number, to?: number): string {
+  const bounds = [
+    `toMillis(@timestamp) >= ${from}`,
+    ...(to === undefined ? [] : [`toMillis(@timestamp) < ${to}`]),
+  ];
+  return `filter ${bounds.join(" and ")}\n| ${binsQuery(format)}`;
+}
+
 /** Memory fields are bytes (MB x 1,000,000) in Text REPORT lines, MB in JSON platform.report. */
 export function memoryDivisor(format: LogFormat): number {
   return format === "JSON" ? 1 : 1_000_000;

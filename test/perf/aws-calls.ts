@@ -100,10 +100,18 @@ async function growthWithApp(
       const extra = { ...shape.extra, sandbox: { workload: { scale } } };
       const r = await simulate({ extra, viewers: 1, ticks, range, measureIngest: true });
       const fill = r.logsBytesPerTick[0] ?? 0;
-      const steadyPerMinute = sumOf(r.logsBytesPerTick.slice(1), (n) => n) / (ticks - 1);
+      // Per virtual minute elapsed, not per tick: a tick lasts more than a minute on a loaded machine.
+      const steadyMinutes = Math.max(1, r.virtualMinutesAfterFirstTick);
+      const steadyPerMinute = sumOf(r.logsBytesPerTick.slice(1), (n) => n) / steadyMinutes;
       const ingested = r.logBytesLastDay ?? 0;
-      const firstDay = fill + steadyPerMinute * DAY_MINUTES;
-      const steadyDay = steadyPerMinute * DAY_MINUTES;
+      // Scanned ÷ ingested over the same window: traffic follows the time of day, so a steady
+      // window's bytes are compared with the logs written in that window, then applied to the day.
+      const steadyScanned = sumOf(r.logsBytesPerTick.slice(1), (n) => n);
+      const steadyRatio = r.logBytesSteady
+        ? steadyScanned / r.logBytesSteady
+        : (steadyPerMinute * DAY_MINUTES) / ingested;
+      const steadyDay = steadyRatio * ingested;
+      const firstDay = fill + steadyDay;
       const before =
         BEFORE_QUERIES_PER_REFRESH * LOGS_REFRESHES_PER_DAY * ingested * (RANGE_DAYS[range] ?? 1);
       const gb = (b: number) => b / 1e9;
@@ -111,7 +119,7 @@ async function growthWithApp(
       const cold = tally(r.entries.filter((e) => e.seq <= r.firstTickSeq));
       const steady = perDay(
         tally(r.entries.filter((e) => e.seq > r.firstTickSeq)),
-        (ticks - 1) * (DAY_MINUTES / (DAY_MINUTES - 1)),
+        steadyMinutes * (DAY_MINUTES / (DAY_MINUTES - 1)),
       );
       const perDayTally = [...new Set([...cold, ...steady].map((t) => t.api))].sort().map((api) => {
         const a = cold.find((t) => t.api === api);
@@ -129,10 +137,14 @@ async function growthWithApp(
         scale,
         range,
         minutes: ticks,
+        virtualMinutes: round(1 + r.virtualMinutesAfterFirstTick, 1),
+        realSeconds: round(r.realSeconds, 0),
         logMbIngestedPerDay: round(ingested / 1e6, 1),
         fillMb: round(fill / 1e6, 1),
         steadyMbPerDay: round(steadyDay / 1e6, 1),
-        scannedPerIngestedSteady: round(steadyDay / ingested, 2),
+        scannedPerIngestedSteady: round(steadyRatio, 2),
+        steadyWindowMbIngested: round((r.logBytesSteady ?? 0) / 1e6, 2),
+        steadyWindowMbScanned: round(steadyScanned / 1e6, 2),
         scannedPerIngestedFirstDay: round(firstDay / ingested, 2),
         logsUsdFirstDay: round(gb(firstDay) * PRICES.logsInsightsPerGb, 4),
         beforeScannedPerIngested: round(before / ingested, 0),

@@ -26,10 +26,17 @@ export interface SimulationResult {
   entries: LedgerEntry[];
   /** Ledger sequence number at the end of the first tick (the cold refresh). */
   firstTickSeq: number;
+  /**
+   * Virtual minutes from the end of the first tick to the end of the run: the virtual clock is
+   * real time plus the ticks' offsets, so on a loaded machine a tick lasts more than a minute.
+   */
+  virtualMinutesAfterFirstTick: number;
   /** Logs Insights bytes scanned in each tick. */
   logsBytesPerTick: number[];
   /** Log bytes ingested over the day before the run's end (all groups), as Logs Insights counts them. */
   logBytesLastDay?: number;
+  /** Log bytes ingested from the end of the first tick to the end of the run (the steady window). */
+  logBytesSteady?: number;
 }
 
 export interface SimulationOptions extends ServerShape {
@@ -52,6 +59,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const perTick: number[] = [];
   const logsPerTick: number[] = [];
   let firstTickSeq = 0;
+  let firstTickEnd = 0;
   try {
     for (let tick = 0; tick < options.ticks; tick++) {
       if (tick > 0) bench.clock.advance(TICK_MS);
@@ -71,7 +79,10 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           .list({ sinceSeq: before, service: "logs" })
           .reduce((n, e) => n + Number(e.notes?.bytesScanned ?? 0), 0),
       );
-      if (tick === 0) firstTickSeq = ledger.lastSeq;
+      if (tick === 0) {
+        firstTickSeq = ledger.lastSeq;
+        firstTickEnd = bench.clock.now().getTime();
+      }
       options.onTick?.(tick);
     }
     const entries = ledger.list();
@@ -80,9 +91,13 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     const groups = workload.functions.map((fn) => `/aws/lambda/${fn}`);
     return {
       firstTickSeq,
+      virtualMinutesAfterFirstTick: (bench.clock.now().getTime() - firstTickEnd) / TICK_MS,
       logsBytesPerTick: logsPerTick,
       ...(options.measureIngest
-        ? { logBytesLastDay: logBytesIngested(workload, groups, end - 86_400_000, end) }
+        ? {
+            logBytesLastDay: logBytesIngested(workload, groups, end - 86_400_000, end),
+            logBytesSteady: logBytesIngested(workload, groups, firstTickEnd, end),
+          }
         : {}),
       viewers: options.viewers,
       ticks: options.ticks,
