@@ -187,6 +187,8 @@ export class Dashboard {
           functions: q.functions,
           models: q.models,
         },
+        // The previous period feeds only the KPI deltas: only their series are bought.
+        { kpiOnly: previous },
       );
     const base = keys.ttlMs;
     const ttl = previous ? base * 5 : base;
