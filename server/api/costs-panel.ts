@@ -153,7 +153,7 @@ export class CostsPanel {
     preset: string | null,
     force: boolean,
   ): Promise<Panel<CostsData>> {
-    const { config, cache, now } = this.deps;
+    const { cache, now } = this.deps;
     const t = now().getTime();
     const fetched = this.deps.fetchWindow(window, preset !== null);
     // From the fetched window's first month: every window inside the same months shares one query.

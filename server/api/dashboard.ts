@@ -217,6 +217,8 @@ export class Dashboard {
           functions: q.functions,
           models: q.models,
         },
+        // The previous period feeds only the KPI deltas: only their series are bought.
+        { kpiOnly: previous },
       );
       return accounts.error ? { ...data, accountsError: accounts.error.message } : data;
     };

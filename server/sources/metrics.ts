@@ -165,12 +165,41 @@ export function fetchedRange(
   return withMaxPoints(requested, now, maxPointsFor(series));
 }
 
+/**
+ * The series the overview's KPI deltas read from the previous period (server/api/overview.ts
+ * `headline`): invocations, errors and the Duration p90 per function; invocations, the TTFT p90
+ * and the token sums per model. GetMetricData bills each series requested.
+ */
+const KPI_SERIES = new Set([
+  "lambda:Invocations:Sum",
+  "lambda:Errors:Sum",
+  "lambda:Duration:p90",
+  "bedrock:Invocations:Sum",
+  "bedrock:TimeToFirstToken:p90",
+  "bedrock:InputTokenCount:Sum",
+  "bedrock:OutputTokenCount:Sum",
+]);
+
+export function isKpiSeries(p: { kind: string; spec: { metric: string; stat: string } }): boolean {
+  return KPI_SERIES.has(`${p.kind}:${p.spec.metric}:${p.spec.stat}`);
+}
+
+export interface FetchMetricsOptions {
+  /**
+   * Only the KPI series (the previous period of the overview's comparisons): the same range and
+   * period as the full panel (planned from the full series count, so every KPI comes out the
+   * same), without the chart-only, quota and per-account series.
+   */
+  kpiOnly?: boolean;
+}
+
 export async function fetchMetrics(
   clients: AwsClients,
   config: Config,
   requested: TimeRange,
   now: Date,
   filter: MetricsFilter = {},
+  options: FetchMetricsOptions = {},
 ): Promise<MetricsData> {
   const base = planSeries(config, filter);
   const perAccount = planAccountSeries(
@@ -186,13 +215,15 @@ export async function fetchMetrics(
   // (DEFAULT_MAX_POINTS) the other series are fetched at.
   const seriesPerCall = Math.max(1, Math.min(MAX_QUERIES_PER_CALL, count));
   const qPeriod = quotaPeriod(range, now, Math.floor(MAX_DATAPOINTS_PER_CALL / seriesPerCall));
-  const planned = base.map((p) => (p.kind === "quota" ? { ...p, periodSeconds: qPeriod } : p));
+  const all = base.map((p) => (p.kind === "quota" ? { ...p, periodSeconds: qPeriod } : p));
+  const planned = options.kpiOnly ? all.filter(isKpiSeries) : all;
+  const accountSeries = options.kpiOnly ? [] : perAccount;
   const fetched =
-    planned.length + perAccount.length === 0
+    planned.length + accountSeries.length === 0
       ? { points: new Map<string, Array<[number, number]>>(), calls: 0, partial: [] }
       : await getMetricData(
           (region) => clients.cloudwatch({ region }),
-          [...planned, ...perAccount],
+          [...planned, ...accountSeries],
           range.start,
           range.end,
           range.periodSeconds,
@@ -214,17 +245,18 @@ export async function fetchMetrics(
   const bedrock = planned.filter((p) => p.kind === "bedrock").map(toSeries);
   const sumOf = (list: readonly Series[], metric: string) =>
     list.filter((s) => s.id.endsWith(`:${metric}:Sum`)).reduce((n, s) => n + total(s), 0);
-  const accounts = config.aws.accounts
-    ? accountTotals(config, perAccount, fetched.points, {
-        lambdaInvocations: sumOf(lambda, "Invocations"),
-        lambdaErrors: sumOf(lambda, "Errors"),
-        bedrockInvocations: sumOf(bedrock, "Invocations"),
-        inputTokens: sumOf(bedrock, "InputTokenCount"),
-        outputTokens: sumOf(bedrock, "OutputTokenCount"),
-        bedrockErrors: sumOf(bedrock, "InvocationClientErrors") + sumOf(bedrock, "InvocationServerErrors"),
-        bedrockThrottles: sumOf(bedrock, "InvocationThrottles"),
-      })
-    : undefined;
+  const accounts =
+    config.aws.accounts && !options.kpiOnly
+      ? accountTotals(config, perAccount, fetched.points, {
+          lambdaInvocations: sumOf(lambda, "Invocations"),
+          lambdaErrors: sumOf(lambda, "Errors"),
+          bedrockInvocations: sumOf(bedrock, "Invocations"),
+          inputTokens: sumOf(bedrock, "InputTokenCount"),
+          outputTokens: sumOf(bedrock, "OutputTokenCount"),
+          bedrockErrors: sumOf(bedrock, "InvocationClientErrors") + sumOf(bedrock, "InvocationServerErrors"),
+          bedrockThrottles: sumOf(bedrock, "InvocationThrottles"),
+        })
+      : undefined;
   return {
     range: {
       start: range.start.toISOString(),

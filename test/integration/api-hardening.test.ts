@@ -29,7 +29,9 @@ describe("API hardening without a token (loopback)", () => {
   const log: string[] = [];
 
   before(async () => {
-    server = await startServer(parseConfig({ mode: "sandbox" }), {
+    // A cold fetch waits for the sandbox however loaded the machine is (a 46-day Cost Explorer
+    // window is computed from the synthetic workload): no answer depends on the 10 s default.
+    server = await startServer(parseConfig({ mode: "sandbox", cache: { waitSeconds: 300 } }), {
       port: 0,
       dataDir: ":memory:",
       now,
