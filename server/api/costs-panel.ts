@@ -184,7 +184,7 @@ export class CostsPanel {
     const profiles = await this.resolveProfiles(tokens.value ?? NO_ROWS);
     const monthToDate = round(services.bedrock.reduce((n, s) => n + (monthly.value?.monthToDate[s] ?? 0), 0));
     const accounts = monthly.value
-      ? accountCosts(monthly.value, accountList(config), services.bedrock)
+      ? accountCosts(monthly.value, accountList(this.deps.config), services.bedrock)
       : null;
     const data = this.memo.get(
       [
