@@ -328,15 +328,31 @@ describe("Logs Insights across linked accounts", () => {
       now: () => T,
       insights: { firstPollMs: 1, sleep: async () => undefined },
     });
-    const seq = sandbox.ledger.lastSeq;
-    const data = await source.fetch({
+    const range = {
       start: new Date(T - 3_600_000),
       end: new Date(T),
-      preset: "1h",
+      preset: "1h" as const,
       periodSeconds: 60,
-    });
-    // One bins query and one errors query for the three accounts' groups, by identifiers.
-    assert.equal(sandbox.ledger.list({ operation: "StartQuery", sinceSeq: seq }).length, 2);
+    };
+    // The same first read for this account alone: its number of queries is the three accounts' too.
+    const alone = new LogsSource(
+      clients,
+      parseConfig({
+        mode: "aws",
+        aws: { accountId: SANDBOX_ACCOUNT_ID },
+        lambda: { functions: [{ name: "twin-api", logFormat: "Text" }] },
+      }),
+      undefined,
+      { now: () => T, insights: { firstPollMs: 1, sleep: async () => undefined } },
+    );
+    const seqAlone = sandbox.ledger.lastSeq;
+    await alone.fetch(range);
+    const queriesAlone = sandbox.ledger.list({ operation: "StartQuery", sinceSeq: seqAlone }).length;
+    assert.ok(queriesAlone >= 2, `bins and errors queries: ${queriesAlone}`);
+    const seq = sandbox.ledger.lastSeq;
+    const data = await source.fetch(range);
+    // The three accounts' groups are read in the same queries (by identifiers), not one set per account.
+    assert.equal(sandbox.ledger.list({ operation: "StartQuery", sinceSeq: seq }).length, queriesAlone);
     assert.deepEqual(
       data.functions!.map((f) => [f.name, f.accountId ?? "home", f.logGroup]),
       [
