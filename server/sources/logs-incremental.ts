@@ -215,13 +215,21 @@ export class IncrementalLogs {
       return parseErrors(result);
     };
     const rows: LogsData["recentErrors"] = [];
-    if (next.until < end) {
-      const found = await read(next.until, end);
-      rows.push(...found);
-      next.rows = newestFirst([...next.rows, ...found.filter((e) => errorTime(e) < closedEnd)]);
+    // The tail, and on a first fill the first step back, run together (one round trip, not two).
+    let step = ERRORS_FILL_STEP_MS;
+    const back = !held && next.from > start ? Math.max(start, next.from - step) : undefined;
+    const [found, older] = await Promise.all([
+      next.until < end ? read(next.until, end) : [],
+      back === undefined ? [] : read(back, next.from - 1),
+    ]);
+    rows.push(...found);
+    next.rows = newestFirst([...next.rows, ...older, ...found.filter((e) => errorTime(e) < closedEnd)]);
+    if (back !== undefined) {
+      next.from = back;
+      step *= 2;
     }
     next.until = Math.max(next.until, closedEnd);
-    for (let step = ERRORS_FILL_STEP_MS; next.from > start && next.rows.length < MAX_ERRORS; step *= 2) {
+    for (; next.from > start && next.rows.length < MAX_ERRORS; step *= 2) {
       const from = Math.max(start, next.from - step);
       next.rows = newestFirst([...next.rows, ...(await read(from, next.from - 1))]);
       next.from = from;
