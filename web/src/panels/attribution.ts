@@ -49,7 +49,13 @@ export function attributionPanel(onBy: (by: string) => void): AttributionPanel {
   const chart = chartCard("attribution-days", "Cost per group per day");
   const table = h("table", { class: "attribution-table", "data-table": "attribution" });
   const notes = h("ul", { class: "attribution-notes" });
-  frame.body.append(controls, summary, notes, h("div", { class: "chart-grid" }, chart.root), table);
+  frame.body.append(
+    controls,
+    summary,
+    notes,
+    h("div", { class: "chart-grid" }, chart.root),
+    h("div", { class: "table-wrap table-visible" }, table),
+  );
 
   function setOptions(options: readonly string[]): void {
     const have = [...select.options].map((o) => o.value);
