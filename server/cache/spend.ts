@@ -63,6 +63,8 @@ export class SpendLedger {
   /** Last bytesScanned seen per Logs Insights query (GetQueryResults reports a running total). */
   private readonly scanned = new Map<string, number>();
   readonly since: string;
+  /** Bumped on every recorded call: an unchanged ledger answers the same snapshot object. */
+  private changes = 0;
 
   constructor(
     private readonly now: () => number,
@@ -84,6 +86,7 @@ export class SpendLedger {
     c.todayCount += 1;
     c.todayUsd += usd;
     this.counts.set(api, c);
+    this.changes += 1;
     // Best effort (the store may be closing at shutdown): the in-memory counts still hold.
     void this.store?.addSpend(day, api, 1, usd).catch(() => undefined);
   }
@@ -95,6 +98,11 @@ export class SpendLedger {
     if (done) this.scanned.delete(queryId);
     else this.scanned.set(queryId, bytesScanned);
     return (delta / 1e9) * LOGS_INSIGHTS_PER_GB;
+  }
+
+  /** How many calls have been recorded (a version: equal versions, equal snapshots within a day). */
+  get version(): number {
+    return this.changes;
   }
 
   /** Calls so far for one API (tests and the overview). */

@@ -25,6 +25,26 @@ export function usagePanel(spend: SpendLedger, now: Date): Panel<UsageData> {
 }
 
 /**
+ * The own-spend panel, rebuilt only when a call was recorded or the minute changed (its `asOf` is
+ * to the minute): between those the same object, so its serialised bytes and ETag are reused and
+ * an unchanged panel answers 304.
+ */
+export class UsageMemo {
+  private last: { version: number; minute: number; panel: Panel<UsageData> } | null = null;
+
+  constructor(private readonly spend: SpendLedger) {}
+
+  panel(now: Date): Panel<UsageData> {
+    const version = this.spend.version;
+    const minute = Math.floor(now.getTime() / 60_000);
+    if (this.last?.version === version && this.last.minute === minute) return this.last.panel;
+    const panel = usagePanel(this.spend, new Date(minute * 60_000));
+    this.last = { version, minute, panel };
+    return panel;
+  }
+}
+
+/**
  * The per-account views (metrics' and costs' `accounts`) narrowed to `account=` / `region=`.
  * Cost Explorer's month to date is per account, not per region: `region=` keeps every account's cost.
  */
@@ -70,6 +90,7 @@ export function dataRoutes(deps: DataRouteDeps): Router {
     logs: new QueryMemo(config, true),
     costs: new QueryMemo(config, true),
   };
+  const usage = new UsageMemo(deps.spend);
   const router = Router();
   router.get("/overview", async (req, res) => {
     const q = queries.overview.parse(req, deps.now());
@@ -93,7 +114,7 @@ export function dataRoutes(deps: DataRouteDeps): Router {
   });
   router.get("/usage", (req, res) => {
     onlyParams(req, ["format"]);
-    send(req, res, usagePanel(deps.spend, deps.now()), parseFormat(req, true), usageCsv, "usage");
+    send(req, res, usage.panel(deps.now()), parseFormat(req, true), usageCsv, "usage");
   });
   return router;
 }
