@@ -17,24 +17,25 @@ interface StatSpec {
   label: string;
 }
 
+/**
+ * The statistics the page draws (web/src/panels/lambda.ts, bedrock.ts) and the KPIs read, and no
+ * others: GetMetricData bills every series requested, 288 times a day on the 24 h view. Duration
+ * p50/p99, ConcurrentExecutions and the Bedrock latency average/p99 were bought and never shown
+ * (the range-wide Duration p50/p90/p99 come from server/sources/lambda-percentiles.ts).
+ */
 export const LAMBDA_STATS: readonly StatSpec[] = [
   { metric: "Invocations", stat: "Sum", unit: "Count", label: "Invocations" },
   { metric: "Duration", stat: "Average", unit: "Milliseconds", label: "Duration avg" },
-  { metric: "Duration", stat: "p50", unit: "Milliseconds", label: "Duration p50" },
   { metric: "Duration", stat: "p90", unit: "Milliseconds", label: "Duration p90" },
-  { metric: "Duration", stat: "p99", unit: "Milliseconds", label: "Duration p99" },
   { metric: "Duration", stat: "Maximum", unit: "Milliseconds", label: "Duration max" },
   { metric: "Errors", stat: "Sum", unit: "Count", label: "Errors" },
   { metric: "Throttles", stat: "Sum", unit: "Count", label: "Throttles" },
-  { metric: "ConcurrentExecutions", stat: "Maximum", unit: "Count", label: "Concurrent executions" },
 ];
 
 export const BEDROCK_STATS: readonly StatSpec[] = [
   { metric: "Invocations", stat: "Sum", unit: "Count", label: "Invocations" },
-  { metric: "InvocationLatency", stat: "Average", unit: "Milliseconds", label: "Latency avg" },
   { metric: "InvocationLatency", stat: "p50", unit: "Milliseconds", label: "Latency p50" },
   { metric: "InvocationLatency", stat: "p90", unit: "Milliseconds", label: "Latency p90" },
-  { metric: "InvocationLatency", stat: "p99", unit: "Milliseconds", label: "Latency p99" },
   { metric: "InputTokenCount", stat: "Sum", unit: "Tokens", label: "Input tokens" },
   { metric: "OutputTokenCount", stat: "Sum", unit: "Tokens", label: "Output tokens" },
   { metric: "InvocationThrottles", stat: "Sum", unit: "Count", label: "Throttles" },
@@ -218,16 +219,28 @@ export async function fetchMetrics(
   const all = base.map((p) => (p.kind === "quota" ? { ...p, periodSeconds: qPeriod } : p));
   const planned = options.kpiOnly ? all.filter(isKpiSeries) : all;
   const accountSeries = options.kpiOnly ? [] : perAccount;
+  // A Bedrock Sum the quota series already hold (Invocations, InvocationThrottles per model, at
+  // one minute or at the range's period) is summed from them, not bought a second time.
+  const derived = new Map<string, string>();
+  const quotaKeys = new Set(planned.filter((p) => p.kind === "quota").map((p) => p.key));
+  for (const p of planned) {
+    const source = `quota:${p.resource}:${p.spec.metric}:${p.spec.stat}`;
+    if (p.kind === "bedrock" && p.stat === "Sum" && quotaKeys.has(source)) derived.set(p.key, source);
+  }
+  const bought = planned.filter((p) => !derived.has(p.key));
   const fetched =
-    planned.length + accountSeries.length === 0
+    bought.length + accountSeries.length === 0
       ? { points: new Map<string, Array<[number, number]>>(), calls: 0, partial: [] }
       : await getMetricData(
           (region) => clients.cloudwatch({ region }),
-          [...planned, ...accountSeries],
+          [...bought, ...accountSeries],
           range.start,
           range.end,
           range.periodSeconds,
         );
+  for (const [key, source] of derived) {
+    fetched.points.set(key, rebin(fetched.points.get(source) ?? [], range.start, range.periodSeconds));
+  }
   const toSeries = (p: Planned): Series => {
     const raw = fetched.points.get(p.key) ?? [];
     const period = p.periodSeconds ?? range.periodSeconds;
@@ -270,6 +283,25 @@ export async function fetchMetrics(
     ...(accounts ? { accounts } : {}),
     calls: fetched.calls,
   };
+}
+
+/**
+ * Sums of finer points per period from `start` (a CloudWatch Sum over a period is the sum of the
+ * Sums of the periods inside it), sorted by time; empty periods are left out, as CloudWatch does.
+ */
+export function rebin(
+  points: ReadonlyArray<[number, number]>,
+  start: Date,
+  periodSeconds: number,
+): Array<[number, number]> {
+  const from = start.getTime();
+  const step = periodSeconds * 1000;
+  const sums = new Map<number, number>();
+  for (const [t, v] of points) {
+    const bin = from + Math.floor((t - from) / step) * step;
+    sums.set(bin, (sums.get(bin) ?? 0) + v);
+  }
+  return [...sums.entries()].sort((a, b) => a[0] - b[0]);
 }
 
 /** Errors / Invocations per period, in percent (computed here: no metric-math query to pay for). */

@@ -88,8 +88,8 @@ describe("dashboard API against the sandbox", () => {
     // AWS/Lambda Errors counts function errors, timeouts and out-of-memory (REPORT Status) alike.
     assert.equal(sum("lambda:twin-api:Errors:Sum"), expected.filter((i) => i.error || i.status).length);
     assert.equal(data.range.periodSeconds, 60);
-    assert.equal(data.lambda.length, 10);
-    assert.equal(data.bedrock.length, 36);
+    assert.equal(data.lambda.length, 7);
+    assert.equal(data.bedrock.length, 30);
     assert.equal(data.quota?.series.length, 9);
     assert.equal(data.quota?.periodSeconds, 60);
     assert.equal(data.calls, 1);
@@ -316,7 +316,7 @@ describe("dashboard API against the sandbox", () => {
 });
 
 describe("GetMetricData batching", () => {
-  test("834 series (9 Lambda, 55 x 15 Bedrock) take exactly ceil(834 / 500) = 2 calls", async () => {
+  test("611 series bought (6 Lambda, 55 x 11 Bedrock) take exactly ceil(611 / 500) = 2 calls", async () => {
     const models = Array.from({ length: 55 }, (_, i) => ({ id: `amazon.nova-lite-v1:${i}` }));
     const server = await startServer(parseConfig({ mode: "sandbox", bedrock: { models } }), {
       port: 0,
@@ -326,7 +326,7 @@ describe("GetMetricData batching", () => {
     try {
       const { body } = await getJson<Panel<MetricsData>>(server.url, "/api/metrics?range=1h");
       assert.equal(body.error, null);
-      assert.equal(body.data!.lambda.length + body.data!.bedrock.length, 9 + 1 + 55 * 12);
+      assert.equal(body.data!.lambda.length + body.data!.bedrock.length, 6 + 1 + 55 * 10);
       assert.equal(body.data!.quota?.series.length, 55 * 3);
       assert.equal(body.data!.calls, 2);
       assert.equal(calls(server, 0, "cloudwatch", "GetMetricData"), 2);

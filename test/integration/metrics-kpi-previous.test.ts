@@ -6,17 +6,20 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { headline } from "../../server/api/overview.ts";
-import { createAwsClients } from "../../server/aws/clients.ts";
-import { parseConfig } from "../../server/config.ts";
+import { type AwsClients, createAwsClients } from "../../server/aws/clients.ts";
+import { type Config, parseConfig } from "../../server/config.ts";
 import { PriceBook } from "../../server/pricing/prices.ts";
 import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
-import { fetchMetrics, planSeries } from "../../server/sources/metrics.ts";
+import { getMetricData, zeroFill } from "../../server/sources/metric-data.ts";
+import { fetchedRange, fetchMetrics, planSeries } from "../../server/sources/metrics.ts";
 import { presetRange } from "../../server/sources/range.ts";
 
 const NOW = new Date("2026-11-18T15:30:00.000Z");
 
 describe("previous-period metrics for the KPI deltas", () => {
   let sandbox: RunningSandbox;
+  let shared: Config | undefined;
+  let sharedClients: AwsClients | undefined;
   before(async () => {
     sandbox = await startSandbox({ port: 0, now: () => NOW.getTime() });
   });
@@ -24,7 +27,7 @@ describe("previous-period metrics for the KPI deltas", () => {
     await sandbox.close();
   });
 
-  it("the KPI-only fetch gives the same KPIs as the full series, for 15 of 54 metrics", async () => {
+  it("the KPI-only fetch gives the same KPIs as the full series, for 15 of 39 metrics", async () => {
     const config = parseConfig({
       mode: "aws",
       aws: { endpoint: sandbox.url },
@@ -45,6 +48,7 @@ describe("previous-period metrics for the KPI deltas", () => {
       retryMode: "standard",
     });
     const prices = PriceBook.fromConfig(config);
+    ({ config: shared, clients: sharedClients } = { config, clients });
     // The 24 h before the page's 24 h view: what the overview compares with.
     const day = presetRange("24h", NOW);
     const previous = {
@@ -63,8 +67,10 @@ describe("previous-period metrics for the KPI deltas", () => {
         .filter((e) => e.seq <= to)
         .reduce((n, e) => n + Number(e.notes?.metricsRequested ?? 0), 0);
 
-    assert.equal(planSeries(config).length, 9 + 3 * 12 + 3 * 3);
-    assert.equal(requested(seq, afterFull), 54);
+    // 6 Lambda, 10 Bedrock and 3 quota series per model; the Bedrock Invocations and
+    // InvocationThrottles Sums are summed from the quota series, not bought.
+    assert.equal(planSeries(config).length, 6 + 3 * 10 + 3 * 3);
+    assert.equal(requested(seq, afterFull), 6 + 3 * 8 + 3 * 3);
     assert.equal(requested(afterFull, sandbox.ledger.lastSeq), 3 + 3 * 4);
     assert.deepEqual(kpi.range, full.range);
     const fromFull = headline(full, config, prices);
@@ -72,4 +78,46 @@ describe("previous-period metrics for the KPI deltas", () => {
     assert.deepEqual(headline(kpi, config, prices), fromFull);
     assert.equal(kpi.quota?.series.length, 0);
   });
+
+  for (const preset of ["24h", "7d"] as const) {
+    it(`${preset}: the Bedrock Invocations and throttles summed from the quota series equal the bought series`, async () => {
+      assert.ok(shared && sharedClients, "runs after the test above");
+      const range = presetRange(preset, NOW);
+      const panel = await fetchMetrics(sharedClients, shared, range, NOW);
+      const fetched = fetchedRange(shared, range, NOW);
+      assert.equal(panel.quota?.periodSeconds, preset === "24h" ? 60 : fetched.periodSeconds);
+      const models = shared.bedrock.models.map((m) => m.id);
+      const direct = await getMetricData(
+        (region) => sharedClients!.cloudwatch({ region }),
+        models.flatMap((modelId) =>
+          ["Invocations", "InvocationThrottles"].map((metricName) => ({
+            key: `${modelId}|${metricName}`,
+            region: "us-east-1",
+            namespace: "AWS/Bedrock",
+            metricName,
+            dimensions: { ModelId: modelId },
+            stat: "Sum" as const,
+          })),
+        ),
+        fetched.start,
+        fetched.end,
+        fetched.periodSeconds,
+      );
+      let invocations = 0;
+      for (const modelId of models) {
+        for (const metric of ["Invocations", "InvocationThrottles"]) {
+          const want = zeroFill(
+            direct.points.get(`${modelId}|${metric}`) ?? [],
+            fetched.start,
+            fetched.end,
+            fetched.periodSeconds,
+          );
+          const got = panel.bedrock.find((s) => s.id === `bedrock:${modelId}:${metric}:Sum`)?.points;
+          assert.deepEqual(got, want, `${modelId} ${metric}`);
+          if (metric === "Invocations") invocations += want.reduce((n, [, v]) => n + v, 0);
+        }
+      }
+      assert.ok(invocations > 0);
+    });
+  }
 });

@@ -211,7 +211,7 @@ describe("metrics of linked source accounts", () => {
     );
     clients.destroy();
     assert.equal("accounts" in data, false);
-    assert.equal(data.lambda.length, 10);
+    assert.equal(data.lambda.length, 7);
   });
 });
 

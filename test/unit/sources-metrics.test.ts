@@ -17,7 +17,7 @@ import type {
 import { parseConfig } from "../../server/config.ts";
 import { SourceError } from "../../server/sources/errors.ts";
 import { getMetricData, type MetricRequest, zeroFill } from "../../server/sources/metric-data.ts";
-import { maxPointsFor, planSeries, quotaPeriod } from "../../server/sources/metrics.ts";
+import { maxPointsFor, planSeries, quotaPeriod, rebin } from "../../server/sources/metrics.ts";
 import { choosePeriod, explicitRange, presetRange, retentionFloor } from "../../server/sources/range.ts";
 
 interface Sent {
@@ -122,7 +122,7 @@ describe("getMetricData", () => {
 });
 
 describe("planSeries", () => {
-  test("9 Lambda series per function, 12 Bedrock and 3 quota series per model, Lambda in its region and Bedrock in its own", () => {
+  test("6 Lambda series per function (the ones the page draws), 10 Bedrock and 3 quota series per model, Lambda in its region and Bedrock in its own", () => {
     const config = parseConfig({
       aws: { region: "us-east-1" },
       lambda: { region: "eu-west-1", functions: [{ name: "twin-api" }] },
@@ -132,7 +132,7 @@ describe("planSeries", () => {
       },
     });
     const plan = planSeries(config);
-    assert.equal(plan.length, 9 + 2 * 12 + 2 * 3);
+    assert.equal(plan.length, 6 + 2 * 10 + 2 * 3);
     assert.deepEqual(
       plan
         .filter((p) => p.kind === "quota" && p.resource === "amazon.nova-pro-v1:0")
@@ -147,8 +147,29 @@ describe("planSeries", () => {
     );
     assert.deepEqual(
       planSeries(config, { models: ["amazon.nova-pro-v1:0"], functions: ["none"] }).length,
-      15,
+      13,
     );
+  });
+});
+
+describe("rebin", () => {
+  test("sums one-minute points into the periods from the range's start, empty periods left out", () => {
+    const start = new Date("2026-11-18T00:00:00Z");
+    const t = (minute: number) => start.getTime() + minute * 60_000;
+    const points: Array<[number, number]> = [
+      [t(0), 2],
+      [t(1), 3],
+      [t(4), 5],
+      [t(5), 7],
+      [t(14), 1],
+    ];
+    assert.deepEqual(rebin(points, start, 300), [
+      [t(0), 10],
+      [t(5), 7],
+      [t(10), 1],
+    ]);
+    assert.deepEqual(rebin(points, start, 60), points);
+    assert.deepEqual(rebin([], start, 300), []);
   });
 });
 
