@@ -20,7 +20,7 @@ import { boundedBinsQuery, errorQuery } from "./logs-queries.ts";
 export const MAX_ERRORS = 20;
 /** AWS returns at most 10,000 rows per query. */
 const MAX_ROWS = 10_000;
-/** The errors fill's first step back from the watermark; each further step is twice as long. */
+/** The errors fill's first step back from the watermark; if it holds fewer than 20, the rest follows. */
 const ERRORS_FILL_STEP_MS = 3_600_000;
 
 export interface BatchInput {
@@ -192,7 +192,8 @@ export class IncrementalLogs {
    * The 20 most recent errors in the range: the held closed window, extended forward over the
    * tail at every refresh, and backward only while it holds fewer errors than the panel shows
    * (older errors cannot be among the 20 most recent once 20 newer ones are held). The fill reads
-   * back from the watermark in growing steps, so at high traffic it reads minutes, not the range.
+   * the last hour before the watermark first (with the tail), and the rest of the range only when
+   * that hour holds fewer than 20: at high traffic it reads an hour, not the range.
    */
   private async errors(input: BatchInput) {
     const key = `${input.region}|${input.format}|${[...input.groups].sort().join(",")}`;
@@ -216,23 +217,20 @@ export class IncrementalLogs {
     };
     const rows: LogsData["recentErrors"] = [];
     // The tail, and on a first fill the first step back, run together (one round trip, not two).
-    let step = ERRORS_FILL_STEP_MS;
-    const back = !held && next.from > start ? Math.max(start, next.from - step) : undefined;
+    const back = !held && next.from > start ? Math.max(start, next.from - ERRORS_FILL_STEP_MS) : undefined;
     const [found, older] = await Promise.all([
       next.until < end ? read(next.until, end) : [],
       back === undefined ? [] : read(back, next.from - 1),
     ]);
     rows.push(...found);
     next.rows = newestFirst([...next.rows, ...older, ...found.filter((e) => errorTime(e) < closedEnd)]);
-    if (back !== undefined) {
-      next.from = back;
-      step *= 2;
-    }
+    if (back !== undefined) next.from = back;
     next.until = Math.max(next.until, closedEnd);
-    for (; next.from > start && next.rows.length < MAX_ERRORS; step *= 2) {
-      const from = Math.max(start, next.from - step);
-      next.rows = newestFirst([...next.rows, ...(await read(from, next.from - 1))]);
-      next.from = from;
+    // Still fewer than the panel shows: the rest of the range in one more round (not in doubling
+    // steps: each step is a query's latency, seconds on AWS, and the first page load waits for it).
+    if (next.from > start && next.rows.length < MAX_ERRORS) {
+      next.rows = newestFirst([...next.rows, ...(await read(start, next.from - 1))]);
+      next.from = start;
     }
     this.store.keepErrors(key, next);
     rows.push(...next.rows);
