@@ -155,7 +155,7 @@ export function parseAccount(req: Request, config: Config): string | undefined {
   const account = single(req, "account");
   if (account === undefined) return undefined;
   if (config.aws.accounts === "linked") {
-    // Discovered at run time: any account ID; one that is not linked narrows to nothing.
+    // Discovered at run time, so every 12-digit ID is accepted; one not linked narrows to nothing.
     if (!/^\d{12}$/.test(account))
       throw badParameter("account", account, "use a 12-digit account ID of a linked account");
     return account;
