@@ -208,15 +208,9 @@ export class AttributionPanel {
     if (!tokens) return null;
     const days = daysOf(window.start, window.end);
     const estimates = this.price(tokens, parts.profiles);
-    const cells: Cell[] = estimates.map((e) => ({
-      date: e.date,
-      group: profileOf(parts.profiles, e.modelId)?.id ?? UNATTRIBUTED,
-      estimatedUsd: e.estimatedUsd ?? 0,
-      input: e.input,
-      output: e.output,
-      cacheRead: e.cacheRead,
-      cacheWrite: e.cacheWrite,
-    }));
+    const cells: Cell[] = estimates.map((e) =>
+      estimateCell(e, profileOf(parts.profiles, e.modelId)?.id ?? UNATTRIBUTED),
+    );
     const notes: AttributionNote[] = [
       {
         level: "info",
@@ -310,15 +304,7 @@ export class AttributionPanel {
     for (const e of estimates) {
       const value = profileOf(parts.profiles, e.modelId)?.tags[key] ?? UNATTRIBUTED;
       if (value !== UNATTRIBUTED && !labels.has(value)) labels.set(value, { label: value, detail: null });
-      cells.push({
-        date: e.date,
-        group: value,
-        estimatedUsd: e.estimatedUsd ?? 0,
-        input: e.input,
-        output: e.output,
-        cacheRead: e.cacheRead,
-        cacheWrite: e.cacheWrite,
-      });
+      cells.push(estimateCell(e, value));
     }
     for (const p of parts.profiles) {
       const value = p.tags[key];
@@ -418,33 +404,14 @@ export class AttributionPanel {
       });
       const tokens = this.track(parts, await this.deps.dailyTokens(window, force)) ?? [];
       const estimates = this.price(tokens, parts.profiles);
-      const built = buildGroups({
+      return this.logsView(estimates, notes, {
         days: allDays,
-        cells: estimates.map((e) => ({
-          date: e.date,
-          group: UNATTRIBUTED,
-          estimatedUsd: e.estimatedUsd ?? 0,
-          input: e.input,
-          output: e.output,
-          cacheRead: e.cacheRead,
-          cacheWrite: e.cacheWrite,
-        })),
-        billed: false,
-        estimated: true,
+        cells: estimates.map((e) => estimateCell(e, UNATTRIBUTED)),
         counted: false,
-        labels: new Map(),
         unattributedLabel: "Unattributed (no invocation logs)",
         unattributedDetail:
           "every call: CloudWatch token counts x price, with no per-request record to split them",
-        shareOf: "estimated",
       });
-      return {
-        mechanism: "invocation-logs" as const,
-        ...built,
-        shareOf: "estimated" as const,
-        unpriced: this.unpriced(estimates),
-        notes,
-      };
     }
     const results = await Promise.all(
       days.flatMap((day) => [
@@ -504,31 +471,39 @@ export class AttributionPanel {
     if (missing && rows.length === 0) return null;
     const estimates = this.price(rows, parts.profiles);
     const cells: Cell[] = estimates.map((e, i) => ({
-      date: e.date,
-      group: groupOfRow[i] ?? UNATTRIBUTED,
-      estimatedUsd: e.estimatedUsd ?? 0,
-      input: e.input,
-      output: e.output,
-      cacheRead: e.cacheRead,
-      cacheWrite: e.cacheWrite,
+      ...estimateCell(e, groupOfRow[i] ?? UNATTRIBUTED),
       calls: callsOfRow[i] ?? 0,
     }));
     notes.push({
       level: "info",
       message: `Estimated from Bedrock model invocation logs (${logGroup}) grouped by ${what}, tokens x the base model's price. Request metadata never reaches the bill: there is no billed figure per group.`,
     });
-    const built = buildGroups({
+    return this.logsView(estimates, notes, {
       days: allDays,
       cells,
-      billed: false,
-      estimated: true,
       counted: true,
-      labels: new Map(),
       unattributedLabel: by.kind === "principal" ? "No principal recorded" : `Without ${by.key}`,
       unattributedDetail:
         by.kind === "principal"
           ? "logged calls without identity.arn"
           : `logged calls that passed no requestMetadata.${by.key} (InvokeModel without the header, other callers)`,
+    });
+  }
+
+  /** A view from invocation logs (or, with logging off, all of it unattributed): estimated only. */
+  private logsView(
+    estimates: ReturnType<AttributionPanel["price"]>,
+    notes: AttributionNote[],
+    groups: Pick<
+      Parameters<typeof buildGroups>[0],
+      "days" | "cells" | "counted" | "unattributedLabel" | "unattributedDetail"
+    >,
+  ) {
+    const built = buildGroups({
+      ...groups,
+      billed: false,
+      estimated: true,
+      labels: new Map(),
       shareOf: "estimated",
     });
     return {
@@ -539,4 +514,17 @@ export class AttributionPanel {
       notes,
     };
   }
+}
+
+/** An estimate row as a cell of one group. */
+function estimateCell(e: ReturnType<AttributionPanel["price"]>[number], group: string): Cell {
+  return {
+    date: e.date,
+    group,
+    estimatedUsd: e.estimatedUsd ?? 0,
+    input: e.input,
+    output: e.output,
+    cacheRead: e.cacheRead,
+    cacheWrite: e.cacheWrite,
+  };
 }
