@@ -121,26 +121,25 @@ export class Dashboard {
       ...(deps.logBins ? { bins: deps.logBins } : {}),
       now: () => deps.now().getTime(),
     });
-    this.costs = new CostsPanel({
+    // What the costs and attribution panels share: the cache, prices, token sums and the
+    // Cost Explorer cap (one hourly budget of requests for both).
+    const shared = {
       config,
       clients,
       cache: deps.cache,
       prices: this.prices,
       now: deps.now,
-      dailyTokens: (window, force) => this.dailyTokens(window, [], force),
+      dailyTokens: (window: CostWindow, force: boolean) => this.dailyTokens(window, [], force),
+      capped: <T extends { requests: number }>(call: () => Promise<T>) => this.capped(call),
+    };
+    this.costs = new CostsPanel({
+      ...shared,
       fetchWindow: (window, preset) => this.fetchWindow(window, preset),
-      capped: (call) => this.capped(call),
     });
     this.attribution = new AttributionPanel({
-      config,
-      clients,
-      cache: deps.cache,
-      prices: this.prices,
-      now: deps.now,
-      dailyTokens: (window, force) => this.dailyTokens(window, [], force),
+      ...shared,
       costs: (force) => this.costs.panel(this.costWindow(LOOKBACK), isoDay(deps.now()), null, force),
       fetchWindow: (window) => this.fetchWindow(window),
-      capped: (call) => this.capped(call),
     });
     const names = config.budgets.names ?? undefined;
     this.budgets = new BudgetsSource(
