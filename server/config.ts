@@ -321,12 +321,18 @@ export const configSchema = z
         ttlSeconds: z
           .object({
             metrics: positiveInt.default(60),
+            /**
+             * Metrics of ranges of 24 h and longer (the trend views) refresh at most this often:
+             * 10 minutes = two 5-minute points of the 24 h view. 300 shows every point as it lands
+             * (GetMetricData is billed per metric requested: about $0.06 a day more with the defaults).
+             */
+            metricsLongRange: positiveInt.default(600),
             logs: positiveInt.default(300),
             costs: positiveInt.default(21600),
             budgets: positiveInt.default(3600),
           })
           .strict()
-          .default({ metrics: 60, logs: 300, costs: 21600, budgets: 3600 }),
+          .default({ metrics: 60, metricsLongRange: 600, logs: 300, costs: 21600, budgets: 3600 }),
         /** Memory held by cached panels (serialised bytes); the least recently used go first. */
         maxMemoryMB: z.number().positive().max(4096).default(64),
         /** Persisted cache kept in the store (serialised bytes); the oldest are pruned while running. */
@@ -338,7 +344,7 @@ export const configSchema = z
       })
       .strict()
       .default({
-        ttlSeconds: { metrics: 60, logs: 300, costs: 21600, budgets: 3600 },
+        ttlSeconds: { metrics: 60, metricsLongRange: 600, logs: 300, costs: 21600, budgets: 3600 },
         maxMemoryMB: 64,
         maxStoredMB: 256,
         waitSeconds: 10,

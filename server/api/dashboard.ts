@@ -45,6 +45,8 @@ import type { DataQuery, RangeQuery } from "./params.ts";
 /** The costs panel's default view (its Bedrock services answer the attribution tag query's filter). */
 const LOOKBACK: RangeQuery = { kind: "preset", preset: "7d" };
 
+const DAY_MS = 86_400_000;
+
 /** How long the per-day token counts (the cost estimate's input) stay fresh. */
 const DAILY_TOKENS_TTL_MS = 900_000;
 
@@ -229,7 +231,9 @@ export class Dashboard {
   /**
    * No new datapoint arrives faster than the period CloudWatch is asked for (1 min up to 12 h,
    * 5 min for 24 h, ...): refreshing faster would re-buy the same metrics (GetMetricData is
-   * billed per metric requested). The previous period only moves with the clock: five TTLs.
+   * billed per metric requested). Ranges of 24 h and longer (trend views) refresh at most every
+   * cache.ttlSeconds.metricsLongRange (10 min: two 5-minute points of the 24 h view). The
+   * previous period only moves with the clock: five TTLs.
    * The period depends only on what the key holds (preset, or aligned range and period) and on
    * the configured series: computed once per key, not per request; a preset query's key once
    * per query object.
@@ -247,7 +251,13 @@ export class Dashboard {
         this.deps.now(),
         filter,
       ).periodSeconds;
-      ttlMs = Math.max(this.ttl("metrics"), period * 1000);
+      const r = this.resolve(q.range);
+      const long = r.end.getTime() - r.start.getTime() >= DAY_MS - period * 1000;
+      ttlMs = Math.max(
+        this.ttl("metrics"),
+        period * 1000,
+        long ? this.deps.config.cache.ttlSeconds.metricsLongRange * 1000 : 0,
+      );
       if (this.metricsTtl.size >= 1_000) this.metricsTtl.clear();
       this.metricsTtl.set(key, ttlMs);
     }

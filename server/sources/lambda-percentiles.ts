@@ -72,3 +72,47 @@ export function combinePercentiles(list: readonly RangePercentiles[]): RangePerc
     round(present.reduce((n, p) => n + f(p) * p.count, 0) / count);
   return { p50: w((p) => p.p50), p90: w((p) => p.p90), p99: w((p) => p.p99), count };
 }
+
+/** How far a range may move before its range-wide percentiles are bought again: 1/96 of its length. */
+const MOVE_SHARE = 96;
+
+/**
+ * Range-wide percentiles, bought again only when the range has moved by 1/96 of its length (15
+ * minutes on 24 h, 75 minutes on 7 d) or the logs refresh interval, whichever is longer: a p90
+ * over a day barely moves in five minutes, and each refresh buys 4 metrics per function. A range
+ * ending in the past (an explicit one) keeps its answer. Failures are not kept.
+ */
+export class PercentilesMemo {
+  private readonly held = new Map<string, { at: number; end: number; value: Map<string, RangePercentiles> }>();
+  private readonly flights = new Map<string, Promise<Map<string, RangePercentiles>>>();
+
+  constructor(
+    private readonly fetch: typeof lambdaPercentiles,
+    private readonly minTtlMs: number,
+  ) {}
+
+  async get(
+    client: (region: string) => CloudWatchClient,
+    region: string,
+    functions: readonly string[],
+    range: { start: Date; end: Date; preset: string | null },
+    now: number,
+  ): Promise<Map<string, RangePercentiles>> {
+    const length = range.end.getTime() - range.start.getTime();
+    const key = `${region}|${[...functions].sort().join(",")}|${range.preset ?? `${range.start.toISOString()}/${range.end.toISOString()}`}`;
+    const ttl = Math.max(this.minTtlMs, length / MOVE_SHARE);
+    const held = this.held.get(key);
+    if (held && (now - held.at < ttl || (range.preset === null && held.end <= held.at))) return held.value;
+    const flying = this.flights.get(key);
+    if (flying) return flying;
+    const flight = this.fetch(client, region, functions, range.start, range.end)
+      .then((value) => {
+        if (this.held.size >= 256) this.held.clear();
+        this.held.set(key, { at: now, end: range.end.getTime(), value });
+        return value;
+      })
+      .finally(() => this.flights.delete(key));
+    this.flights.set(key, flight);
+    return flight;
+  }
+}

@@ -13,7 +13,12 @@ import { type Config, type FunctionConfig, lambdaRegion, logGroupOf } from "../c
 import { accountsOfLogs, type LogUnit, logUnits } from "./accounts-logs.ts";
 import { SourceError } from "./errors.ts";
 import { type FunctionFormat, LambdaFormats } from "./lambda-formats.ts";
-import { combinePercentiles, lambdaPercentiles, type RangePercentiles } from "./lambda-percentiles.ts";
+import {
+  combinePercentiles,
+  lambdaPercentiles,
+  PercentilesMemo,
+  type RangePercentiles,
+} from "./lambda-percentiles.ts";
 import {
   addBins,
   type BinStats,
@@ -72,6 +77,8 @@ export class LogsSource {
   private readonly incremental: IncrementalLogs;
   private readonly formats: LambdaFormats;
   private readonly now: () => number;
+  /** AWS/Lambda Duration percentiles over the range, bought as the range moves (not every refresh). */
+  private readonly percentiles: PercentilesMemo;
 
   constructor(
     private readonly clients: AwsClients,
@@ -80,6 +87,7 @@ export class LogsSource {
     options: LogsSourceOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.percentiles = new PercentilesMemo(lambdaPercentiles, config.cache.ttlSeconds.logs * 1000);
     const region = lambdaRegion(config);
     this.incremental = new IncrementalLogs(options.bins ?? new LogBinStore(), queue, options.insights);
     this.formats = new LambdaFormats(
@@ -123,12 +131,12 @@ export class LogsSource {
       format: formats.get(unit.fn)!,
     }));
     const notes: string[] = [];
-    const percentiles = lambdaPercentiles(
+    const percentiles = this.percentiles.get(
       (r) => this.clients.cloudwatch({ region: r }),
       region,
       resolved.filter((r) => !r.accountId).map((r) => r.fn.name),
-      range.start,
-      range.end,
+      range,
+      now,
     ).catch((err: unknown) => {
       notes.push(
         `Percentiles unavailable: AWS/Lambda Duration could not be read (${(err as Error).message}).`,
