@@ -79,11 +79,11 @@ const MOVE_SHARE = 96;
 /**
  * Range-wide percentiles, bought again only when the range has moved by 1/96 of its length (15
  * minutes on 24 h, 75 minutes on 7 d) or the logs refresh interval, whichever is longer: a p90
- * over a day barely moves in five minutes, and each refresh buys 4 metrics per function. A range
- * ending in the past (an explicit one) keeps its answer. Failures are not kept.
+ * over a day barely moves in five minutes, and each refresh buys 4 metrics per function.
+ * Failures are not kept.
  */
 export class PercentilesMemo {
-  private readonly held = new Map<string, { at: number; end: number; value: Map<string, RangePercentiles> }>();
+  private readonly held = new Map<string, { at: number; value: Map<string, RangePercentiles> }>();
   private readonly flights = new Map<string, Promise<Map<string, RangePercentiles>>>();
 
   constructor(
@@ -102,13 +102,13 @@ export class PercentilesMemo {
     const key = `${region}|${[...functions].sort().join(",")}|${range.preset ?? `${range.start.toISOString()}/${range.end.toISOString()}`}`;
     const ttl = Math.max(this.minTtlMs, length / MOVE_SHARE);
     const held = this.held.get(key);
-    if (held && (now - held.at < ttl || (range.preset === null && held.end <= held.at))) return held.value;
+    if (held && now - held.at < ttl) return held.value;
     const flying = this.flights.get(key);
     if (flying) return flying;
     const flight = this.fetch(client, region, functions, range.start, range.end)
       .then((value) => {
         if (this.held.size >= 256) this.held.clear();
-        this.held.set(key, { at: now, end: range.end.getTime(), value });
+        this.held.set(key, { at: now, value });
         return value;
       })
       .finally(() => this.flights.delete(key));

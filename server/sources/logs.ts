@@ -131,18 +131,20 @@ export class LogsSource {
       format: formats.get(unit.fn)!,
     }));
     const notes: string[] = [];
-    const percentiles = this.percentiles.get(
-      (r) => this.clients.cloudwatch({ region: r }),
-      region,
-      resolved.filter((r) => !r.accountId).map((r) => r.fn.name),
-      range,
-      now,
-    ).catch((err: unknown) => {
-      notes.push(
-        `Percentiles unavailable: AWS/Lambda Duration could not be read (${(err as Error).message}).`,
-      );
-      return new Map<string, RangePercentiles>();
-    });
+    const percentiles = this.percentiles
+      .get(
+        (r) => this.clients.cloudwatch({ region: r }),
+        region,
+        resolved.filter((r) => !r.accountId).map((r) => r.fn.name),
+        range,
+        now,
+      )
+      .catch((err: unknown) => {
+        notes.push(
+          `Percentiles unavailable: AWS/Lambda Duration could not be read (${(err as Error).message}).`,
+        );
+        return new Map<string, RangePercentiles>();
+      });
     const byFormat = new Map<LogFormat, Resolved[]>();
     for (const r of resolved)
       byFormat.set(r.format.logFormat, [...(byFormat.get(r.format.logFormat) ?? []), r]);

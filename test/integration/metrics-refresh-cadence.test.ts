@@ -26,8 +26,15 @@ async function serve(offset: { ms: number }, cache: Record<string, unknown> = {}
 
 /** GetMetricData calls since `seq`, and the metrics they requested. */
 function bought(server: RunningServer, seq: number): { calls: number; metrics: number } {
-  const rows = server.sandbox!.ledger.list({ service: "cloudwatch", operation: "GetMetricData", sinceSeq: seq });
-  return { calls: rows.length, metrics: rows.reduce((n, r) => n + Number(r.notes?.metricsRequested ?? 0), 0) };
+  const rows = server.sandbox!.ledger.list({
+    service: "cloudwatch",
+    operation: "GetMetricData",
+    sinceSeq: seq,
+  });
+  return {
+    calls: rows.length,
+    metrics: rows.reduce((n, r) => n + Number(r.notes?.metricsRequested ?? 0), 0),
+  };
 }
 
 /** GET a panel until it is no longer stale (its background refresh has landed). */
@@ -107,7 +114,11 @@ describe("GetMetricData cadence of the page's views", () => {
       await fetch(`${server.url}/api/logs?range=24h`);
       const panel = await fresh<LogsData>(server, "/api/logs?range=24h");
       assert.notEqual(panel.asOf, first.asOf, `the logs refreshed at ${minutes} min`);
-      assert.deepEqual(panel.data?.functions?.[0]?.percentiles, percentiles, "the same percentiles, not bought again");
+      assert.deepEqual(
+        panel.data?.functions?.[0]?.percentiles,
+        percentiles,
+        "the same percentiles, not bought again",
+      );
       assert.equal(bought(server, seq).calls, 0, `no GetMetricData at ${minutes} min`);
     }
 
