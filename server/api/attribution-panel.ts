@@ -38,7 +38,7 @@ import type { CostWindow } from "../sources/costs.ts";
 import { QueryQueue } from "../sources/logs-insights.ts";
 import { addDays } from "../sources/range.ts";
 import type { AttributionData, AttributionNote, CostsData, Panel, PanelError } from "./contract.ts";
-import { slotTtl } from "./costs-panel.ts";
+import { cadenceMs, windowShape } from "./costs-panel.ts";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -265,24 +265,19 @@ export class AttributionPanel {
     }
     const fetched = this.deps.fetchWindow(window);
     const today = new Date(now()).toISOString().slice(0, 10);
-    const t = now().getTime();
+    // On Cost Explorer's cadence, as the costs panel: measured from the last fetch, keyed by what
+    // is asked (a window reaching today is "to date"), the window of the fetching day asked for.
+    const asked = { start: fetched.start, end: [fetched.end, addDays(today, 1)].sort()[0]! };
     const [billedResult, statusResult, tokensResult] = await Promise.all([
       cache.get<TagCosts>(
-        cacheKey("ce-tag", { ...fetched, end: [fetched.end, addDays(today, 1)].sort()[0]!, key, services }),
-        slotTtl(t, this.perDay()),
-        () =>
-          capped(() =>
-            this.tags.byTag(
-              { start: fetched.start, end: [fetched.end, addDays(today, 1)].sort()[0]! },
-              key,
-              services,
-            ),
-          ),
+        cacheKey("ce-tag", { window: windowShape(fetched, today, false), key, services }),
+        cadenceMs(this.perDay()),
+        () => capped(() => this.tags.byTag(asked, key, services)),
         { force },
       ),
       cache.get<{ tags: TagStatus[]; requests: number }>(
-        cacheKey("ce-tag-status", { today, keys: [...this.deps.config.attribution.tagKeys] }),
-        slotTtl(t, 1),
+        cacheKey("ce-tag-status", { keys: [...this.deps.config.attribution.tagKeys] }),
+        cadenceMs(1),
         () => capped(() => this.tags.status(this.deps.config.attribution.tagKeys)),
       ),
       this.deps.dailyTokens(window, force),
