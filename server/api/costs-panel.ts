@@ -17,7 +17,7 @@
  */
 import type { AwsClients } from "../aws/clients.ts";
 import { cacheKey } from "../cache/keys.ts";
-import type { CacheResult, SwrCache } from "../cache/swr-cache.ts";
+import type { CachedError, CacheResult, SwrCache } from "../cache/swr-cache.ts";
 import { accountList, bedrockRegion, type Config } from "../config.ts";
 import type { PriceBook } from "../pricing/prices.ts";
 import {
@@ -180,6 +180,22 @@ export class CostsPanel {
     };
     this.lastKeys = keys;
     return keys;
+  }
+
+  /**
+   * The Bedrock services a window's queries cover, from the monthly query alone (the attribution
+   * panel's filter): the same key as the costs panel's, so no request of its own in a day it is viewed.
+   */
+  async bedrockServices(
+    window: CostWindow,
+    today: string,
+    preset: boolean,
+  ): Promise<{ services: string[] | null; error: CachedError | null }> {
+    const fetched = this.deps.fetchWindow(window, preset);
+    const monthly = await this.monthly(today, monthlySince(fetched, today, preset));
+    if (!monthly.value) return { services: null, error: monthly.error };
+    const { bedrock } = resolveServices(this.deps.config.costs.services, monthly.value.bedrockServices);
+    return { services: bedrock, error: monthly.error };
   }
 
   async panel(

@@ -43,7 +43,7 @@ import { Memo } from "./memo.ts";
 import type { DataQuery, RangeQuery } from "./params.ts";
 
 /** The costs panel's default view (its Bedrock services answer the attribution tag query's filter). */
-const LOOKBACK = { kind: "preset", preset: "7d" } as const satisfies RangeQuery;
+const LOOKBACK: RangeQuery = { kind: "preset", preset: "7d" };
 
 /** How long the per-day token counts (the cost estimate's input) stay fresh. */
 const DAILY_TOKENS_TTL_MS = 900_000;
@@ -138,9 +138,7 @@ export class Dashboard {
     });
     this.attribution = new AttributionPanel({
       ...shared,
-      // As the page's default view asks (same keys: no Cost Explorer request of its own).
-      costs: (force) =>
-        this.costs.panel(this.costWindow(LOOKBACK), isoDay(deps.now()), LOOKBACK.preset, force),
+      bedrockServices: () => this.costs.bedrockServices(this.costWindow(LOOKBACK), isoDay(deps.now()), true),
       fetchWindow: (window) => this.fetchWindow(window),
     });
     const names = config.budgets.names ?? undefined;
