@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import type { CostsData, Panel } from "../../server/api/contract.ts";
+import type { AttributionData, CostsData, Panel } from "../../server/api/contract.ts";
 import { type RunningServer, startServer } from "../../server/api/server.ts";
 import { parseConfig } from "../../server/config.ts";
 
@@ -231,6 +231,54 @@ describe("Cost Explorer on its own cadence (default settings: refreshesPerDay 2)
         Date.parse("2026-11-19T09:10:00.000Z"),
       );
       assert.deepEqual(made, [{ at: "09:00", operation: "GetCostAndUsage" }]);
+    } finally {
+      await server.close();
+    }
+  });
+  test("the attribution panel by tag on the same cadence: 3 more requests in 24 h, the new day billed null", async () => {
+    const c = clock("2026-11-18T20:00:00.000Z");
+    const server = await start(c);
+    const tag = async () => {
+      const res = await fetch(`${server.url}/api/attribution?by=tag:team`);
+      assert.equal(res.status, 200);
+      const panel = (await res.json()) as Panel<AttributionData>;
+      await settle(server);
+      assert.equal(panel.error, null, JSON.stringify(panel.error));
+      return panel.data!;
+    };
+    try {
+      const t0 = c.get();
+      const made: string[] = [];
+      let checked = false;
+      for (let t = t0; t < t0 + 24 * HOUR; t += 2 * STEP) {
+        c.set(t);
+        const before = ceCalls(server).length;
+        await costs(server);
+        const data = await tag();
+        if (t === t0 + 280 * 60_000) {
+          checked = true;
+          // 00:40: the bill by tag was fetched at 20:00; 19 Nov is not in it (null, not $0).
+          const day = data.total.days.find((d) => d.date === "2026-11-19")!;
+          assert.equal(day.billedUsd, null);
+          assert.ok((day.estimatedUsd ?? 0) > 0);
+          assert.ok(data.total.days.find((d) => d.date === "2026-11-18")!.billedUsd! > 0);
+          assert.ok(data.notes.some((n) => n.message.startsWith("Not yet in Cost Explorer: 2026-11-19")));
+        }
+        for (const op of ceCalls(server).slice(before))
+          made.push(`${new Date(t).toISOString().slice(11, 16)} ${op}`);
+      }
+      assert.ok(checked);
+      // The costs panel's 4, the tag breakdown at 20:00 and 08:00, the tags' status once; the
+      // attribution's service filter is the costs panel's monthly answer (no request of its own).
+      assert.deepEqual(made.sort(), [
+        "08:00 GetCostAndUsage",
+        "08:00 GetCostAndUsage",
+        "20:00 GetCostAndUsage",
+        "20:00 GetCostAndUsage",
+        "20:00 GetCostAndUsage",
+        "20:00 GetCostForecast",
+        "20:00 ListCostAllocationTags",
+      ]);
     } finally {
       await server.close();
     }
