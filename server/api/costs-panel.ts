@@ -14,6 +14,8 @@
  * month refetches the month to date and the forecast once. Defaults: 2 + 1 + 1 = 4 requests in
  * any 24 h for one range, a cold start included. A manual refresh re-runs the breakdown only
  * (rate limited by the refresh route and costs.maxRequestsPerHour).
+ * Source of the cadence: https://docs.aws.amazon.com/cost-management/latest/userguide/ce-api-best-practices.html
+ * (billing data updated up to three times a day; each paginated request billed; cache the answers).
  */
 import type { AwsClients } from "../aws/clients.ts";
 import { cacheKey } from "../cache/keys.ts";
