@@ -283,4 +283,42 @@ describe("Cost Explorer on its own cadence (default settings: refreshesPerDay 2)
       await server.close();
     }
   });
+  test("costs.maxRequestsPerHour caps forced refreshes: past it the last answer is shown, stale, with the reason", async () => {
+    const c = clock("2026-11-18T20:00:00.000Z");
+    const server = await startServer(parseConfig({ mode: "sandbox", costs: { maxRequestsPerHour: 4 } }), {
+      port: 0,
+      dataDir: ":memory:",
+      now: c.now,
+    });
+    const refresh = async () => {
+      const res = await fetch(`${server.url}/api/refresh/costs?range=24h`, { method: "POST" });
+      assert.equal(res.status, 200);
+      const panel = (await res.json()) as Panel<CostsData>;
+      await settle(server);
+      return panel;
+    };
+    try {
+      await costs(server);
+      assert.equal(ceCalls(server).length, 3);
+      c.set(Date.parse("2026-11-18T20:10:00.000Z"));
+      const fourth = await refresh();
+      assert.equal(fourth.error, null);
+      assert.equal(ceCalls(server).length, 4);
+      // 30 minutes later the refresh route allows another, but the hour already holds 4 requests.
+      c.set(Date.parse("2026-11-18T20:45:00.000Z"));
+      const capped = await refresh();
+      assert.equal(ceCalls(server).length, 4);
+      assert.equal(capped.error?.code, "CostExplorerCapped");
+      assert.match(capped.error?.message ?? "", /costs\.maxRequestsPerHour/);
+      assert.equal(capped.stale, true);
+      assert.equal(capped.asOf, "2026-11-18T20:10:00.000Z");
+      assert.ok((capped.data?.byService.length ?? 0) > 0);
+      // An hour after the first requests the cap has room again.
+      c.set(Date.parse("2026-11-18T21:20:00.000Z"));
+      assert.equal((await refresh()).error, null);
+      assert.equal(ceCalls(server).length, 5);
+    } finally {
+      await server.close();
+    }
+  });
 });
