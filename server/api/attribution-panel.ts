@@ -14,7 +14,7 @@
  */
 import type { AwsClients } from "../aws/clients.ts";
 import { cacheKey } from "../cache/keys.ts";
-import type { CacheResult, SwrCache } from "../cache/swr-cache.ts";
+import type { CachedError, CacheResult, SwrCache } from "../cache/swr-cache.ts";
 import { bedrockRegion, type Config } from "../config.ts";
 import type { PriceBook } from "../pricing/prices.ts";
 import { type DailyTokens, estimateDaily } from "../pricing/reconcile.ts";
@@ -37,8 +37,15 @@ import { type TagCosts, TagCostsSource, type TagStatus } from "../sources/attrib
 import type { CostWindow } from "../sources/costs.ts";
 import { QueryQueue } from "../sources/logs-insights.ts";
 import { addDays } from "../sources/range.ts";
-import type { AttributionData, AttributionNote, CostsData, Panel, PanelError } from "./contract.ts";
-import { slotTtl } from "./costs-panel.ts";
+import type {
+  AttributionData,
+  AttributionDay,
+  AttributionGroup,
+  AttributionNote,
+  Panel,
+  PanelError,
+} from "./contract.ts";
+import { cadenceMs, windowShape } from "./costs-panel.ts";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -74,8 +81,8 @@ export interface AttributionPanelDeps {
   prices: PriceBook;
   now: () => Date;
   dailyTokens: (window: CostWindow, force: boolean) => Promise<CacheResult<DailyTokens[]>>;
-  /** The costs panel over the same range (its Bedrock services; cached, no extra call). */
-  costs: (force: boolean) => Promise<Panel<CostsData>>;
+  /** The Bedrock services of the costs panel's default view (its cached monthly query). */
+  bedrockServices: () => Promise<{ services: string[] | null; error: CachedError | null }>;
   fetchWindow: (window: CostWindow) => CostWindow;
   capped: <T extends { requests: number }>(call: () => Promise<T>) => Promise<T>;
 }
@@ -257,32 +264,27 @@ export class AttributionPanel {
 
   private async byTag(key: string, window: CostWindow, parts: Parts, force: boolean) {
     const { cache, capped, now } = this.deps;
-    const costs = await this.deps.costs(false);
-    const services = costs.data?.bedrockServices ?? [];
+    const found = await this.deps.bedrockServices();
+    const services = found.services ?? [];
     if (services.length === 0) {
-      parts.errors.push(costs.error);
-      if (!costs.data) return null;
+      parts.errors.push(found.error);
+      if (!found.services) return null;
     }
     const fetched = this.deps.fetchWindow(window);
     const today = new Date(now()).toISOString().slice(0, 10);
-    const t = now().getTime();
+    // On Cost Explorer's cadence, as the costs panel: measured from the last fetch, keyed by what
+    // is asked (a window reaching today is "to date"), the window of the fetching day asked for.
+    const asked = { start: fetched.start, end: [fetched.end, addDays(today, 1)].sort()[0]! };
     const [billedResult, statusResult, tokensResult] = await Promise.all([
-      cache.get<TagCosts>(
-        cacheKey("ce-tag", { ...fetched, end: [fetched.end, addDays(today, 1)].sort()[0]!, key, services }),
-        slotTtl(t, this.perDay()),
-        () =>
-          capped(() =>
-            this.tags.byTag(
-              { start: fetched.start, end: [fetched.end, addDays(today, 1)].sort()[0]! },
-              key,
-              services,
-            ),
-          ),
+      cache.get<TagCosts & { period: CostWindow }>(
+        cacheKey("ce-tag", { window: windowShape(fetched, today, false), key, services }),
+        cadenceMs(this.perDay()),
+        async () => ({ ...(await capped(() => this.tags.byTag(asked, key, services))), period: asked }),
         { force },
       ),
       cache.get<{ tags: TagStatus[]; requests: number }>(
-        cacheKey("ce-tag-status", { today, keys: [...this.deps.config.attribution.tagKeys] }),
-        slotTtl(t, 1),
+        cacheKey("ce-tag-status", { keys: [...this.deps.config.attribution.tagKeys] }),
+        cadenceMs(1),
         () => capped(() => this.tags.status(this.deps.config.attribution.tagKeys)),
       ),
       this.deps.dailyTokens(window, force),
@@ -332,17 +334,27 @@ export class AttributionPanel {
             : `The tag "${key}" is not active for cost allocation: the bill shows all spend as untagged. Activate it (AWS applies it from then on; a backfill can cover up to 12 past months).`,
         command: COMMANDS.activateTag(key),
       });
-    const built = buildGroups({
-      days,
-      cells,
-      billed: true,
-      estimated: true,
-      counted: false,
-      labels,
-      unattributedLabel: `Untagged (${key}$)`,
-      unattributedDetail: `Bedrock spend without a "${key}" cost-allocation tag (base models, system profiles, untagged profiles, batch jobs, other features)`,
-      shareOf: "billed",
-    });
+    // Days the cached answer was fetched before: no billed figure yet (null, not $0), and a note.
+    const pending = new Set(days.filter((d) => d < billed.period.start || d >= billed.period.end));
+    if (pending.size > 0)
+      notes.push({
+        level: "info",
+        message: `Not yet in Cost Explorer: ${[...pending].join(", ")} (the bill by tag in use was fetched before; Cost Explorer is asked again on its own cadence, costs.refreshesPerDay). Those days show the estimate only.`,
+      });
+    const built = withoutBilled(
+      buildGroups({
+        days,
+        cells,
+        billed: true,
+        estimated: true,
+        counted: false,
+        labels,
+        unattributedLabel: `Untagged (${key}$)`,
+        unattributedDetail: `Bedrock spend without a "${key}" cost-allocation tag (base models, system profiles, untagged profiles, batch jobs, other features)`,
+        shareOf: "billed",
+      }),
+      pending,
+    );
     return {
       mechanism: "cost-allocation-tag" as const,
       ...built,
@@ -526,5 +538,20 @@ function estimateCell(e: ReturnType<AttributionPanel["price"]>[number], group: s
     output: e.output,
     cacheRead: e.cacheRead,
     cacheWrite: e.cacheWrite,
+  };
+}
+
+/** The built groups with no billed figure (null) on the days the Cost Explorer answer does not hold. */
+function withoutBilled<T extends { groups: AttributionGroup[]; total: { days: AttributionDay[] } }>(
+  built: T,
+  pending: ReadonlySet<string>,
+): T {
+  if (pending.size === 0) return built;
+  const blank = (days: AttributionDay[]) =>
+    days.map((d) => (pending.has(d.date) ? { ...d, billedUsd: null } : d));
+  return {
+    ...built,
+    groups: built.groups.map((g) => ({ ...g, days: blank(g.days) })),
+    total: { ...built.total, days: blank(built.total.days) },
   };
 }

@@ -255,6 +255,11 @@ export interface CostsData {
   unrecognised?: UnrecognisedUsage[];
   /** The near-real-time estimate per model family per day (all four token types). */
   estimateByModel?: DailyCost[];
+  /**
+   * Days of the window the Cost Explorer answer in use does not hold yet (it was fetched before
+   * they began; the next fetch on Cost Explorer's cadence brings them): no billed figure, not $0.
+   */
+  notInCostExplorer?: string[];
   cacheEconomics?: CacheEconomics[];
   prices?: PriceCoverage;
   /**

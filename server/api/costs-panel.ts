@@ -4,16 +4,22 @@
  * the price table's coverage.
  *
  * Cadence (Cost Explorer refreshes its data up to three times a day and bills $0.01 a request,
- * each page counted): the daily breakdown over the window at most once per refresh slot (config
- * costs.refreshesPerDay, default 2; one page for the default 7-day window, which a preset asks
- * for as it is, not widened to the month), the forecast and the
- * monthly SERVICE query (month to date + which services carry Bedrock spend) once per UTC day.
- * Defaults: 2 + 1 + 1 = 4 requests a day for one range. A manual refresh re-runs the breakdown
- * only (rate limited by the refresh route).
+ * each page counted), each interval measured from the answer's own fetch, not the UTC calendar:
+ * the daily breakdown over the window at most once per 24 h / costs.refreshesPerDay (default 2;
+ * one page for the default 7-day window, which a preset asks for as it is, not widened to the
+ * month), the forecast and the monthly SERVICE query (month to date + which services carry
+ * Bedrock spend) once per 24 h. The keys hold what is asked (window shape, services, month), not
+ * the day: a new UTC day costs nothing (Cost Explorer has nothing for it until its next data
+ * refresh, hours later; until the next fetch the day shows as not yet in Cost Explorer); a new
+ * month refetches the month to date and the forecast once. Defaults: 2 + 1 + 1 = 4 requests in
+ * any 24 h for one range, a cold start included. A manual refresh re-runs the breakdown only
+ * (rate limited by the refresh route and costs.maxRequestsPerHour).
+ * Source of the cadence: https://docs.aws.amazon.com/cost-management/latest/userguide/ce-api-best-practices.html
+ * (billing data updated up to three times a day; each paginated request billed; cache the answers).
  */
 import type { AwsClients } from "../aws/clients.ts";
 import { cacheKey } from "../cache/keys.ts";
-import type { CacheResult, SwrCache } from "../cache/swr-cache.ts";
+import type { CachedError, CacheResult, SwrCache } from "../cache/swr-cache.ts";
 import { accountList, bedrockRegion, type Config } from "../config.ts";
 import type { PriceBook } from "../pricing/prices.ts";
 import {
@@ -37,7 +43,7 @@ import {
 } from "../sources/costs.ts";
 import { type AccountCostsView, accountCosts } from "../sources/costs-accounts.ts";
 import { InferenceProfiles, type ResolvedProfile } from "../sources/inference-profiles.ts";
-import { monthStart } from "../sources/range.ts";
+import { addDays, monthStart } from "../sources/range.ts";
 import type { CostsData, DailyCost, Panel, PriceCoverage } from "./contract.ts";
 import { Memo } from "./memo.ts";
 
@@ -46,19 +52,56 @@ const PROFILE_TTL_MS = 6 * 3_600_000;
 const NO_PROFILES: ResolvedProfile[] = [];
 const NO_ROWS: DailyTokens[] = [];
 
-/** Milliseconds for which a value fetched in the current slot stays fresh (slots of 24 h / perDay, from 00:00 UTC). */
-export function slotTtl(now: number, perDay: number): number {
-  const slot = DAY_MS / perDay;
-  return now - Math.floor(now / slot) * slot + 1;
+/**
+ * How long a Cost Explorer answer stays fresh: `perDay` fetches in 24 h, measured from the answer's
+ * own fetch (not from 00:00 UTC), so a cold start just before midnight does not pay twice.
+ */
+export function cadenceMs(perDay: number): number {
+  return DAY_MS / perDay;
+}
+
+/** Whole days from `start` to `end` (YYYY-MM-DD, end exclusive). */
+function daysBetween(start: string, end: string): number {
+  return Math.round((Date.parse(end) - Date.parse(start)) / DAY_MS);
+}
+
+/**
+ * A Cost Explorer window as a cache key holds it: what is asked, not the day it is asked on. A
+ * window that reaches today is "to date" (its End is tomorrow whenever it is fetched), and a
+ * preset's also starts relative to today, so it is its length. The fetch asks for the window of
+ * the day it runs; the panel shows what that answer covers (`Breakdown.period`).
+ */
+export function windowShape(
+  fetched: CostWindow,
+  today: string,
+  preset: boolean,
+): { [k: string]: string | number } {
+  const toDate = fetched.end >= addDays(today, 1);
+  if (preset && toDate) return { days: daysBetween(fetched.start, fetched.end), end: "to date" };
+  return { start: fetched.start, end: toDate ? "to date" : fetched.end };
+}
+
+/**
+ * The first month of the monthly SERVICE query: every month the window reaches at any time this
+ * month (a preset slides a day at a time), so the query's key changes only with the month.
+ */
+export function monthlySince(fetched: CostWindow, today: string, preset: boolean): string {
+  const month = monthStart(today);
+  const earliest = preset ? addDays(month, 1 - daysBetween(fetched.start, fetched.end)) : fetched.start;
+  return monthStart([earliest, month].sort()[0]!);
+}
+
+/** The days of [start, end) outside the answer's period: not in Cost Explorer's answer yet. */
+function uncovered(window: CostWindow, period: CostWindow): string[] {
+  const out: string[] = [];
+  for (let d = window.start; d < window.end; d = addDays(d, 1))
+    if (d < period.start || d >= period.end) out.push(d);
+  return out;
 }
 
 interface PanelKeys {
-  today: string;
-  since: string;
-  start: string;
-  end: string;
+  signature: string;
   monthlyValue: Monthly | null;
-  monthly: string;
   services: { shown: string[]; bedrock: string[] };
   costs: string;
   forecast: string;
@@ -84,6 +127,8 @@ export class CostsPanel {
   private readonly memo = new Memo<CostsData>();
   /** The cache keys of the last window asked for (every request of a view asks for the same). */
   private lastKeys: PanelKeys | null = null;
+  /** The monthly query's key per (month, since): a new month is a new key. */
+  private lastMonthly: { month: string; since: string; key: string } | null = null;
   /** Application inference profile IDs among the token rows, per rows object. */
   private readonly profileIds = new WeakMap<object, string[]>();
 
@@ -92,6 +137,7 @@ export class CostsPanel {
     this.profiles = new InferenceProfiles(deps.clients, bedrockRegion(deps.config));
   }
 
+  /** Breakdown fetches per 24 h: costs.refreshesPerDay, fewer if cache.ttlSeconds.costs is longer. */
   private perDay(): number {
     const c = this.deps.config.costs;
     return Math.max(
@@ -104,47 +150,54 @@ export class CostsPanel {
     return this.deps.config.aws.accounts !== undefined;
   }
 
-  private monthlyKey(today: string, since: string): string {
-    return cacheKey("ce-monthly", { today, since, ...(this.byAccount() ? { byAccount: true } : {}) });
-  }
-
-  /** Month to date by service and the Bedrock services it shows (once a day). */
+  /** Month to date by service and the Bedrock services it shows (once per 24 h, and per month). */
   private async monthly(today: string, since: string): Promise<CacheResult<Monthly>> {
-    const now = this.deps.now().getTime();
     // With accounts configured the same query is also grouped by LINKED_ACCOUNT (GroupBy takes 2 keys).
     const byAccount = this.byAccount();
-    const last = this.lastKeys;
-    const key = last?.today === today && last.since === since ? last.monthly : this.monthlyKey(today, since);
-    return this.deps.cache.get<Monthly>(key, slotTtl(now, 1), () =>
+    const month = monthStart(today);
+    let last = this.lastMonthly;
+    if (last?.month !== month || last.since !== since) {
+      const key = cacheKey("ce-monthly", { month, since, ...(byAccount ? { byAccount: true } : {}) });
+      last = { month, since, key };
+      this.lastMonthly = last;
+    }
+    return this.deps.cache.get<Monthly>(last.key, cadenceMs(1), () =>
       this.deps.capped(() => this.source.monthly(since, today, byAccount)),
     );
   }
 
   /** The services and cache keys of a window, computed once while the same window is asked for. */
-  private keysOf(fetched: CostWindow, today: string, since: string, monthly: Monthly | null): PanelKeys {
+  private keysOf(shape: string, month: string, monthly: Monthly | null): PanelKeys {
+    const signature = `${shape}|${month}`;
     const last = this.lastKeys;
-    if (
-      last?.today === today &&
-      last.since === since &&
-      last.start === fetched.start &&
-      last.end === fetched.end &&
-      last.monthlyValue === monthly
-    )
-      return last;
+    if (last?.signature === signature && last.monthlyValue === monthly) return last;
     const services = resolveServices(this.deps.config.costs.services, monthly?.bedrockServices ?? []);
     const keys: PanelKeys = {
-      today,
-      since,
-      start: fetched.start,
-      end: fetched.end,
+      signature,
       monthlyValue: monthly,
-      monthly: this.monthlyKey(today, since),
       services,
-      costs: cacheKey("costs", { ...fetched, today, shown: services.shown, bedrock: services.bedrock }),
-      forecast: cacheKey("ce-forecast", { today, bedrock: services.bedrock }),
+      costs: cacheKey("costs", { window: shape, shown: services.shown, bedrock: services.bedrock }),
+      // The forecast runs from the day it is fetched to the month's end: one per month and 24 h.
+      forecast: cacheKey("ce-forecast", { month, bedrock: services.bedrock }),
     };
     this.lastKeys = keys;
     return keys;
+  }
+
+  /**
+   * The Bedrock services a window's queries cover, from the monthly query alone (the attribution
+   * panel's filter): the same key as the costs panel's, so no request of its own in a day it is viewed.
+   */
+  async bedrockServices(
+    window: CostWindow,
+    today: string,
+    preset: boolean,
+  ): Promise<{ services: string[] | null; error: CachedError | null }> {
+    const fetched = this.deps.fetchWindow(window, preset);
+    const monthly = await this.monthly(today, monthlySince(fetched, today, preset));
+    if (!monthly.value) return { services: null, error: monthly.error };
+    const { bedrock } = resolveServices(this.deps.config.costs.services, monthly.value.bedrockServices);
+    return { services: bedrock, error: monthly.error };
   }
 
   async panel(
@@ -153,22 +206,22 @@ export class CostsPanel {
     preset: string | null,
     force: boolean,
   ): Promise<Panel<CostsData>> {
-    const { cache, now } = this.deps;
-    const t = now().getTime();
-    const fetched = this.deps.fetchWindow(window, preset !== null);
-    // From the fetched window's first month: every window inside the same months shares one query.
-    const since = [fetched.start, monthStart(today)].sort()[0]!;
-    const monthly = await this.monthly(today, since);
-    const keys = this.keysOf(fetched, today, since, monthly.value);
+    const { cache } = this.deps;
+    const isPreset = preset !== null;
+    const fetched = this.deps.fetchWindow(window, isPreset);
+    const monthly = await this.monthly(today, monthlySince(fetched, today, isPreset));
+    const shape = windowShape(fetched, today, isPreset);
+    const keys = this.keysOf(cacheKey("window", shape), monthStart(today), monthly.value);
     const services = keys.services;
+    // Each fetch asks for the window of the day it runs (the keys do not hold the day).
     const [ce, forecast, tokens] = await Promise.all([
       cache.get<Breakdown>(
         keys.costs,
-        slotTtl(t, this.perDay()),
+        cadenceMs(this.perDay()),
         () => this.deps.capped(() => this.source.breakdown(fetched, today, services)),
         { force },
       ),
-      cache.get<{ forecast: Forecast | null }>(keys.forecast, slotTtl(t, 1), () =>
+      cache.get<{ forecast: Forecast | null }>(keys.forecast, cadenceMs(1), () =>
         this.deps.capped(() => this.source.forecast(today, services.bedrock)),
       ),
       this.deps.dailyTokens(fetched, force),
@@ -232,6 +285,9 @@ export class CostsPanel {
     const shown = (row: { date: string }) => row.date >= window.start && row.date < window.end;
     const rows = (tokenRows ?? []).filter(shown);
     const usage = breakdown.usage.filter(shown);
+    // An answer fetched before a day began does not hold it: that day is "not yet in Cost
+    // Explorer" (the estimate stands alone), never a billed $0.
+    const notYet = uncovered(window, breakdown.period);
     const profiles = new Map(resolved.map((p) => [p.id, p]));
     const resolve = (id: string) => profiles.get(id)?.model ?? null;
     const estimates = estimateDaily(rows, this.deps.prices, region, resolve);
@@ -246,13 +302,16 @@ export class CostsPanel {
       bedrockByModel: byModel(usage),
       monthToDate,
       forecast,
-      reconciliation: tokenRows ? reconcile(estimates, usage, today, this.deps.prices, region) : [],
+      reconciliation: tokenRows
+        ? reconcile(estimates, usage, today, this.deps.prices, region, breakdown.period.end)
+        : [],
       currency: "USD",
       bedrockServices: breakdown.bedrockServices,
       unrecognised: unrecognised(usage),
       estimateByModel: estimateByModel(estimates),
       cacheEconomics: cacheEconomics(estimates, this.deps.prices, region, resolve),
       prices: coverage(this.deps.prices, region, estimates, profiles),
+      ...(notYet.length > 0 ? { notInCostExplorer: notYet } : {}),
       ...(accounts
         ? {
             accounts: accounts.accounts,

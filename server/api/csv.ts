@@ -51,6 +51,9 @@ export function costsCsv(data: CostsData): string {
   for (const d of data.byService)
     for (const [k, v] of Object.entries(d.groups))
       rows.push([d.date, "service", k, v, null, null, d.estimated]);
+  // A day the Cost Explorer answer does not hold yet: a row that says so, not a missing day or $0.
+  for (const d of data.notInCostExplorer ?? [])
+    rows.push([d, "service", "all services", null, null, "not yet in Cost Explorer", null]);
   for (const r of data.reconciliation)
     rows.push([r.date, "model", r.model, r.billedUsd, r.estimatedUsd, r.cause, null]);
   return toCsv(["date", "kind", "name", "billed_usd", "estimated_usd", "cause", "estimated_by_aws"], rows);

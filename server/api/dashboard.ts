@@ -140,7 +140,7 @@ export class Dashboard {
     });
     this.attribution = new AttributionPanel({
       ...shared,
-      costs: (force) => this.costs.panel(this.costWindow(LOOKBACK), isoDay(deps.now()), null, force),
+      bedrockServices: () => this.costs.bedrockServices(this.costWindow(LOOKBACK), isoDay(deps.now()), true),
       fetchWindow: (window) => this.fetchWindow(window),
     });
     const names = config.budgets.names ?? undefined;

@@ -39,6 +39,7 @@ export const MATCH_RELATIVE = 0.02;
 export const CAUSES = {
   match: "match",
   lag: "Cost Explorer lag",
+  notYet: "not yet in Cost Explorer",
   unpriced: "unpriced model or Region",
   tier: "service tier not in the estimate",
   cache: "cache tokens",
@@ -100,6 +101,11 @@ export function reconcile(
   today: string,
   prices?: PriceBook,
   region?: string,
+  /**
+   * The first day the Cost Explorer answer does not cover (it was asked before that day began):
+   * such days have no billed figure yet, not a billed $0.
+   */
+  coveredEnd?: string,
 ): ReconciliationRow[] {
   const cells = new Map<string, Cell>();
   const cell = (date: string, model: string): Cell => {
@@ -153,7 +159,13 @@ export function reconcile(
     .map((c) => {
       const estimatedUsd = roundUsd(c.estimated);
       const billedUsd = c.billed === null ? null : roundUsd(c.billed);
-      const { cause, detail } = explain(c, today, unrecognisedByDay.get(c.date) ?? [], prices, region);
+      const { cause, detail } =
+        coveredEnd !== undefined && c.date >= coveredEnd && c.billed === null
+          ? {
+              cause: CAUSES.notYet,
+              detail: `the Cost Explorer answer in use was fetched before ${c.date} began; the next fetch on Cost Explorer's cadence brings it`,
+            }
+          : explain(c, today, unrecognisedByDay.get(c.date) ?? [], prices, region);
       return {
         date: c.date,
         model: c.model,

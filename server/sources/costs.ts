@@ -3,7 +3,7 @@
  * daily cost by service and every Bedrock dollar by usage type (one GetCostAndUsage shape), and
  * the forecast to month end (GetCostForecast, once a day). The client is always us-east-1.
  * Each request (each page) costs $0.01: the dashboard caches each call on Cost Explorer's own
- * cadence (see costCadence in server/api/costs-panel.ts).
+ * cadence, measured from its last fetch (see server/api/costs-panel.ts).
  *
  * Every Bedrock dollar is kept: a usage type the parser reads goes to its model family, anything
  * else goes to the UNRECOGNISED group with its string and amount, so each day's per-model sum
@@ -64,6 +64,11 @@ export interface Breakdown {
   usage: UsageRow[];
   /** The Bedrock services the query covered. */
   bedrockServices: string[];
+  /**
+   * The TimePeriod Cost Explorer was asked for (End exclusive, tomorrow at the latest when asked):
+   * a day from `end` on is not in this answer yet, whatever it would say now.
+   */
+  period: CostWindow;
   requests: number;
 }
 
@@ -179,8 +184,9 @@ export class CostsSource {
   ): Promise<Breakdown> {
     const tomorrow = addDays(today, 1);
     const filter = serviceFilter(services.shown);
+    const period = { start: window.start, end: [window.end, tomorrow].sort()[0]! };
     const { results, pages } = await this.costAndUsage({
-      TimePeriod: { Start: window.start, End: [window.end, tomorrow].sort()[0]! },
+      TimePeriod: { Start: period.start, End: period.end },
       Granularity: "DAILY",
       Metrics: ["UnblendedCost", "UsageQuantity"],
       GroupBy: [
@@ -232,6 +238,7 @@ export class CostsSource {
       byService,
       usage,
       bedrockServices: [...services.bedrock],
+      period,
       requests: pages,
     };
   }

@@ -232,6 +232,11 @@ export function costSummary(data: CostsData, budget: BudgetRef | null): string {
 /** What the data cannot say, in words: unrecognised usage types, unpriced models, price coverage, profiles. */
 export function costNotices(data: CostsData): string[] {
   const out: string[] = [];
+  const pending = data.notInCostExplorer ?? [];
+  if (pending.length > 0)
+    out.push(
+      `Not yet in Cost Explorer: ${pending.join(", ")}. The answer shown was fetched before ${pending.length === 1 ? "that day" : "those days"} began; Cost Explorer is asked again on its own cadence (costs.refreshesPerDay), so the billed figures are missing there, not $0. The estimate from token counts is shown.`,
+    );
   const unknown = data.unrecognised ?? [];
   if (unknown.length > 0) {
     const total = unknown.reduce((n, u) => n + u.amountUsd, 0);
