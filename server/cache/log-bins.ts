@@ -11,7 +11,8 @@ import type { BinStats } from "../sources/logs-bins.ts";
 import type { CacheStore, StoredEntry } from "./store.ts";
 
 const DAY_MS = 86_400_000;
-const VERSION = "v1";
+/** v2: bins carry `errors` (bins kept by v1 lack it and are read again once). */
+const VERSION = "v2";
 
 export type HeldBins = Map<number, BinStats | null>;
 
