@@ -24,9 +24,13 @@ export interface PartialBin {
 }
 
 export interface HeldErrors {
-  /** Closed window [from, until) whose 20 most recent errors are held. */
+  /** The window [from, until) read so far, whose 20 most recent errors are held. */
   from: number;
   until: number;
+  /** Errors before it are final (read, or checked against the bins, after the settling delay). */
+  settled: number;
+  /** Error events of [settled, until) the reads are known to have seen (a lower bound). */
+  seen: number;
   rows: LogsData["recentErrors"];
 }
 
@@ -106,6 +110,8 @@ export class LogBinStore {
       stored &&
       typeof stored.from === "number" &&
       typeof stored.until === "number" &&
+      typeof stored.settled === "number" &&
+      typeof stored.seen === "number" &&
       Array.isArray(stored.rows)
     ) {
       this.errors.set(batchKey, stored);
