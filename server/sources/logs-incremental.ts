@@ -147,7 +147,8 @@ export class IncrementalLogs {
     const key = this.errorsKey(input);
     const start = input.start.getTime();
     const end = input.end.getTime();
-    const endX = end + 1;
+    // Reads end at now: a range's end is aligned up to its period, and later events are still to come.
+    const endX = Math.min(end, input.now) + 1;
     const wm = this.watermark(input);
     let held = await this.store.heldErrors(key);
     // A held window that ends before the range, starts after it or has read past its end (a range
@@ -156,7 +157,7 @@ export class IncrementalLogs {
     const fillFrom = held ? undefined : Math.max(start, floorBin(wm - ERRORS_FILL_STEP_MS));
     const [bins, filled] = await Promise.all([
       this.bins(input, held?.until),
-      fillFrom === undefined ? undefined : this.readErrors(input, fillFrom, endX),
+      fillFrom === undefined || fillFrom >= endX ? undefined : this.readErrors(input, fillFrom, endX),
     ]);
     const counts: ErrorCounts = {
       spans: bins.spans,
