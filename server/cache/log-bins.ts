@@ -11,7 +11,8 @@ import type { BinStats } from "../sources/logs-bins.ts";
 import type { CacheStore, StoredEntry } from "./store.ts";
 
 const DAY_MS = 86_400_000;
-const VERSION = "v1";
+/** v2: bins carry `errors` (bins kept by v1 lack it and are read again once). */
+const VERSION = "v2";
 
 export type HeldBins = Map<number, BinStats | null>;
 
@@ -23,9 +24,13 @@ export interface PartialBin {
 }
 
 export interface HeldErrors {
-  /** Closed window [from, until) whose 20 most recent errors are held. */
+  /** The window [from, until) read so far, whose 20 most recent errors are held. */
   from: number;
   until: number;
+  /** Errors before it are final (read, or checked against the bins, after the settling delay). */
+  settled: number;
+  /** Error events of [settled, until) the reads are known to have seen (a lower bound). */
+  seen: number;
   rows: LogsData["recentErrors"];
 }
 
@@ -105,6 +110,8 @@ export class LogBinStore {
       stored &&
       typeof stored.from === "number" &&
       typeof stored.until === "number" &&
+      typeof stored.settled === "number" &&
+      typeof stored.seen === "number" &&
       Array.isArray(stored.rows)
     ) {
       this.errors.set(batchKey, stored);

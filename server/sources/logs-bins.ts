@@ -5,7 +5,7 @@
  */
 import type { DurationBin, LogFormat, LogsOutcomes } from "../api/contract.ts";
 import type { InsightsResult } from "./logs-insights.ts";
-import { isReportKind, memoryDivisor } from "./logs-queries.ts";
+import { isInitKind, isReportKind, memoryDivisor } from "./logs-queries.ts";
 
 export const BIN_MS = 5 * 60_000;
 
@@ -25,6 +25,8 @@ export interface BinStats {
   timeouts: number;
   outOfMemory: number;
   initFailures: number;
+  /** Events the errors query would return (app errors, timeouts, out-of-memory, failed inits). */
+  errors: number;
 }
 
 export function emptyBin(): BinStats {
@@ -43,6 +45,7 @@ export function emptyBin(): BinStats {
     timeouts: 0,
     outOfMemory: 0,
     initFailures: 0,
+    errors: 0,
   };
 }
 
@@ -65,6 +68,7 @@ export function addBins(a: BinStats, b: BinStats): BinStats {
     timeouts: a.timeouts + b.timeouts,
     outOfMemory: a.outOfMemory + b.outOfMemory,
     initFailures: a.initFailures + b.initFailures,
+    errors: a.errors + b.errors,
   };
 }
 
@@ -118,9 +122,10 @@ export function parseBins(
       bin.maxMemoryUsed = mem(opt(r.maxMemoryUsed));
       bin.timeouts = num(r.timeouts);
       bin.outOfMemory = num(r.outOfMemory);
-    } else {
+    } else if (isInitKind(format, kind)) {
       bin.initFailures = num(r.initFailures);
     }
+    bin.errors = num(r.errors);
     const byBin = out.get(group) ?? new Map<number, BinStats>();
     byBin.set(t, addBins(byBin.get(t) ?? emptyBin(), bin));
     out.set(group, byBin);

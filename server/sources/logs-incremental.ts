@@ -3,24 +3,43 @@
  * arrived) are final: closed 5-minute bins, and the settled start of the open bin up to the exact
  * settled watermark, are kept (cache/log-bins.ts) and never queried again. Each refresh runs, per
  * batch of log groups, one bins query over the newly settled events (from the last watermark to
- * the new one), one over the unsettled tail (shown, not kept), and one errors query over the
- * tail; in steady state each event is read about (refresh interval + settling delay) / refresh
- * interval times per query. A wider range reuses the bins held and reads only what is missing.
+ * the new one, split where the errors list last stopped reading), and one over the unsettled tail
+ * (shown, not kept); each event is read about (refresh interval + settling delay) / refresh
+ * interval times. The bins queries also count error events, so the errors query then reads only
+ * the part not read before, and only when it holds errors; a part read while unsettled is read
+ * again only when its settled count shows errors delivered late. A wider range reuses the bins
+ * held and reads only what is missing.
  */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { LogFormat, LogsData } from "../api/contract.ts";
 import type { LogBinStore } from "../cache/log-bins.ts";
 import { groupKeyOf } from "./accounts-logs.ts";
 import { addBins, BIN_MS, type BinStats, parseBins, sumBins } from "./logs-bins.ts";
+import {
+  countIn,
+  type ErrorCounts,
+  errorsPerBin,
+  MAX_ERRORS,
+  olderSpans,
+  oldestShown,
+  rowsIn,
+  type SpanCount,
+} from "./logs-errors.ts";
 import type { InsightsOptions, InsightsResult, QueryQueue } from "./logs-insights.ts";
 import { runInsightsQuery } from "./logs-insights.ts";
 import { parseErrors } from "./logs-parse.ts";
-import { boundedBinsQuery, errorQuery } from "./logs-queries.ts";
+import { boundedBinsQuery, boundedErrorQuery } from "./logs-queries.ts";
 
-export const MAX_ERRORS = 20;
+export { MAX_ERRORS };
+
 /** AWS returns at most 10,000 rows per query. */
 const MAX_ROWS = 10_000;
-/** The errors fill's first step back from the watermark; if it holds fewer than 20, the rest follows. */
+/**
+ * Result rows per (bin, log group): REPORT, init report, and app lines let in by the errors filter
+ * (an empty @type / `type`).
+ */
+const ROWS_PER_BIN = 3;
+/** The errors fill's first step back from the watermark; older errors follow only where the bins count them. */
 const ERRORS_FILL_STEP_MS = 3_600_000;
 
 export interface BatchInput {
@@ -103,21 +122,103 @@ export class IncrementalLogs {
     return `${input.region}|${input.format}|${group}`;
   }
 
+  /** Where the settled events end: the exact settled watermark, within the range's bins. */
+  private watermark(input: BatchInput): number {
+    const first = floorBin(input.start.getTime());
+    return Math.max(first, Math.min(floorSecond(input.now - input.settleMs), input.end.getTime()));
+  }
+
+  private errorsKey(input: BatchInput): string {
+    return `${input.region}|${input.format}|${[...input.groups].sort().join(",")}`;
+  }
+
+  private async readErrors(input: BatchInput, from: number, to: number) {
+    const result = await this.run(input, boundedErrorQuery(input.format, from, to), from, to, MAX_ERRORS);
+    return { rows: parseErrors(result), bytesScanned: result.statistics.bytesScanned ?? 0 };
+  }
+
+  /**
+   * Round 1: the bins (and, on a first fill, the errors of the hour before the watermark and the
+   * tail, at the same time). Round 2, from the bins' error counts: the errors of the part not read
+   * before when it holds any, a part read while unsettled again when errors arrived there late,
+   * and on a fill or a wider range the older spans that hold the errors the list still lacks.
+   */
   async batch(input: BatchInput): Promise<BatchOutput> {
-    const [bins, errors] = await Promise.all([this.bins(input), this.errors(input)]);
+    const key = this.errorsKey(input);
+    const start = input.start.getTime();
+    const end = input.end.getTime();
+    // Reads end at now: a range's end is aligned up to its period, and later events are still to come.
+    const endX = Math.min(end, input.now) + 1;
+    const wm = this.watermark(input);
+    let held = await this.store.heldErrors(key);
+    // A held window that ends before the range, starts after it or has read past its end (a range
+    // in the past) does not describe it: the range is filled afresh.
+    if (held && (held.until <= start || held.from > end || held.until > endX)) held = undefined;
+    const fillFrom = held ? undefined : Math.max(start, floorBin(wm - ERRORS_FILL_STEP_MS));
+    const [bins, filled] = await Promise.all([
+      this.bins(input, held?.until),
+      fillFrom === undefined || fillFrom >= endX ? undefined : this.readErrors(input, fillFrom, endX),
+    ]);
+    const counts: ErrorCounts = {
+      spans: bins.spans,
+      perBin: errorsPerBin(bins.bins.values()),
+      settledFrom: bins.settledFrom,
+    };
+    let rows = held ? held.rows : newestFirst(filled?.rows ?? []);
+    const from = held?.from ?? fillFrom ?? start;
+    const reads: Array<[number, number]> = [];
+    let seen = 0;
+    if (held) {
+      // The part read while unsettled that has settled since: read again only if its settled
+      // count shows more errors than the reads saw, and only from where they can still be shown.
+      const checkTo = Math.min(wm, held.until);
+      if (held.settled < checkTo) {
+        const settledCount = countIn(counts, held.settled, checkTo).count;
+        const saw = held.until <= wm ? held.seen : rowsIn(held.rows, held.settled, checkTo);
+        const again: [number, number] = [Math.max(held.settled, oldestShown(held.rows)), checkTo];
+        if (settledCount > saw && again[0] < again[1]) reads.push(again);
+      }
+      // The part not read before, when the bins count errors there.
+      const next: [number, number] = [Math.max(held.until, start), endX];
+      if (next[0] < next[1] && countIn(counts, next[0], next[1]).count > 0) reads.push(next);
+      // Error events of the new unsettled part: counted by the tail query before this round's
+      // reads, so they saw at least as many; when part of it was read before, the rows held.
+      const tail = bins.spans.at(-1);
+      seen = held.until <= wm ? (tail?.errors ?? 0) : rowsIn(rows, wm, endX);
+    } else {
+      seen = rowsIn(filled?.rows ?? [], wm, endX);
+    }
+    const older = from > start && rows.length < MAX_ERRORS;
+    if (older) reads.push(...olderSpans(counts.perBin, start, from, MAX_ERRORS - rows.length));
+    const results = await Promise.all(reads.map(([a, b]) => this.readErrors(input, a, b)));
+    rows = newestFirst([...rows, ...results.flatMap((r) => r.rows)]);
+    this.store.keepErrors(key, {
+      from: older ? start : from,
+      until: endX,
+      settled: Math.max(held?.settled ?? wm, wm),
+      seen,
+      rows,
+    });
+    const inRange = rows.filter((e) => {
+      const t = errorTime(e);
+      return Number.isNaN(t) || (t >= start && t <= end);
+    });
+    const errorBytes = (filled?.bytesScanned ?? 0) + results.reduce((n, r) => n + r.bytesScanned, 0);
     return {
-      ...bins,
-      errors: errors.rows,
-      bytesScanned: bins.bytesScanned + errors.bytesScanned,
-      queries: bins.queries + errors.queries,
+      bins: bins.bins,
+      binsReused: bins.binsReused,
+      binsQueried: bins.binsQueried,
+      errors: newestFirst(inRange),
+      bytesScanned: bins.bytesScanned + errorBytes,
+      queries: bins.queries + results.length + (filled ? 1 : 0),
     };
   }
 
-  private async bins(input: BatchInput) {
+  /** `splitAt`: where the errors list last stopped reading; the settled increment is split there. */
+  private async bins(input: BatchInput, splitAt?: number) {
     const first = floorBin(input.start.getTime());
     const end = input.end.getTime();
-    // The exact settled watermark: events before it are final (late delivery has arrived).
-    const watermark = Math.max(first, Math.min(floorSecond(input.now - input.settleMs), end));
+    const watermark = this.watermark(input);
     const closedEnd = floorBin(watermark);
     const keys = input.groups.map((g) => this.groupKey(input, g));
     const held = await Promise.all(keys.map((k) => this.store.held(k, first, closedEnd)));
@@ -138,10 +239,14 @@ export class IncrementalLogs {
 
     // The settled increment [settledFrom, watermark), in spans of at most 10,000 result rows, each
     // bounded to the millisecond; then the unsettled tail [watermark, end], shown but not kept.
-    const spanBins = Math.max(1, Math.floor(MAX_ROWS / (input.groups.length * 2)) - 1);
+    const spanBins = Math.max(1, Math.floor(MAX_ROWS / (input.groups.length * ROWS_PER_BIN)) - 1);
     const spans: Array<[number, number]> = [];
-    for (let a = settledFrom; a < watermark; a = Math.min(watermark, floorBin(a) + spanBins * BIN_MS))
-      spans.push([a, Math.min(watermark, floorBin(a) + spanBins * BIN_MS)]);
+    for (let a = settledFrom; a < watermark; ) {
+      let b = Math.min(watermark, floorBin(a) + spanBins * BIN_MS);
+      if (splitAt !== undefined && a < splitAt && splitAt < b) b = splitAt;
+      spans.push([a, b]);
+      a = b;
+    }
     const [settledResults, tailResult] = await Promise.all([
       Promise.all(
         spans.map(([a, b]) => this.run(input, boundedBinsQuery(input.format, a, b), a, b, MAX_ROWS)),
@@ -179,65 +284,19 @@ export class IncrementalLogs {
       out.set(group, bins);
     });
     const results = [...settledResults, tailResult];
+    const errorsOf = (r: InsightsResult) => r.rows.reduce((n, row) => n + (Number(row.errors) || 0), 0);
+    const spanCounts: SpanCount[] = [
+      ...spans.map(([a, b], k) => ({ from: a, to: b, errors: errorsOf(settledResults[k]!) })),
+      { from: watermark, to: Number.POSITIVE_INFINITY, errors: errorsOf(tailResult) },
+    ];
     return {
       bins: out,
+      spans: spanCounts,
+      settledFrom,
       bytesScanned: results.reduce((n, r) => n + (r.statistics.bytesScanned ?? 0), 0),
       queries: results.length,
       binsReused: reused,
       binsQueried: Math.ceil((end - settledFrom) / BIN_MS) * input.groups.length,
     };
-  }
-
-  /**
-   * The 20 most recent errors in the range: the held closed window, extended forward over the
-   * tail at every refresh, and backward only while it holds fewer errors than the panel shows
-   * (older errors cannot be among the 20 most recent once 20 newer ones are held). The fill reads
-   * the last hour before the watermark first (with the tail), and the rest of the range only when
-   * that hour holds fewer than 20: at high traffic it reads an hour, not the range.
-   */
-  private async errors(input: BatchInput) {
-    const key = `${input.region}|${input.format}|${[...input.groups].sort().join(",")}`;
-    const start = input.start.getTime();
-    const end = input.end.getTime();
-    // Error rows need no bin: everything older than the settling delay is final.
-    const closedEnd = Math.max(start, Math.min(Math.floor((input.now - input.settleMs) / 1000) * 1000, end));
-    let held = await this.store.heldErrors(key);
-    if (held && (held.until < start || held.from > closedEnd)) held = undefined;
-    const next = held
-      ? { ...held, rows: [...held.rows] }
-      : { from: closedEnd, until: closedEnd, rows: [] as LogsData["recentErrors"] };
-    const query = errorQuery(input.format);
-    let bytesScanned = 0;
-    let queries = 0;
-    const read = async (from: number, to: number) => {
-      const result = await this.run(input, query, from, to, MAX_ERRORS);
-      bytesScanned += result.statistics.bytesScanned ?? 0;
-      queries++;
-      return parseErrors(result);
-    };
-    const rows: LogsData["recentErrors"] = [];
-    // The tail, and on a first fill the first step back, run together (one round trip, not two).
-    const back = !held && next.from > start ? Math.max(start, next.from - ERRORS_FILL_STEP_MS) : undefined;
-    const [found, older] = await Promise.all([
-      next.until < end ? read(next.until, end) : [],
-      back === undefined ? [] : read(back, next.from - 1),
-    ]);
-    rows.push(...found);
-    next.rows = newestFirst([...next.rows, ...older, ...found.filter((e) => errorTime(e) < closedEnd)]);
-    if (back !== undefined) next.from = back;
-    next.until = Math.max(next.until, closedEnd);
-    // Still fewer than the panel shows: the rest of the range in one more round (not in doubling
-    // steps: each step is a query's latency, seconds on AWS, and the first page load waits for it).
-    if (next.from > start && next.rows.length < MAX_ERRORS) {
-      next.rows = newestFirst([...next.rows, ...(await read(start, next.from - 1))]);
-      next.from = start;
-    }
-    this.store.keepErrors(key, next);
-    rows.push(...next.rows);
-    const inRange = rows.filter((e) => {
-      const t = errorTime(e);
-      return Number.isNaN(t) || (t >= start && t <= end);
-    });
-    return { rows: newestFirst(inRange), bytesScanned, queries };
   }
 }

@@ -8,6 +8,12 @@
  */
 import type { LogFormat } from "../api/contract.ts";
 
+const TEXT_ERROR_WORDS = "error|exception|task timed out|Status: timeout";
+/** What the errors query (and the bins query's error count) takes for an error, per format. */
+const TEXT_ERROR_FILTER = `@message like /(?i)(${TEXT_ERROR_WORDS})/`;
+const JSON_ERROR_FILTER =
+  'level = "ERROR" or level = "FATAL" or record.status in ["error", "timeout", "failure"]';
+
 /** Seed 000, part 7: avg/min/max of @duration for REPORT lines by bin(5m) (shown as written for Text). */
 export const DURATION_QUERY = `fields @timestamp, @duration
 | filter @type = "REPORT"
@@ -33,6 +39,10 @@ interface FormatFields {
   timeout: string;
   outOfMemory: string;
   initFailed: string;
+  /** The errors query's filter. */
+  errorFilter: string;
+  /** Commands giving `errorMark` a value on exactly the events errorFilter matches. */
+  errorMark: string;
 }
 
 const TEXT: FormatFields = {
@@ -45,7 +55,12 @@ const TEXT: FormatFields = {
   memoryUsed: "@maxMemoryUsed",
   timeout: 'strcontains(@message, "Status: timeout")',
   outOfMemory: 'strcontains(@message, "Runtime.OutOfMemory")',
-  initFailed: 'strcontains(@message, "Status: error") + strcontains(@message, "Status: timeout")',
+  // INIT_REPORT lines only: Logs Insights may leave their @type empty, as it is on app lines.
+  initFailed:
+    'strcontains(@message, "INIT_REPORT") * (strcontains(@message, "Status: error") + strcontains(@message, "Status: timeout"))',
+  errorFilter: TEXT_ERROR_FILTER,
+  // A field present on exactly the events the errors query's filter matches.
+  errorMark: `parse @message /(?i)(?<errorMark>${TEXT_ERROR_WORDS})/`,
 };
 
 const JSON_FIELDS: FormatFields = {
@@ -59,18 +74,26 @@ const JSON_FIELDS: FormatFields = {
   timeout: 'strcontains(record.status, "timeout")',
   outOfMemory: 'strcontains(record.errorType, "Runtime.OutOfMemory")',
   initFailed: 'strcontains(record.status, "error") + strcontains(record.status, "timeout")',
+  errorFilter: JSON_ERROR_FILTER,
+  errorMark: `parse level /^(?<errorLevel>ERROR|FATAL)$/
+| parse record.status /^(?<errorStatus>error|timeout|failure)$/
+| fields coalesce(errorLevel, errorStatus) as errorMark`,
 };
 
 /**
  * One query per refresh for every REPORT figure, composable per 5-minute bin and per log group:
  * counts, sums, minima and maxima (never averages or percentiles, which do not add up). Rows come
  * per (bin, log group, event type): REPORT / platform.report rows carry the invocation figures,
- * INIT_REPORT / platform.initReport rows the failed inits.
+ * INIT_REPORT / platform.initReport rows the failed inits. The same scan also counts, per row, the
+ * events the errors query would return (`errors`): its filter joins the bins filter (bytes scanned
+ * are the time range's, whatever the filter), and app lines it lets in group under an empty
+ * @type / `type`, whose rows carry only that count.
  */
 export function binsQuery(format: LogFormat): string {
   const f = format === "JSON" ? JSON_FIELDS : TEXT;
-  return `filter ${f.filter}
-| stats count(${f.billed}) as invocations, sum(${f.duration}) as sumDuration, min(${f.duration}) as minDuration, max(${f.duration}) as maxDuration, count(${f.init}) as coldStarts, sum(${f.init}) as sumInit, max(${f.init}) as maxInit, sum(${f.billed}) as sumBilled, max(${f.memorySize}) as memorySize, sum(${f.memoryUsed}) as sumMemoryUsed, max(${f.memoryUsed}) as maxMemoryUsed, sum(${f.timeout}) as timeouts, sum(${f.outOfMemory}) as outOfMemory, sum(${f.initFailed}) as initFailures, count(*) as events by bin(5m), @log, ${f.kind}`;
+  return `filter ${f.filter} or ${f.errorFilter}
+| ${f.errorMark}
+| stats count(${f.billed}) as invocations, sum(${f.duration}) as sumDuration, min(${f.duration}) as minDuration, max(${f.duration}) as maxDuration, count(${f.init}) as coldStarts, sum(${f.init}) as sumInit, max(${f.init}) as maxInit, sum(${f.billed}) as sumBilled, max(${f.memorySize}) as memorySize, sum(${f.memoryUsed}) as sumMemoryUsed, max(${f.memoryUsed}) as maxMemoryUsed, sum(${f.timeout}) as timeouts, sum(${f.outOfMemory}) as outOfMemory, sum(${f.initFailed}) as initFailures, count(errorMark) as errors, count(*) as events by bin(5m), @log, ${f.kind}`;
 }
 
 /**
@@ -92,22 +115,36 @@ export function memoryDivisor(format: LogFormat): number {
   return format === "JSON" ? 1 : 1_000_000;
 }
 
-/** Whether a row's event-type key is the invocation report (else: an init report). */
+/** Whether a row's event-type key is the invocation report. */
 export function isReportKind(kind: string | undefined): boolean {
   return kind === "REPORT" || kind === "platform.report";
 }
 
+/**
+ * Whether a row (not a report) may hold failed inits: JSON platform.initReport; in Text any other
+ * row, INIT_REPORT lines having an empty or "INIT_REPORT" @type (the query counts those lines only).
+ * Other rows are app lines let in by the errors filter, which carry only their error count.
+ */
+export function isInitKind(format: LogFormat, kind: string | undefined): boolean {
+  return format === "JSON" ? kind === "platform.initReport" : !isReportKind(kind);
+}
+
 /** The 20 most recent errors: app errors, unhandled exceptions, timeouts, out-of-memory, failed inits. */
 export const ERROR_QUERY = `fields @timestamp, @requestId, @message, @logStream, @log
-| filter @message like /(?i)(error|exception|task timed out|Status: timeout)/
+| filter ${TEXT_ERROR_FILTER}
 | sort @timestamp desc
 | limit 20`;
 
 export const JSON_ERROR_QUERY = `fields @timestamp, requestId, record.requestId, level, message, errorType, type, record.status, record.errorType, @logStream, @log
-| filter level = "ERROR" or level = "FATAL" or record.status in ["error", "timeout", "failure"]
+| filter ${JSON_ERROR_FILTER}
 | sort @timestamp desc
 | limit 20`;
 
 export function errorQuery(format: LogFormat): string {
   return format === "JSON" ? JSON_ERROR_QUERY : ERROR_QUERY;
+}
+
+/** The errors query limited to events in [from, to) (epoch ms), as boundedBinsQuery. */
+export function boundedErrorQuery(format: LogFormat, from: number, to: number): string {
+  return `filter toMillis(@timestamp) >= ${from} and toMillis(@timestamp) < ${to}\n| ${errorQuery(format)}`;
 }

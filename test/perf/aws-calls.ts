@@ -156,6 +156,8 @@ async function growthWithApp(
         startQueriesPerDay: round(callsOf(perDayTally, "logs:StartQuery"), 1),
         serverErrors: r.failures,
       });
+      if (r.failed.length)
+        process.stderr.write(`${scale}x ${range}: failed requests: ${r.failed.join("; ")}\n`);
     }
   }
   return { rows, apis };

@@ -12,7 +12,14 @@ import { parseQuery } from "../../server/sandbox/providers/logs/insights/parser.
 import { javaDouble } from "../../server/sandbox/providers/logs/insights/values.ts";
 import { flattenJson, type JsonObject } from "../../server/sandbox/providers/logs/lines-json.ts";
 import { isJsonEvent } from "../../server/sources/lambda-formats.ts";
-import { billingOf, coldStartsOf, memoryOf, parseBins, sumBins } from "../../server/sources/logs-bins.ts";
+import {
+  BIN_MS,
+  billingOf,
+  coldStartsOf,
+  memoryOf,
+  parseBins,
+  sumBins,
+} from "../../server/sources/logs-bins.ts";
 import type { InsightsResult } from "../../server/sources/logs-insights.ts";
 import { parseErrors } from "../../server/sources/logs-parse.ts";
 import { binsQuery, errorQuery } from "../../server/sources/logs-queries.ts";
@@ -54,6 +61,20 @@ function query(fixture: Fixture, text: string, limit?: number): InsightsResult {
   };
 }
 
+/** Per 5-minute bin, the rows the errors query returns (limit 10,000: every one). */
+function errorsPerBin(fixture: Fixture, format: "Text" | "JSON"): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const e of parseErrors(query(fixture, errorQuery(format).replace("limit 20", "limit 10000")))) {
+    const bin = Math.floor(Date.parse(e.timestamp) / BIN_MS) * BIN_MS;
+    out.set(bin, (out.get(bin) ?? 0) + 1);
+  }
+  return out;
+}
+
+function binErrors(bins: ReadonlyMap<number, { errors: number }>): Map<number, number> {
+  return new Map([...bins].filter(([, b]) => b.errors > 0).map(([t, b]) => [t, b.errors]));
+}
+
 describe("real JSON-format events through the product's queries and parsers", () => {
   const fixture = load<Fixture>("json-format-capture.json");
 
@@ -91,6 +112,18 @@ describe("real JSON-format events through the product's queries and parsers", ()
     );
     assert.equal(errors[0]?.message, "platform.report timeout");
     assert.match(errors[1]?.message ?? "", /Widget update failed/);
+  });
+
+  it("counts in the bins scan, per bin, exactly the events the errors query returns", () => {
+    const bins = parseBins(query(fixture, binsQuery("JSON")), "JSON").get(fixture.logGroup)!;
+    const expected = errorsPerBin(fixture, "JSON");
+    assert.equal(
+      [...expected.values()].reduce((n, v) => n + v, 0),
+      3,
+    );
+    assert.deepEqual(binErrors(bins), expected);
+    // The app's ERROR line joins the scan but no REPORT figure: still 3 invocations, no failed init.
+    assert.equal(sumBins(bins.values()).initFailures, 0);
   });
 });
 
@@ -133,6 +166,39 @@ describe("real text-format lines through the product's queries and parsers", () 
       ),
     );
     assert.ok(errors.some((e) => /INIT_REPORT/.test(e.message) && e.requestId === null));
+  });
+
+  it("counts in the bins scan, per bin, exactly the events the errors query returns", () => {
+    const bins = parseBins(query(fixture, binsQuery("Text")), "Text").get(fixture.logGroup)!;
+    const expected = errorsPerBin(fixture, "Text");
+    assert.ok([...expected.values()].reduce((n, v) => n + v, 0) >= 4);
+    assert.deepEqual(binErrors(bins), expected);
+  });
+
+  it("counts a failed init only on INIT_REPORT lines, not on an app error line that says 'Status: error'", () => {
+    const withApp: Fixture = {
+      ...fixture,
+      events: [
+        ...fixture.events,
+        {
+          timestamp: "2026-11-18T15:04:00.000Z",
+          message:
+            "2026-11-18T15:04:00.000Z\t0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\tERROR\tupstream answered Status: error\n",
+        },
+      ],
+    };
+    const bins = parseBins(query(withApp, binsQuery("Text")), "Text").get(fixture.logGroup)!;
+    const total = sumBins(bins.values());
+    assert.equal(total.initFailures, 2);
+    assert.equal(total.invocations, 3);
+    assert.equal(
+      total.errors,
+      sumBins(
+        parseBins(query(fixture, binsQuery("Text")), "Text")
+          .get(fixture.logGroup)!
+          .values(),
+      ).errors + 1,
+    );
   });
 });
 

@@ -44,6 +44,12 @@ export interface LogsSettings {
   timeoutMs?: number;
   /** Monotonic clock (ms) driving the query life cycle; performance.now() by default. Tests step it by hand. */
   clock?: () => number;
+  /**
+   * Late delivery: this share (0 to 1) of the log events is ingested `delayMs` after its timestamp
+   * (Lambda delivers logs asynchronously, now and then minutes late), and Logs Insights sees an
+   * event only once it is ingested. Unset: every event is there as soon as it is written.
+   */
+  lateDelivery?: { share: number; delayMs: number };
 }
 
 export interface BudgetsSettings {

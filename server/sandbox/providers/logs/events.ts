@@ -252,3 +252,12 @@ export function* eventsNewestFirst(
     for (let k = chunk.length - 1; k >= 0; k--) yield chunk[k]!;
   }
 }
+
+/**
+ * When Logs Insights can first see an event under the sandbox's late-delivery setting: a stable
+ * share of the events (by event ID) `delayMs` after their timestamp, the others at their ingestion time.
+ */
+export function deliveredAt(event: LogEvent, late: { share: number; delayMs: number }): number {
+  const delayed = hashString(event.eventId) % 1_000_000 < late.share * 1_000_000;
+  return delayed ? event.timestamp + late.delayMs : event.ingestionTime;
+}

@@ -19,7 +19,7 @@ export interface LogSource {
 
 export type QueryStatus = "Scheduled" | "Running" | "Complete" | "Failed" | "Cancelled" | "Timeout";
 
-export const LOGS_DEFAULTS: Required<Omit<LogsSettings, "clock">> = {
+export const LOGS_DEFAULTS: Required<Omit<LogsSettings, "clock" | "lateDelivery">> = {
   scheduledMs: 500,
   runningMs: 1500,
   maxConcurrentQueries: 30,
@@ -53,14 +53,14 @@ export interface QueryRecord {
 export class QueryManager {
   private readonly queries = new Map<string, QueryRecord>();
   private readonly monotonic: () => number;
-  private readonly settings: Required<Omit<LogsSettings, "clock">>;
+  private readonly settings: Required<Omit<LogsSettings, "clock" | "lateDelivery">>;
 
   constructor(
     settings: LogsSettings | undefined,
     private readonly evaluate: (q: QueryRecord) => QueryOutput,
     monotonic?: () => number,
   ) {
-    const { clock: _clock, ...timings } = settings ?? {};
+    const { clock: _clock, lateDelivery: _late, ...timings } = settings ?? {};
     this.settings = { ...LOGS_DEFAULTS, ...timings };
     this.monotonic = monotonic ?? (() => performance.now());
   }

@@ -2,7 +2,7 @@
 import { AwsError } from "../../core/errors.ts";
 import type { JsonOperation, SandboxContext } from "../../core/types.ts";
 import type { LogCatalog } from "./catalog.ts";
-import { groupEvents, type LogEvent } from "./events.ts";
+import { deliveredAt, groupEvents, type LogEvent } from "./events.ts";
 import {
   decodeToken,
   encodeToken,
@@ -72,7 +72,11 @@ function* newestFirst(
   from: number,
   to: number,
 ): Generator<LogRecord> {
-  const hi = Math.min(to + 1, ctx.workload.now() + 1);
+  const now = ctx.workload.now();
+  const hi = Math.min(to + 1, now + 1);
+  // Under late delivery, events written since the longest delay may not be ingested yet.
+  const late = ctx.settings.logs?.lateDelivery;
+  const unsure = late ? now - Math.max(late.delayMs, 1_000) : Number.POSITIVE_INFINITY;
   for (let end = hi; end > from; end -= CHUNK_MS) {
     const lo = Math.max(from, end - CHUNK_MS);
     const chunk = sources.flatMap((s) => {
@@ -82,7 +86,9 @@ function* newestFirst(
         : [];
     });
     chunk.sort((a, b) => b.event.timestamp - a.event.timestamp);
-    for (const { event, accountId } of chunk) yield toRecord(event, accountId);
+    for (const { event, accountId } of chunk)
+      if (!late || event.timestamp < unsure || deliveredAt(event, late) <= now)
+        yield toRecord(event, accountId);
   }
 }
 
