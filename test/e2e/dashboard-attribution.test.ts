@@ -36,7 +36,7 @@ describe("dashboard page: attribution", () => {
       .locator("#attribution-by option")
       .evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
     assert.deepEqual(options, ["profile", "tag:team", "tag:app", "metadata:tenant", "principal"]);
-    const rows = panel.locator("tbody tr");
+    const rows = panel.locator(`table[data-table="attribution"] > tbody > tr`);
     const labels = await rows.locator("th").evaluateAll((t) => t.map((x) => x.firstChild?.textContent ?? ""));
     assert.ok(labels.includes("twin-support"), labels.join(", "));
     assert.equal(await rows.last().getAttribute("data-unattributed"), "true");
@@ -55,7 +55,7 @@ describe("dashboard page: attribution", () => {
     await page.waitForFunction(
       () => document.querySelector("#panel-attribution")?.getAttribute("data-by") === "tag:team",
     );
-    const last = panel.locator("tbody tr").last();
+    const last = panel.locator(`table[data-table="attribution"] > tbody > tr`).last();
     assert.equal(await last.getAttribute("data-unattributed"), "true");
     assert.match((await last.locator("th").textContent()) ?? "", /Untagged \(team\$\)/);
     assert.ok(dollars(await panel.locator("tfoot [data-total] td:nth-child(2)").textContent()) > 0);
