@@ -12,7 +12,7 @@ import { type BenchScheduler, createBenchContext, startBenchSchedules } from "..
 import type { Config } from "../config.ts";
 import type { RunningSandbox, SandboxOptions } from "../sandbox/index.ts";
 import { openStore, type Store, StoreError, storeSpecOf } from "../store/index.ts";
-import { createApp } from "./app.ts";
+import { appServices, createApp } from "./app.ts";
 import { createBenchRouter } from "./routes/bench.ts";
 import { isLoopback } from "./security.ts";
 
@@ -191,9 +191,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (closed) return;
       closed = true;
       await closeServer();
+      // AWS answers under way (already paid for: Cost Explorer bills each request) land in the
+      // store before it closes, so a restart serves them; a hung call is not waited for.
+      await drained(appServices(app).cache.settle(), SHUTDOWN_DRAIN_MS);
       await scheduler.stop();
       await store.close();
       await runtime.close();
     },
   };
+}
+
+/** How long a shutdown waits for AWS answers under way (a hung call is dropped after it). */
+const SHUTDOWN_DRAIN_MS = 10_000;
+
+/** Wait for `work`, at most `ms`. */
+async function drained(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((done) => {
+    timer = setTimeout(done, ms);
+    timer.unref();
+  });
+  try {
+    await Promise.race([work.catch(() => undefined), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
