@@ -229,6 +229,9 @@ describe("costs per account (aws.accounts): Cost Explorer grouped by LINKED_ACCO
         mode: "sandbox",
         aws: { accountId: SANDBOX_ACCOUNT_ID, accounts },
         sandbox: { scenario: "realistic", organization },
+        // An organization's two months of bills take the sandbox a while on a loaded machine:
+        // no answer here depends on the 10 s default wait.
+        cache: { waitSeconds: 300 },
       }),
       { port: 0, dataDir: ":memory:", now: () => new Date(NOW) },
     );

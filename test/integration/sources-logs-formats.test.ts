@@ -208,15 +208,18 @@ describe("logs panel, Text and JSON functions", () => {
       assert.ok((later.scan?.binsReused ?? 0) > 0);
     }
     const full = await source().fetch(range(3));
+    // Range-wide AWS/Lambda percentiles are bought as the range moves (at most every logs TTL),
+    // not at each refresh: the incremental source holds the ones of a few minutes ago.
+    const binned = (d: typeof full) => d.functions?.map(({ percentiles: _, ...f }) => f);
     assert.deepEqual(later.durations, full.durations);
-    assert.deepEqual(later.functions, full.functions);
+    assert.deepEqual(binned(later), binned(full));
     assert.deepEqual(later.outcomes, full.outcomes);
     assert.deepEqual(later.recentErrors, full.recentErrors);
     // A wider range reuses the held bins and reads only the hours before them.
     const wide = await incremental.fetch(range(6));
     const wideFull = await source().fetch(range(6));
     assert.deepEqual(wide.durations, wideFull.durations);
-    assert.deepEqual(wide.functions, wideFull.functions);
+    assert.deepEqual(binned(wide), binned(wideFull));
     assert.deepEqual(wide.recentErrors, wideFull.recentErrors);
     assert.ok(wide.bytesScanned < wideFull.bytesScanned);
   });
