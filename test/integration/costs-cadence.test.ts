@@ -15,6 +15,7 @@ import { describe, test } from "node:test";
 import type { AttributionData, CostsData, Panel } from "../../server/api/contract.ts";
 import { type RunningServer, startServer } from "../../server/api/server.ts";
 import { parseConfig } from "../../server/config.ts";
+import { SANDBOX_ACCOUNT_ID, SANDBOX_LINKED_ACCOUNTS } from "../../server/sandbox/index.ts";
 
 const HOUR = 3_600_000;
 const STEP = 10 * 60_000;
@@ -159,6 +160,45 @@ describe("Cost Explorer on its own cadence (default settings: refreshesPerDay 2)
     } finally {
       await server.close();
       await fresh.close();
+    }
+  });
+
+  test("with aws.accounts the monthly query keeps the month in its key: one more request at the month start (5)", async () => {
+    const c = clock("2026-11-30T12:30:00.000Z");
+    const accounts = [
+      { id: SANDBOX_ACCOUNT_ID, label: "monitoring" },
+      ...SANDBOX_LINKED_ACCOUNTS.map((a) => ({ id: a.id, label: a.label })),
+    ];
+    const server = await startServer(
+      parseConfig({
+        mode: "sandbox",
+        aws: { accountId: SANDBOX_ACCOUNT_ID, accounts },
+        sandbox: { organization: "management" },
+      }),
+      { port: 0, dataDir: ":memory:", now: c.now },
+    );
+    try {
+      const t0 = c.get();
+      const t1 = Date.parse("2026-12-01T01:00:00.000Z");
+      const bedrock = (d: CostsData) => d.accounts!.reduce((n, a) => n + (a.bedrockMonthToDate ?? 0), 0);
+      const nov = bedrock((await costs(server)).data!);
+      assert.ok(nov > 0);
+      const made = await view(server, c, t0 + STEP, t1);
+      // The month in the key: the monthly query again at 00:00 on the 1st; the breakdown at 00:30.
+      assert.deepEqual(made, [
+        { at: "00:00", operation: "GetCostAndUsage" },
+        { at: "00:30", operation: "GetCostAndUsage" },
+      ]);
+      c.set(t1);
+      const data = (await costs(server)).data!;
+      // The per-account view is December's (asked at 00:00, before Cost Explorer held much of it),
+      // never November's; the panel's month to date is the newer answer's (the 00:30 breakdown).
+      assert.ok(bedrock(data) < nov, `${bedrock(data)} vs ${nov}`);
+      assert.equal(data.monthToDateFrom, "daily breakdown");
+      assert.deepEqual(await view(server, c, t1 + STEP, t0 + 24 * HOUR), []);
+      assert.equal(ceCalls(server).length, 5);
+    } finally {
+      await server.close();
     }
   });
 
