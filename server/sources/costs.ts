@@ -1,7 +1,7 @@
 /**
  * Cost Explorer: which SERVICE values carry Bedrock spend (GetDimensionValues, once a day), the
  * daily cost by service and every Bedrock dollar by usage type (one GetCostAndUsage shape), and
- * the forecast to month end (GetCostForecast, once a day). The client is always us-east-1.
+ * the forecast over this month and the next (GetCostForecast, once a day). The client is always us-east-1.
  * Each request (each page) costs $0.01: the dashboard caches each call on Cost Explorer's own
  * cadence, measured from its last fetch (see server/api/costs-panel.ts).
  *
