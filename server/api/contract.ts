@@ -245,8 +245,31 @@ export interface CostsData {
   range: RangeInfo;
   byService: DailyCost[];
   bedrockByModel: DailyCost[];
-  monthToDate: number;
-  forecast: { mean: number; low: number; high: number; end: string } | null;
+  /**
+   * Bedrock billed this month so far: from the monthly query, or from the daily breakdown's rows
+   * when that answer is newer and holds the whole month so far (`monthToDateFrom`). null when no
+   * answer in use holds this month yet (just after a month start, before the next fetch):
+   * `monthToDateNote` says why; never last month's figure, never $0 for "not known".
+   */
+  monthToDate: number | null;
+  monthToDateFrom?: "monthly query" | "daily breakdown";
+  monthToDateNote?: string;
+  /**
+   * Cost Explorer's forecast for the current month (one entry of a forecast made on `madeOn` over
+   * this month and the next). `start` after the month's 1st: the mean is the rest of the month
+   * after the month to date; `start` on the 1st: the mean is the whole month. `projected` is the
+   * month-end total either way (null when the month to date it needs is not known yet).
+   */
+  forecast: {
+    mean: number;
+    low: number;
+    high: number;
+    start: string;
+    end: string;
+    madeOn: string;
+    wholeMonth: boolean;
+    projected: { mean: number; low: number; high: number } | null;
+  } | null;
   reconciliation: ReconciliationRow[];
   currency: "USD";
   /** The Cost Explorer services counted as Bedrock (discovered, or narrowed by config). */

@@ -8,11 +8,15 @@
  * the daily breakdown over the window at most once per 24 h / costs.refreshesPerDay (default 2;
  * one page for the default 7-day window, which a preset asks for as it is, not widened to the
  * month), the forecast and the monthly SERVICE query (month to date + which services carry
- * Bedrock spend) once per 24 h. The keys hold what is asked (window shape, services, month), not
- * the day: a new UTC day costs nothing (Cost Explorer has nothing for it until its next data
- * refresh, hours later; until the next fetch the day shows as not yet in Cost Explorer); a new
- * month refetches the month to date and the forecast once. Defaults: 2 + 1 + 1 = 4 requests in
- * any 24 h for one range, a cold start included. A manual refresh re-runs the breakdown only
+ * Bedrock spend) once per 24 h. The keys hold what is asked (window shape, services), not the
+ * day or the month: a new UTC day costs nothing (Cost Explorer has nothing for it until its next
+ * data refresh, hours later; until the next fetch the day shows as not yet in Cost Explorer), and
+ * neither does a new month: the forecast covers this month and the next in one request, and the
+ * new month's month to date comes from whichever answer is newer and holds it (the breakdown's
+ * rows once its window reaches the 1st), else it shows as not yet in Cost Explorer. With
+ * aws.accounts the per-account view comes only from the monthly query, whose key then keeps the
+ * month (one refetch at a month start). Defaults: 2 + 1 + 1 = 4 requests in any 24 h for one
+ * range, a cold start included, across a month start too. A manual refresh re-runs the breakdown only
  * (rate limited by the refresh route and costs.maxRequestsPerHour).
  * Source of the cadence: https://docs.aws.amazon.com/cost-management/latest/userguide/ce-api-best-practices.html
  * (billing data updated up to three times a day; each paginated request billed; cache the answers).
@@ -36,6 +40,7 @@ import {
   CostsSource,
   type CostWindow,
   type Forecast,
+  forecastFor,
   type Monthly,
   resolveServices,
   round,
@@ -91,6 +96,88 @@ export function monthlySince(fetched: CostWindow, today: string, preset: boolean
   return monthStart([earliest, month].sort()[0]!);
 }
 
+/**
+ * The monthly query's key without the month: a preset by how many months back its first month
+ * lies (the same for every preset under a month, so the attribution panel shares it), an
+ * explicit window by its first month (fixed whatever the day).
+ */
+export function monthlyShape(
+  fetched: CostWindow,
+  today: string,
+  preset: boolean,
+): { [k: string]: string | number } {
+  const since = monthlySince(fetched, today, preset);
+  if (!preset) return { since };
+  const [y, m] = monthStart(today).split("-").map(Number) as [number, number];
+  const [sy, sm] = since.split("-").map(Number) as [number, number];
+  return { monthsBack: (y - sy) * 12 + (m - sm) };
+}
+
+/** Bedrock month to date of `month` from the breakdown's rows, or null if its answer does not hold the whole month so far. */
+export function breakdownMonthToDate(breakdown: Breakdown, month: string): number | null {
+  if (breakdown.period.start > month || breakdown.period.end <= month) return null;
+  return round(breakdown.usage.reduce((n, r) => (r.date >= month ? n + r.amountUsd : n), 0));
+}
+
+export interface MonthToDate {
+  usd: number | null;
+  from?: "monthly query" | "daily breakdown";
+  note?: string;
+}
+
+/**
+ * This month's Bedrock month to date from whichever answer is newer and holds the month so far:
+ * the monthly query (fetched this month) or the daily breakdown (its period reaches from the 1st
+ * or earlier into the month). Neither: null with the reason, never last month's figure.
+ */
+export function monthToDateOf(
+  month: string,
+  bedrock: readonly string[],
+  monthly: { value: Monthly | null; fetchedAt: number | null },
+  breakdown: { value: Breakdown | null; fetchedAt: number | null },
+): MonthToDate {
+  const candidates: Array<{ usd: number; at: number; from: "monthly query" | "daily breakdown" }> = [];
+  const m = monthly.value;
+  if (m && m.month === month)
+    candidates.push({
+      usd: round(bedrock.reduce((n, s) => n + (m.monthToDate[s] ?? 0), 0)),
+      at: monthly.fetchedAt ?? 0,
+      from: "monthly query",
+    });
+  const fromRows = breakdown.value ? breakdownMonthToDate(breakdown.value, month) : null;
+  if (fromRows !== null)
+    candidates.push({ usd: fromRows, at: breakdown.fetchedAt ?? 0, from: "daily breakdown" });
+  // Newest first; on a tie the monthly query (it holds every day of the month whatever the window).
+  const best = candidates.sort((a, b) => b.at - a.at)[0];
+  if (best) return { usd: best.usd, from: best.from };
+  if (!m) return { usd: null };
+  return {
+    usd: null,
+    note: `${month.slice(0, 7)} is not yet in Cost Explorer's answers in use: the month to date was last fetched in ${m.month.slice(0, 7)}, before this month began, and the daily breakdown does not hold this month's first day yet. Both are asked again on their cadence (within 24 h); the estimate from token counts is shown meanwhile.`,
+  };
+}
+
+/** The panel's forecast: the current month's entry, and the month-end total it implies. */
+export function forecastView(
+  forecast: Forecast | null,
+  month: string,
+  monthToDate: number | null,
+): CostsData["forecast"] {
+  const entry = forecastFor(forecast, month);
+  if (!forecast || !entry) return null;
+  const wholeMonth = entry.start === month;
+  const base = wholeMonth ? 0 : monthToDate;
+  return {
+    ...entry,
+    madeOn: forecast.madeOn,
+    wholeMonth,
+    projected:
+      base === null
+        ? null
+        : { mean: round(base + entry.mean), low: round(base + entry.low), high: round(base + entry.high) },
+  };
+}
+
 /** The days of [start, end) outside the answer's period: not in Cost Explorer's answer yet. */
 function uncovered(window: CostWindow, period: CostWindow): string[] {
   const out: string[] = [];
@@ -127,8 +214,8 @@ export class CostsPanel {
   private readonly memo = new Memo<CostsData>();
   /** The cache keys of the last window asked for (every request of a view asks for the same). */
   private lastKeys: PanelKeys | null = null;
-  /** The monthly query's key per (month, since): a new month is a new key. */
-  private lastMonthly: { month: string; since: string; key: string } | null = null;
+  /** The monthly query's key per shape (and month, with accounts configured). */
+  private lastMonthly: { signature: string; key: string } | null = null;
   /** Application inference profile IDs among the token rows, per rows object. */
   private readonly profileIds = new WeakMap<object, string[]>();
 
@@ -150,25 +237,31 @@ export class CostsPanel {
     return this.deps.config.aws.accounts !== undefined;
   }
 
-  /** Month to date by service and the Bedrock services it shows (once per 24 h, and per month). */
-  private async monthly(today: string, since: string): Promise<CacheResult<Monthly>> {
+  /**
+   * Month to date by service and the Bedrock services it shows (once per 24 h from its fetch; the
+   * key holds no month, except with accounts configured: the per-account view has no other source).
+   */
+  private async monthly(fetched: CostWindow, today: string, preset: boolean): Promise<CacheResult<Monthly>> {
     // With accounts configured the same query is also grouped by LINKED_ACCOUNT (GroupBy takes 2 keys).
     const byAccount = this.byAccount();
-    const month = monthStart(today);
+    const shape = monthlyShape(fetched, today, preset);
+    const parts = { ...shape, ...(byAccount ? { byAccount: true, month: monthStart(today) } : {}) };
+    const signature = JSON.stringify(parts);
     let last = this.lastMonthly;
-    if (last?.month !== month || last.since !== since) {
-      const key = cacheKey("ce-monthly", { month, since, ...(byAccount ? { byAccount: true } : {}) });
-      last = { month, since, key };
+    if (last?.signature !== signature) {
+      last = { signature, key: cacheKey("ce-monthly", parts) };
       this.lastMonthly = last;
     }
+    // The fetch asks for the months of the day it runs.
+    const since = monthlySince(fetched, today, preset);
     return this.deps.cache.get<Monthly>(last.key, cadenceMs(1), () =>
       this.deps.capped(() => this.source.monthly(since, today, byAccount)),
     );
   }
 
   /** The services and cache keys of a window, computed once while the same window is asked for. */
-  private keysOf(shape: string, month: string, monthly: Monthly | null): PanelKeys {
-    const signature = `${shape}|${month}`;
+  private keysOf(shape: string, monthly: Monthly | null): PanelKeys {
+    const signature = shape;
     const last = this.lastKeys;
     if (last?.signature === signature && last.monthlyValue === monthly) return last;
     const services = resolveServices(this.deps.config.costs.services, monthly?.bedrockServices ?? []);
@@ -177,8 +270,8 @@ export class CostsPanel {
       monthlyValue: monthly,
       services,
       costs: cacheKey("costs", { window: shape, shown: services.shown, bedrock: services.bedrock }),
-      // The forecast runs from the day it is fetched to the month's end: one per month and 24 h.
-      forecast: cacheKey("ce-forecast", { month, bedrock: services.bedrock }),
+      // The forecast runs from the day it is fetched over this month and the next: once per 24 h.
+      forecast: cacheKey("ce-forecast", { months: 2, bedrock: services.bedrock }),
     };
     this.lastKeys = keys;
     return keys;
@@ -194,7 +287,7 @@ export class CostsPanel {
     preset: boolean,
   ): Promise<{ services: string[] | null; error: CachedError | null }> {
     const fetched = this.deps.fetchWindow(window, preset);
-    const monthly = await this.monthly(today, monthlySince(fetched, today, preset));
+    const monthly = await this.monthly(fetched, today, preset);
     if (!monthly.value) return { services: null, error: monthly.error };
     const { bedrock } = resolveServices(this.deps.config.costs.services, monthly.value.bedrockServices);
     return { services: bedrock, error: monthly.error };
@@ -209,9 +302,9 @@ export class CostsPanel {
     const { cache } = this.deps;
     const isPreset = preset !== null;
     const fetched = this.deps.fetchWindow(window, isPreset);
-    const monthly = await this.monthly(today, monthlySince(fetched, today, isPreset));
+    const monthly = await this.monthly(fetched, today, isPreset);
     const shape = windowShape(fetched, today, isPreset);
-    const keys = this.keysOf(cacheKey("window", shape), monthStart(today), monthly.value);
+    const keys = this.keysOf(cacheKey("window", shape), monthly.value);
     const services = keys.services;
     // Each fetch asks for the window of the day it runs (the keys do not hold the day).
     const [ce, forecast, tokens] = await Promise.all([
@@ -235,7 +328,9 @@ export class CostsPanel {
     const breakdown = ce.value;
     if (!breakdown) return panel;
     const profiles = await this.resolveProfiles(tokens.value ?? NO_ROWS);
-    const monthToDate = round(services.bedrock.reduce((n, s) => n + (monthly.value?.monthToDate[s] ?? 0), 0));
+    const month = monthStart(today);
+    const mtd = monthToDateOf(month, services.bedrock, monthly, ce);
+    const forecastShown = forecastView(forecast.value?.forecast ?? null, month, mtd.usd);
     const accounts = monthly.value
       ? accountCosts(monthly.value, accountList(this.deps.config), services.bedrock)
       : null;
@@ -249,22 +344,13 @@ export class CostsPanel {
         window.end,
         today,
         preset,
-        monthToDate,
+        mtd.usd,
+        mtd.from,
+        forecast.value,
         // The per-account view derives from the cached monthly answer (same object, same view).
         monthly.value,
       ],
-      () =>
-        this.data(
-          window,
-          today,
-          preset,
-          breakdown,
-          tokens.value,
-          forecast.value?.forecast ?? null,
-          profiles,
-          monthToDate,
-          accounts,
-        ),
+      () => this.data(window, today, preset, breakdown, tokens.value, forecastShown, profiles, mtd, accounts),
     );
     return { ...panel, data };
   }
@@ -276,9 +362,9 @@ export class CostsPanel {
     preset: string | null,
     breakdown: Breakdown,
     tokenRows: DailyTokens[] | null,
-    forecast: Forecast | null,
+    forecast: CostsData["forecast"],
     resolved: readonly ResolvedProfile[],
-    monthToDate: number,
+    monthToDate: MonthToDate,
     accounts: AccountCostsView | null,
   ): CostsData {
     const region = bedrockRegion(this.deps.config);
@@ -300,7 +386,9 @@ export class CostsPanel {
       },
       byService: breakdown.byService.filter(shown),
       bedrockByModel: byModel(usage),
-      monthToDate,
+      monthToDate: monthToDate.usd,
+      ...(monthToDate.from ? { monthToDateFrom: monthToDate.from } : {}),
+      ...(monthToDate.note ? { monthToDateNote: monthToDate.note } : {}),
       forecast,
       reconciliation: tokenRows
         ? reconcile(estimates, usage, today, this.deps.prices, region, breakdown.period.end)

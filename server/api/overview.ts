@@ -142,6 +142,7 @@ export async function overview(
       const before = previous.data ? headline(previous.data, config, dashboard.prices) : null;
       const managed = config.budgets.managed.map((b) => b.name);
       const budget = budgets.data?.budgets.find((b) => managed.includes(b.name)) ?? budgets.data?.budgets[0];
+      const projected = costs.data?.forecast?.projected ?? null;
       return {
         range: current.data?.range ?? {
           start: range.start.toISOString(),
@@ -156,9 +157,9 @@ export async function overview(
         tokens: kpi(now?.tokens ?? null, before?.tokens ?? null, "Tokens"),
         estimatedCostUsd: kpi(now?.estimatedCostUsd ?? null, before?.estimatedCostUsd ?? null, "USD"),
         monthToDateUsd: costs.data?.monthToDate ?? null,
-        forecastUsd: costs.data?.forecast
-          ? Math.round((costs.data.monthToDate + costs.data.forecast.mean) * 100) / 100
-          : null,
+        // The month-end projection as the costs panel states it (month to date + the rest of the
+        // month, or a whole-month forecast after a month start); null when it cannot be said yet.
+        forecastUsd: projected ? Math.round(projected.mean * 100) / 100 : null,
         budgetUsd: budget?.limit ?? null,
         // The card compares the budget with the budget's own spend (its own scope), never with the
         // Bedrock-only month to date.

@@ -1,7 +1,7 @@
 /**
  * Cost Explorer: which SERVICE values carry Bedrock spend (GetDimensionValues, once a day), the
  * daily cost by service and every Bedrock dollar by usage type (one GetCostAndUsage shape), and
- * the forecast to month end (GetCostForecast, once a day). The client is always us-east-1.
+ * the forecast over this month and the next (GetCostForecast, once a day). The client is always us-east-1.
  * Each request (each page) costs $0.01: the dashboard caches each call on Cost Explorer's own
  * cadence, measured from its last fetch (see server/api/costs-panel.ts).
  *
@@ -46,6 +46,8 @@ export interface UsageRow {
 }
 
 export interface Monthly {
+  /** The month whose month to date this answer holds (YYYY-MM-01, the month of the day it was fetched). */
+  month: string;
   /** Services whose name contains "Bedrock" with cost in the period. */
   bedrockServices: string[];
   /** Month to date per service (every service of every account Cost Explorer answered for). */
@@ -72,11 +74,24 @@ export interface Breakdown {
   requests: number;
 }
 
-export interface Forecast {
+/** One calendar month of a GetCostForecast answer (one ForecastResultsByTime entry). */
+export interface ForecastMonth {
+  /**
+   * First day the entry covers: the day the forecast was made for the month it was made in (the
+   * rest of that month), the 1st for a later month (the whole month).
+   */
+  start: string;
+  /** First day after it (the 1st of the following month). */
+  end: string;
   mean: number;
   low: number;
   high: number;
-  end: string;
+}
+
+/** A forecast over this month and the next, made on `madeOn`, one entry per calendar month. */
+export interface Forecast {
+  madeOn: string;
+  months: ForecastMonth[];
 }
 
 export function serviceFilter(services: readonly string[]): Expression | undefined {
@@ -140,6 +155,7 @@ export class CostsSource {
       }
     }
     return {
+      month: monthStart,
       bedrockServices: [...bedrock].sort(),
       monthToDate,
       ...(byAccount ? { accounts } : {}),
@@ -243,12 +259,17 @@ export class CostsSource {
     };
   }
 
-  /** Forecast of the Bedrock services from today to the end of the month; null when AWS has too little history. */
+  /**
+   * Forecast of the Bedrock services over the rest of this month and the whole of the next, in one
+   * request (TimePeriod [today, 1st of the month after next), MONTHLY: Cost Explorer answers one
+   * ForecastResultsByTime entry per calendar month, the first from today, plus Total), so the
+   * answer stays usable across a month start. null when AWS has too little history.
+   */
   async forecast(
     today: string,
     bedrockServices: readonly string[],
   ): Promise<{ forecast: Forecast | null; requests: number }> {
-    const end = firstOfNextMonth(today);
+    const end = firstOfNextMonth(firstOfNextMonth(today));
     const filter = serviceFilter(bedrockServices);
     try {
       const out = await awsCall("GetCostForecast", () =>
@@ -262,23 +283,38 @@ export class CostsSource {
           }),
         ),
       );
-      const first = out.ForecastResultsByTime?.[0];
-      const mean = Number(out.Total?.Amount ?? first?.MeanValue ?? 0);
-      return {
-        forecast: {
+      const months: ForecastMonth[] = [];
+      for (const r of out.ForecastResultsByTime ?? []) {
+        const start = r.TimePeriod?.Start;
+        if (!start) continue;
+        const mean = Number(r.MeanValue ?? 0);
+        months.push({
+          start,
+          end: r.TimePeriod?.End ?? firstOfNextMonth(start),
           mean: round(mean),
-          low: round(Number(first?.PredictionIntervalLowerBound ?? mean)),
-          high: round(Number(first?.PredictionIntervalUpperBound ?? mean)),
-          end,
-        },
-        requests: 1,
-      };
+          low: round(Number(r.PredictionIntervalLowerBound ?? mean)),
+          high: round(Number(r.PredictionIntervalUpperBound ?? mean)),
+        });
+      }
+      // A single-entry answer without per-month values: the Total is the one period's mean.
+      if (months.length === 0 && out.Total?.Amount !== undefined) {
+        const mean = round(Number(out.Total.Amount));
+        months.push({ start: today, end, mean, low: mean, high: mean });
+      }
+      months.sort((a, b) => a.start.localeCompare(b.start));
+      return { forecast: { madeOn: today, months }, requests: 1 };
     } catch (err) {
       if (err instanceof SourceError && err.code === "DataUnavailableException")
         return { forecast: null, requests: 1 };
       throw err;
     }
   }
+}
+
+/** The entry of a forecast for the month `month` (YYYY-MM-01) begins in, or null. */
+export function forecastFor(forecast: Forecast | null, month: string): ForecastMonth | null {
+  const next = firstOfNextMonth(month);
+  return forecast?.months.find((m) => m.start >= month && m.start < next) ?? null;
 }
 
 /** Bedrock cost per day per model family, the unrecognised lines in their own group; totals equal the Bedrock total. */

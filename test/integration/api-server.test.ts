@@ -194,7 +194,7 @@ describe("dashboard API against the sandbox", () => {
         `${row.date} ${row.model} gap ${row.gapUsd} (${row.cause})`,
       );
     }
-    assert.ok(data.monthToDate > 0);
+    assert.ok(data.monthToDate !== null && data.monthToDate > 0, String(data.monthToDate));
     assert.ok(data.forecast === null || data.forecast.end === "2026-12-01");
   });
 

@@ -2,7 +2,8 @@
  * Issue #14's Cost Explorer goal, through the real SDK clients against the sandbox on its virtual
  * clock: at most 4 requests in any 24 hours at default settings, a cold start just before UTC
  * midnight included (each query on its interval from its own last fetch, keys without the day);
- * a month boundary refetches the month to date and the forecast once; after midnight the panel's
+ * a month start refetches nothing (the forecast holds this month and the next, the new month's
+ * month to date comes from the breakdown once it holds the 1st); after midnight the panel's
  * figures are a fresh fetch's for the days both answers hold, and the new day shows as not yet in
  * Cost Explorer; a restart inside the interval asks nothing.
  */
@@ -14,6 +15,7 @@ import { describe, test } from "node:test";
 import type { AttributionData, CostsData, Panel } from "../../server/api/contract.ts";
 import { type RunningServer, startServer } from "../../server/api/server.ts";
 import { parseConfig } from "../../server/config.ts";
+import { SANDBOX_ACCOUNT_ID, SANDBOX_LINKED_ACCOUNTS } from "../../server/sandbox/index.ts";
 
 const HOUR = 3_600_000;
 const STEP = 10 * 60_000;
@@ -101,27 +103,100 @@ describe("Cost Explorer on its own cadence (default settings: refreshesPerDay 2)
     }
   });
 
-  test("across a month boundary the month to date and the forecast are asked once more (6 in that 24 h)", async () => {
-    const c = clock("2026-11-30T20:00:00.000Z");
+  test("across a month start: still 4 requests in the 24 h (a cold start at 2026-11-30T12:30Z)", async () => {
+    const c = clock("2026-11-30T12:30:00.000Z");
     const server = await start(c);
+    const fresh = await start(c);
     try {
       const t0 = c.get();
-      const before = await costs(server);
-      assert.equal(before.data!.forecast?.end, "2026-12-01");
-      const made = await view(server, c, t0 + STEP, t0 + 24 * HOUR);
+      const before = (await costs(server)).data!;
+      // November 30: the month to date from the monthly query; the forecast is the rest of November.
+      assert.equal(before.monthToDateFrom, "monthly query");
+      assert.ok(before.monthToDate !== null && before.monthToDate > 0, String(before.monthToDate));
+      const nov = before.forecast!;
+      assert.deepEqual(
+        [nov.start, nov.end, nov.madeOn, nov.wholeMonth],
+        ["2026-11-30", "2026-12-01", "2026-11-30", false],
+      );
+      assert.equal(nov.projected?.mean, Math.round((before.monthToDate + nov.mean) * 10_000) / 10_000);
+      const t1 = Date.parse("2026-12-01T00:10:00.000Z");
+      const t2 = Date.parse("2026-12-01T01:00:00.000Z");
+      // The cold start's three, then nothing up to the month start and past it.
+      assert.deepEqual(await view(server, c, t0 + STEP, t1), []);
+
+      // Dec 1 00:10: the monthly answer is November's and the breakdown (fetched Nov 30 12:30)
+      // ends before Dec 1: December's month to date is not yet known (null with why), not November's.
+      c.set(t1);
+      const early = (await costs(server)).data!;
+      assert.equal(early.monthToDate, null);
+      assert.match(early.monthToDateNote ?? "", /2026-12 is not yet in Cost Explorer/);
+      // The forecast made on Nov 30 holds December whole: its entry is the projection.
+      const dec = early.forecast!;
+      assert.deepEqual(
+        [dec.start, dec.end, dec.madeOn, dec.wholeMonth],
+        ["2026-12-01", "2027-01-01", "2026-11-30", true],
+      );
+      assert.ok(dec.mean > nov.mean, `${dec.mean} vs ${nov.mean}: a whole month against one day`);
+      assert.deepEqual(dec.projected, { mean: dec.mean, low: dec.low, high: dec.high });
+
+      // The breakdown again 12 h after its fetch (00:30), nothing else.
+      assert.deepEqual(await view(server, c, t1 + STEP, t2), [{ at: "00:30", operation: "GetCostAndUsage" }]);
+      // Dec 1 01:00: the breakdown fetched at 00:30 holds Dec 1, so December's month to date comes
+      // from its rows, and equals what a fresh server's monthly query answered at 00:30.
+      c.set(Date.parse("2026-12-01T00:30:00.000Z"));
+      const now = (await costs(fresh)).data!;
+      assert.equal(now.monthToDateFrom, "monthly query");
+      c.set(t2);
+      const late = (await costs(server)).data!;
+      assert.equal(late.monthToDateFrom, "daily breakdown");
+      assert.equal(late.monthToDateNote, undefined);
+      const dec1 = late.bedrockByModel.find((d) => d.date === "2026-12-01")?.total ?? 0;
+      assert.equal(late.monthToDate, dec1);
+      assert.equal(late.monthToDate, now.monthToDate);
+      assert.notEqual(late.monthToDate, before.monthToDate);
+      assert.deepEqual(late.forecast?.projected, dec.projected);
+      assert.deepEqual(await view(server, c, t2 + STEP, t0 + 24 * HOUR), []);
+      assert.equal(ceCalls(server).length, 4, "4 Cost Explorer requests in the 24 h across the month start");
+    } finally {
+      await server.close();
+      await fresh.close();
+    }
+  });
+
+  test("with aws.accounts the monthly query keeps the month in its key: one more request at the month start (5)", async () => {
+    const c = clock("2026-11-30T12:30:00.000Z");
+    const accounts = [
+      { id: SANDBOX_ACCOUNT_ID, label: "monitoring" },
+      ...SANDBOX_LINKED_ACCOUNTS.map((a) => ({ id: a.id, label: a.label })),
+    ];
+    const server = await startServer(
+      parseConfig({
+        mode: "sandbox",
+        aws: { accountId: SANDBOX_ACCOUNT_ID, accounts },
+        sandbox: { organization: "management" },
+      }),
+      { port: 0, dataDir: ":memory:", now: c.now },
+    );
+    try {
+      const t0 = c.get();
+      const t1 = Date.parse("2026-12-01T01:00:00.000Z");
+      const bedrock = (d: CostsData) => d.accounts!.reduce((n, a) => n + (a.bedrockMonthToDate ?? 0), 0);
+      const nov = bedrock((await costs(server)).data!);
+      assert.ok(nov > 0);
+      const made = await view(server, c, t0 + STEP, t1);
+      // The month in the key: the monthly query again at 00:00 on the 1st; the breakdown at 00:30.
       assert.deepEqual(made, [
         { at: "00:00", operation: "GetCostAndUsage" },
-        { at: "00:00", operation: "GetCostForecast" },
-        { at: "08:00", operation: "GetCostAndUsage" },
+        { at: "00:30", operation: "GetCostAndUsage" },
       ]);
-      c.set(Date.parse("2026-12-01T09:00:00.000Z"));
-      const after = (await costs(server)).data!;
-      assert.equal(after.forecast?.end, "2027-01-01");
-      // December's month to date (from the refetched monthly query), not November's.
-      assert.ok(
-        after.monthToDate < before.data!.monthToDate,
-        `${after.monthToDate} vs ${before.data!.monthToDate}`,
-      );
+      c.set(t1);
+      const data = (await costs(server)).data!;
+      // The per-account view is December's (asked at 00:00, before Cost Explorer held much of it),
+      // never November's; the panel's month to date is the newer answer's (the 00:30 breakdown).
+      assert.ok(bedrock(data) < nov, `${bedrock(data)} vs ${nov}`);
+      assert.equal(data.monthToDateFrom, "daily breakdown");
+      assert.deepEqual(await view(server, c, t1 + STEP, t0 + 24 * HOUR), []);
+      assert.equal(ceCalls(server).length, 5);
     } finally {
       await server.close();
     }

@@ -390,6 +390,33 @@ describe("sandbox Cost Explorer", () => {
     close(num(daily.ForecastResultsByTime?.[0]?.MeanValue), rate, 1e-6);
   });
 
+  it("a MONTHLY forecast over two months answers one entry per calendar month, the first from Start, and their Total", async () => {
+    // GetCostForecastResponse.ForecastResultsByTime: "For MONTHLY forecasts, this is a list of
+    // months" (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostForecast.html).
+    const week = await cost({
+      TimePeriod: { Start: "2026-11-11", End: "2026-11-18" },
+      Granularity: "DAILY",
+      Metrics: ["UnblendedCost"],
+    });
+    const rate = (week.ResultsByTime ?? []).reduce((s, r) => s + total(r), 0) / 7;
+    const out = await ce.send(
+      new GetCostForecastCommand({
+        TimePeriod: { Start: "2026-11-18", End: "2027-01-01" },
+        Metric: "UNBLENDED_COST",
+        Granularity: "MONTHLY",
+        PredictionIntervalLevel: 80,
+      }),
+    );
+    const [nov, dec, ...rest] = out.ForecastResultsByTime ?? [];
+    assert.equal(rest.length, 0);
+    assert.deepEqual(nov?.TimePeriod, { Start: "2026-11-18", End: "2026-12-01" });
+    assert.deepEqual(dec?.TimePeriod, { Start: "2026-12-01", End: "2027-01-01" });
+    close(num(nov?.MeanValue), rate * ((Date.UTC(2026, 11, 1) - NOW) / DAY), 1e-6);
+    close(num(dec?.MeanValue), rate * 31, 1e-6);
+    close(num(out.Total?.Amount), num(nov?.MeanValue) + num(dec?.MeanValue), 1e-6);
+    assert.ok(num(dec?.PredictionIntervalLowerBound) < num(dec?.MeanValue));
+  });
+
   it("rejects forecasts that start in the past or end before they start", async () => {
     await rejects(
       ce.send(

@@ -6,11 +6,19 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { CostsData } from "../../server/api/contract.ts";
-import { cadenceMs, monthlySince, windowShape } from "../../server/api/costs-panel.ts";
+import {
+  cadenceMs,
+  forecastView,
+  monthlyShape,
+  monthlySince,
+  monthToDateOf,
+  windowShape,
+} from "../../server/api/costs-panel.ts";
 import { costsCsv } from "../../server/api/csv.ts";
 import { PriceBook } from "../../server/pricing/prices.ts";
 import { CAUSES, estimateDaily, reconcile } from "../../server/pricing/reconcile.ts";
 import { parseUsageType } from "../../server/pricing/usage-types.ts";
+import type { Breakdown, Forecast, Monthly, UsageRow } from "../../server/sources/costs.ts";
 
 describe("Cost Explorer cadence keys", () => {
   test("intervals from the last fetch: 12 h for 2 refreshes a day, 8 h for 3, 24 h for 1", () => {
@@ -53,6 +61,115 @@ describe("Cost Explorer cadence keys", () => {
     // A custom window from September: September on.
     assert.equal(monthlySince({ start: "2026-09-01", end: "2026-11-19" }, "2026-11-18", false), "2026-09-01");
     assert.equal(monthlySince({ start: "2026-11-01", end: "2026-11-19" }, "2026-11-18", false), "2026-11-01");
+  });
+});
+
+describe("a month start asks Cost Explorer nothing more", () => {
+  const BEDROCK = ["Amazon Bedrock"];
+  const HOUR = 3_600_000;
+  const at = (iso: string) => Date.parse(iso);
+  const monthly = (month: string, usd: number): Monthly => ({
+    month,
+    bedrockServices: BEDROCK,
+    monthToDate: { "Amazon Bedrock": usd, "AWS Lambda": 9 },
+    requests: 1,
+  });
+  const row = (date: string, amountUsd: number): UsageRow => ({
+    date,
+    service: "Amazon Bedrock",
+    usageType: "USE1-NovaMicro-input-tokens",
+    amountUsd,
+    quantity: 1,
+    estimated: true,
+    parsed: null,
+  });
+  const breakdown = (start: string, end: string, rows: UsageRow[]): Breakdown => ({
+    byService: [],
+    usage: rows,
+    bedrockServices: BEDROCK,
+    period: { start, end },
+    requests: 1,
+  });
+  const rows = [
+    row("2026-11-29", 1.5),
+    row("2026-11-30", 2.25),
+    row("2026-12-01", 0.75),
+    row("2026-12-01", 0.5),
+  ];
+
+  test("the monthly key holds how many months back a preset reaches, not which month", () => {
+    const nov = monthlyShape({ start: "2026-11-23", end: "2026-12-01" }, "2026-11-30", true);
+    const dec = monthlyShape({ start: "2026-11-24", end: "2026-12-02" }, "2026-12-01", true);
+    assert.deepEqual(nov, { monthsBack: 1 });
+    assert.deepEqual(dec, nov);
+    // A custom window keeps its first month whatever the day.
+    assert.deepEqual(monthlyShape({ start: "2026-11-10", end: "2026-11-20" }, "2026-12-01", false), {
+      since: "2026-11-01",
+    });
+  });
+
+  test("mid-month: the monthly query's figure (the breakdown does not reach the 1st)", () => {
+    const mtd = monthToDateOf(
+      "2026-11-01",
+      BEDROCK,
+      { value: monthly("2026-11-01", 31.4), fetchedAt: at("2026-11-18T08:00:00Z") },
+      { value: breakdown("2026-11-11", "2026-11-19", rows), fetchedAt: at("2026-11-18T20:00:00Z") },
+    );
+    assert.deepEqual(mtd, { usd: 31.4, from: "monthly query" });
+  });
+
+  test("Dec 1 before the breakdown holds it: null with why, never November's figure", () => {
+    const mtd = monthToDateOf(
+      "2026-12-01",
+      BEDROCK,
+      { value: monthly("2026-11-01", 31.4), fetchedAt: at("2026-11-30T12:30:00Z") },
+      { value: breakdown("2026-11-23", "2026-12-01", rows), fetchedAt: at("2026-11-30T12:30:00Z") },
+    );
+    assert.equal(mtd.usd, null);
+    assert.match(
+      mtd.note ?? "",
+      /^2026-12 is not yet in Cost Explorer's answers in use: .* fetched in 2026-11/,
+    );
+  });
+
+  test("Dec 1 once the breakdown holds it: the sum of its December rows; then the newer of the two", () => {
+    const nov = { value: monthly("2026-11-01", 31.4), fetchedAt: at("2026-11-30T12:30:00Z") };
+    const bd = { value: breakdown("2026-11-24", "2026-12-02", rows), fetchedAt: at("2026-12-01T00:30:00Z") };
+    assert.deepEqual(monthToDateOf("2026-12-01", BEDROCK, nov, bd), { usd: 1.25, from: "daily breakdown" });
+    const dec = { value: monthly("2026-12-01", 1.4), fetchedAt: at("2026-12-01T12:30:00Z") };
+    assert.deepEqual(monthToDateOf("2026-12-01", BEDROCK, dec, bd), { usd: 1.4, from: "monthly query" });
+    const newer = { ...bd, fetchedAt: bd.fetchedAt + 13 * HOUR };
+    assert.deepEqual(monthToDateOf("2026-12-01", BEDROCK, dec, newer), {
+      usd: 1.25,
+      from: "daily breakdown",
+    });
+  });
+
+  const forecast: Forecast = {
+    madeOn: "2026-11-30",
+    months: [
+      { start: "2026-11-30", end: "2026-12-01", mean: 1.2, low: 0.9, high: 1.5 },
+      { start: "2026-12-01", end: "2027-01-01", mean: 37.2, low: 30.1, high: 44.3 },
+    ],
+  };
+
+  test("the forecast before the month start: the rest of the month, added to the month to date", () => {
+    const f = forecastView(forecast, "2026-11-01", 31.4);
+    assert.equal(f?.wholeMonth, false);
+    assert.deepEqual(f?.projected, { mean: 32.6, low: 32.3, high: 32.9 });
+  });
+
+  test("after it: December's entry of the same answer, a whole-month forecast, the projection itself", () => {
+    const f = forecastView(forecast, "2026-12-01", null);
+    assert.deepEqual(
+      [f?.start, f?.end, f?.madeOn, f?.wholeMonth, f?.mean],
+      ["2026-12-01", "2027-01-01", "2026-11-30", true, 37.2],
+    );
+    assert.deepEqual(f?.projected, { mean: 37.2, low: 30.1, high: 44.3 });
+    // A remainder without a known month to date cannot be projected; a month it does not hold has none.
+    const midDec = { madeOn: "2026-12-10", months: [{ ...forecast.months[1]!, start: "2026-12-10" }] };
+    assert.equal(forecastView(midDec, "2026-12-01", null)?.projected, null);
+    assert.equal(forecastView(forecast, "2027-01-01", 3), null);
   });
 });
 

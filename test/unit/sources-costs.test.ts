@@ -21,6 +21,7 @@ import {
   byModel,
   CostsSource,
   firstOfNextMonth,
+  forecastFor,
   resolveServices,
   UNRECOGNISED,
   unrecognised,
@@ -35,14 +36,23 @@ function fakeCe() {
       const op = command.constructor.name.replace(/Command$/, "");
       inputs.push({ op, input: command.input });
       if (op === "GetCostForecast") {
+        // MONTHLY over two months: one entry per calendar month, the first from the Start day
+        // (GetCostForecastResponse.ForecastResultsByTime: "For MONTHLY forecasts, this is a list of
+        // months", API_GetCostForecast.html), Total over the whole period.
         return {
-          Total: usd("12.5"),
+          Total: usd("43.5"),
           ForecastResultsByTime: [
             {
               TimePeriod: { Start: "2026-11-18", End: "2026-12-01" },
               MeanValue: "12.5",
               PredictionIntervalLowerBound: "10",
               PredictionIntervalUpperBound: "15",
+            },
+            {
+              TimePeriod: { Start: "2026-12-01", End: "2027-01-01" },
+              MeanValue: "31",
+              PredictionIntervalLowerBound: "24.2",
+              PredictionIntervalUpperBound: "37.8",
             },
           ],
         };
@@ -174,16 +184,25 @@ describe("CostsSource", () => {
     assert.equal(input.Filter, undefined);
   });
 
-  test("the forecast runs from today to the 1st of next month over the Bedrock services", async () => {
+  test("the forecast runs from today over this month and the next, one entry per month", async () => {
     const { client, inputs } = fakeCe();
     const source = new CostsSource(client);
     const { forecast } = await source.forecast("2026-11-18", ["Amazon Bedrock", "Amazon Bedrock Service"]);
-    assert.deepEqual(forecast, { mean: 12.5, low: 10, high: 15, end: "2026-12-01" });
+    assert.deepEqual(forecast, {
+      madeOn: "2026-11-18",
+      months: [
+        { start: "2026-11-18", end: "2026-12-01", mean: 12.5, low: 10, high: 15 },
+        { start: "2026-12-01", end: "2027-01-01", mean: 31, low: 24.2, high: 37.8 },
+      ],
+    });
+    assert.equal(forecastFor(forecast, "2026-11-01")?.mean, 12.5);
+    assert.equal(forecastFor(forecast, "2026-12-01")?.mean, 31);
+    assert.equal(forecastFor(forecast, "2027-01-01"), null);
     const input = inputs.find((i) => i.op === "GetCostForecast")!.input as {
       TimePeriod: unknown;
       Filter: unknown;
     };
-    assert.deepEqual(input.TimePeriod, { Start: "2026-11-18", End: "2026-12-01" });
+    assert.deepEqual(input.TimePeriod, { Start: "2026-11-18", End: "2027-01-01" });
     assert.deepEqual(input.Filter, {
       Dimensions: { Key: "SERVICE", Values: ["Amazon Bedrock", "Amazon Bedrock Service"] },
     });

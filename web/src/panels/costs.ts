@@ -219,19 +219,31 @@ export function costPanels(): CostPanels {
 /** One sentence: Bedrock billed so far and its projection; the budget in its own scope. */
 export function costSummary(data: CostsData, budget: BudgetRef | null): string {
   const f = data.forecast;
-  const projection = f
-    ? `, month end projected at ${formatUsd(data.monthToDate + f.mean)} (${formatUsd(data.monthToDate + f.low)}–${formatUsd(data.monthToDate + f.high)}, forecast to ${formatTime(f.end)})`
-    : ", no forecast yet";
+  const p = f?.projected ?? null;
+  // Before a month start the forecast is the rest of the month (added to the month to date); after
+  // it, a forecast made last month holds this whole month (its entry is the projection itself).
+  const made = f
+    ? f.wholeMonth
+      ? `whole-month forecast made ${f.madeOn}`
+      : `month to date + forecast made ${f.madeOn} to ${formatTime(f.end)}`
+    : "";
+  const projection = !f
+    ? ", no forecast yet"
+    : p
+      ? `, month end projected at ${formatUsd(p.mean)} (${formatUsd(p.low)}–${formatUsd(p.high)}, ${made})`
+      : `, month end not projected yet (the month to date is not in Cost Explorer yet; forecast made ${f.madeOn})`;
   const services = data.bedrockServices?.length ? ` (${data.bedrockServices.join(", ")})` : "";
   const budgetText = budget
     ? ` Budget ${budget.name} (${budget.scope ?? "its own scope"}): ${formatUsd(budget.actual)} of ${formatUsd(budget.limit)} spent${budget.forecast === null ? "" : `, forecast ${formatUsd(budget.forecast)}${budget.forecast > budget.limit ? ", over its limit" : ", within its limit"}`}.`
     : "";
-  return `Bedrock billed month to date ${formatUsd(data.monthToDate)}${services}${projection}.${budgetText} Cost Explorer lags up to 24 h: recent days are estimated from token counts.`;
+  const mtd = data.monthToDate === null ? "not yet in Cost Explorer" : formatUsd(data.monthToDate);
+  return `Bedrock billed month to date ${mtd}${services}${projection}.${budgetText} Cost Explorer lags up to 24 h: recent days are estimated from token counts.`;
 }
 
 /** What the data cannot say, in words: unrecognised usage types, unpriced models, price coverage, profiles. */
 export function costNotices(data: CostsData): string[] {
   const out: string[] = [];
+  if (data.monthToDateNote) out.push(`Month to date: ${data.monthToDateNote}`);
   const pending = data.notInCostExplorer ?? [];
   if (pending.length > 0)
     out.push(
