@@ -303,6 +303,11 @@ export class CostsPanel {
     const isPreset = preset !== null;
     const fetched = this.deps.fetchWindow(window, isPreset);
     const monthly = await this.monthly(fetched, today, isPreset);
+    // The breakdown and the forecast are asked for the Bedrock services the monthly answer names:
+    // while it is still under way (the wait ran out), asking them now would buy them for a guess
+    // (the default service) and again, under other keys, once it lands.
+    if (!monthly.value && monthly.error?.code === "SourceTimeout")
+      return { data: null, asOf: null, stale: false, error: monthly.error };
     const shape = windowShape(fetched, today, isPreset);
     const keys = this.keysOf(cacheKey("window", shape), monthly.value);
     const services = keys.services;

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { appServices } from "../../server/api/app.ts";
 import type { AttributionData, CostsData, Panel } from "../../server/api/contract.ts";
 import { type RunningServer, startServer } from "../../server/api/server.ts";
 import { parseConfig } from "../../server/config.ts";
@@ -77,6 +78,33 @@ const start = (c: ReturnType<typeof clock>, dataDir = ":memory:") =>
   startServer(parseConfig({ mode: "sandbox" }), { port: 0, dataDir, now: c.now });
 
 describe("Cost Explorer on its own cadence (default settings: refreshesPerDay 2)", () => {
+  test("a monthly answer still under way buys nothing else: no breakdown or forecast for guessed services", async () => {
+    const c = clock("2026-11-18T15:30:00.000Z");
+    // Cost Explorer answers in 1 s; the page stops waiting after 0.2 s.
+    const server = await startServer(
+      parseConfig({
+        mode: "sandbox",
+        cache: { waitSeconds: 0.2 },
+        sandbox: { faults: [{ service: "ce", operation: "GetCostAndUsage", kind: "slow", delayMs: 1_000 }] },
+      }),
+      { port: 0, dataDir: ":memory:", now: c.now },
+    );
+    try {
+      const first = (await (await fetch(`${server.url}/api/costs?range=24h`)).json()) as Panel<CostsData>;
+      assert.equal(first.error?.code, "SourceTimeout");
+      // Every flight under way has landed: only the monthly query was asked.
+      const app = server.server.listeners("request")[0] as Parameters<typeof appServices>[0];
+      await appServices(app).cache.settle();
+      assert.deepEqual(ceCalls(server), ["GetCostAndUsage"], "only the monthly query");
+      // Once it has landed, the breakdown and the forecast for the services it names: 3 in all.
+      for (let i = 0; i < 200 && (await costs(server)).data === null; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(ceCalls(server).sort(), ["GetCostAndUsage", "GetCostAndUsage", "GetCostForecast"]);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("a cold start at 20:00 UTC then two days of viewing: 4 requests in each 24 h", async () => {
     const c = clock("2026-11-18T20:00:00.000Z");
     const server = await start(c);
