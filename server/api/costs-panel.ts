@@ -215,7 +215,7 @@ export class CostsPanel {
   /** The cache keys of the last window asked for (every request of a view asks for the same). */
   private lastKeys: PanelKeys | null = null;
   /** The monthly query's key per shape (and month, with accounts configured). */
-  private lastMonthly: { signature: string; key: string } | null = null;
+  private lastMonthly: { input: string; key: string; since: string } | null = null;
   /** Application inference profile IDs among the token rows, per rows object. */
   private readonly profileIds = new WeakMap<object, string[]>();
 
@@ -244,16 +244,17 @@ export class CostsPanel {
   private async monthly(fetched: CostWindow, today: string, preset: boolean): Promise<CacheResult<Monthly>> {
     // With accounts configured the same query is also grouped by LINKED_ACCOUNT (GroupBy takes 2 keys).
     const byAccount = this.byAccount();
-    const shape = monthlyShape(fetched, today, preset);
-    const parts = { ...shape, ...(byAccount ? { byAccount: true, month: monthStart(today) } : {}) };
-    const signature = JSON.stringify(parts);
+    // Every request of a view asks with the same inputs: the key is worked out once per inputs.
+    const input = `${fetched.start}|${fetched.end}|${today}|${preset}`;
     let last = this.lastMonthly;
-    if (last?.signature !== signature) {
-      last = { signature, key: cacheKey("ce-monthly", parts) };
+    if (last?.input !== input) {
+      const shape = monthlyShape(fetched, today, preset);
+      const parts = { ...shape, ...(byAccount ? { byAccount: true, month: monthStart(today) } : {}) };
+      // The fetch asks for the months of the day it runs.
+      last = { input, key: cacheKey("ce-monthly", parts), since: monthlySince(fetched, today, preset) };
       this.lastMonthly = last;
     }
-    // The fetch asks for the months of the day it runs.
-    const since = monthlySince(fetched, today, preset);
+    const { since } = last;
     return this.deps.cache.get<Monthly>(last.key, cadenceMs(1), () =>
       this.deps.capped(() => this.source.monthly(since, today, byAccount)),
     );

@@ -24,6 +24,7 @@ import {
   isoDay,
   monthStart,
   nextMonthStart,
+  PRESETS,
   presetRange,
   type TimeRange,
 } from "../sources/range.ts";
@@ -113,6 +114,10 @@ export class Dashboard {
   /** Cache keys of the daily token sums by window and models (the same few on every request). */
   private readonly tokenKeys = new Map<string, string>();
   private readonly budgetsKey: string;
+  /** Today's UTC day number and its YYYY-MM-DD. */
+  private day = { number: Number.NaN, iso: "" };
+  /** A preset's cost window, for the day it was computed on. */
+  private readonly presetWindows = new Map<string, { days: string; window: CostWindow }>();
   /** The overview's KPIs, per combination of the panels they come from (server/api/overview.ts). */
   readonly overviewData = new Memo<OverviewData>();
 
@@ -140,7 +145,7 @@ export class Dashboard {
     });
     this.attribution = new AttributionPanel({
       ...shared,
-      bedrockServices: () => this.costs.bedrockServices(this.costWindow(LOOKBACK), isoDay(deps.now()), true),
+      bedrockServices: () => this.costs.bedrockServices(this.costWindow(LOOKBACK), this.today(), true),
       fetchWindow: (window) => this.fetchWindow(window),
     });
     const names = config.budgets.names ?? undefined;
@@ -277,10 +282,33 @@ export class Dashboard {
     return toPanel(await this.deps.cache.get(key, this.ttl("logs"), fetch, { force }));
   }
 
-  /** Days covered by the range, but at least the configured look-back (the seed: Bedrock, last 7 days). */
+  /** Today (UTC, YYYY-MM-DD), formatted once a day rather than on every request. */
+  today(): string {
+    const day = Math.floor(this.deps.now().getTime() / DAY_MS);
+    if (day !== this.day.number) this.day = { number: day, iso: isoDay(new Date(day * DAY_MS)) };
+    return this.day.iso;
+  }
+
+  /**
+   * Days covered by the range, but at least the configured look-back (the seed: Bedrock, last 7
+   * days). A preset's window moves only with the UTC days of now and of its start (whole periods
+   * divide a day, so the aligned start is on the same day as now minus the length): computed once
+   * per preset and pair of days.
+   */
   costWindow(range: RangeQuery): CostWindow {
+    if (range.kind !== "preset") return this.computeCostWindow(range);
+    const now = this.deps.now().getTime();
+    const days = `${this.today()}|${Math.floor((now - PRESETS[range.preset] * 1000) / DAY_MS)}`;
+    const known = this.presetWindows.get(range.preset);
+    if (known?.days === days) return known.window;
+    const window = this.computeCostWindow(range);
+    this.presetWindows.set(range.preset, { days, window });
+    return window;
+  }
+
+  private computeCostWindow(range: RangeQuery): CostWindow {
     const r = this.resolve(range);
-    const today = isoDay(this.deps.now());
+    const today = this.today();
     const lookbackStart = addDays(today, -(this.deps.config.costs.lookbackDays - 1));
     const rangeStart = isoDay(r.start);
     // A preset ends now: its last day is today even at 00:00 sharp (so the window, and the Cost
@@ -301,7 +329,7 @@ export class Dashboard {
    */
   fetchWindow(window: CostWindow, preset = false): CostWindow {
     if (preset) return window;
-    const tomorrow = addDays(isoDay(this.deps.now()), 1);
+    const tomorrow = addDays(this.today(), 1);
     const end = nextMonthStart(addDays(window.end, -1));
     return { start: monthStart(window.start), end: end < tomorrow ? end : tomorrow };
   }
@@ -323,7 +351,7 @@ export class Dashboard {
 
   async costsPanel(q: Pick<DataQuery, "range" | "models">, force = false): Promise<Panel<CostsData>> {
     const window = this.costWindow(q.range);
-    return this.costs.panel(window, isoDay(this.deps.now()), this.resolve(q.range).preset, force);
+    return this.costs.panel(window, this.today(), presetOf(q.range), force);
   }
 
   /** The Attribution panel for a view and range (days as the costs panel counts them). */
@@ -332,7 +360,7 @@ export class Dashboard {
     q: Pick<DataQuery, "range">,
     force = false,
   ): Promise<Panel<AttributionData>> {
-    return this.attribution.panel(by, this.costWindow(q.range), this.resolve(q.range).preset, force);
+    return this.attribution.panel(by, this.costWindow(q.range), presetOf(q.range), force);
   }
 
   /** CloudWatch token counts per model per day (the estimate's input), cached like the metrics. */
@@ -370,4 +398,9 @@ export class Dashboard {
     );
     return toPanel(result);
   }
+}
+
+/** A preset query's name (a preset range resolves to its own name), null for an explicit range. */
+function presetOf(range: RangeQuery): string | null {
+  return range.kind === "preset" ? range.preset : null;
 }

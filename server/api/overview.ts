@@ -6,7 +6,7 @@ import { bedrockRegion, type Config } from "../config.ts";
 import { costOf, type PriceBook } from "../pricing/prices.ts";
 import { estimateDaily } from "../pricing/reconcile.ts";
 import { selectedModels } from "../sources/metrics.ts";
-import { isoDay } from "../sources/range.ts";
+import type { TimeRange } from "../sources/range.ts";
 import type { KpiValue, MetricsData, OverviewData, Panel, Series } from "./contract.ts";
 import type { Dashboard } from "./dashboard.ts";
 import type { DataQuery } from "./params.ts";
@@ -115,9 +115,10 @@ export async function overview(
       q.models,
     ),
   ]);
-  const today = isoDay(dashboard.now());
+  const today = dashboard.today();
   const shown = shownModels(config, q.models);
-  const range = dashboard.resolve(q.range);
+  // The range as resolved now, only when the metrics panel (whose data holds it) has nothing yet.
+  const range = current.data ? null : dashboard.resolve(q.range);
   const data = dashboard.overviewData.get(
     [
       current.data,
@@ -127,10 +128,10 @@ export async function overview(
       daily.value,
       shown.key,
       today,
-      range.start.getTime(),
-      range.end.getTime(),
-      range.periodSeconds,
-      range.preset,
+      range?.start.getTime() ?? null,
+      range?.end.getTime() ?? null,
+      range?.periodSeconds ?? null,
+      range?.preset ?? null,
     ],
     (): OverviewData => {
       const todayRows = estimateDaily(
@@ -144,12 +145,7 @@ export async function overview(
       const budget = budgets.data?.budgets.find((b) => managed.includes(b.name)) ?? budgets.data?.budgets[0];
       const projected = costs.data?.forecast?.projected ?? null;
       return {
-        range: current.data?.range ?? {
-          start: range.start.toISOString(),
-          end: range.end.toISOString(),
-          preset: range.preset,
-          periodSeconds: range.periodSeconds,
-        },
+        range: current.data?.range ?? shownRange(range ?? dashboard.resolve(q.range)),
         invocations: kpi(now?.invocations ?? null, before?.invocations ?? null, "Count"),
         errorRate: kpi(now?.errorRate ?? null, before?.errorRate ?? null, "Percent"),
         p90LatencyMs: kpi(now?.p90LatencyMs ?? null, before?.p90LatencyMs ?? null, "Milliseconds"),
@@ -185,5 +181,15 @@ export async function overview(
     asOf: current.asOf,
     stale: current.stale || costs.stale || budgets.stale,
     error: errors[0] ?? null,
+  };
+}
+
+/** A resolved range as the contract shows it. */
+function shownRange(range: TimeRange): OverviewData["range"] {
+  return {
+    start: range.start.toISOString(),
+    end: range.end.toISOString(),
+    preset: range.preset,
+    periodSeconds: range.periodSeconds,
   };
 }
