@@ -193,7 +193,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await closeServer();
       // AWS answers under way (already paid for: Cost Explorer bills each request) land in the
       // store before it closes, so a restart serves them; a hung call is not waited for.
-      await drained(appServices(app).cache.settle(), SHUTDOWN_DRAIN_MS);
+      await appServices(app).cache.settle(SHUTDOWN_DRAIN_MS);
       await scheduler.stop();
       await store.close();
       await runtime.close();
@@ -203,17 +203,3 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
 /** How long a shutdown waits for AWS answers under way (a hung call is dropped after it). */
 const SHUTDOWN_DRAIN_MS = 10_000;
-
-/** Wait for `work`, at most `ms`. */
-async function drained(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<void>((done) => {
-    timer = setTimeout(done, ms);
-    timer.unref();
-  });
-  try {
-    await Promise.race([work.catch(() => undefined), limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -325,21 +325,28 @@ export class SwrCache {
   }
 
   /** Whether `flight` settled within the wait limit (a hung AWS call never holds a request). */
-  private async within(flight: Promise<void>): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.waitMs());
-      timer.unref();
-    });
-    try {
-      return await Promise.race([flight.then(() => true as const), limit]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private within(flight: Promise<void>): Promise<boolean> {
+    return settledWithin(flight, this.waitMs());
   }
 
-  /** Wait for every flight under way (tests, shutdown). */
-  async settle(): Promise<void> {
-    await Promise.all([...this.entries.values()].map((e) => e.flight));
+  /** Wait for every flight under way (tests, shutdown), at most `limitMs` when given (a hung call is not waited for). */
+  async settle(limitMs?: number): Promise<void> {
+    const all = Promise.all([...this.entries.values()].map((e) => e.flight)).then(() => undefined);
+    if (limitMs === undefined) return all;
+    await settledWithin(all, limitMs);
+  }
+}
+
+/** Whether `work` settled within `ms` (the timer never holds the process open). */
+async function settledWithin(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), limit]);
+  } finally {
+    clearTimeout(timer);
   }
 }
