@@ -86,7 +86,8 @@ export interface MetricsData {
   bedrock: Series[];
   /**
    * Per model, EstimatedTPMQuotaUsage and Invocations at `periodSeconds` (60 s for ranges up to
-   * 24 h: per-minute values, comparable with the per-minute quotas), from the same call.
+   * 24 h: per-minute values, comparable with the per-minute quotas), from the same call. Kept in
+   * the cache for the Quotas panel; `/api/metrics` omits it (`/api/quotas` serves it per model).
    */
   quota?: { periodSeconds: number; series: Series[] };
   /** Per linked account, when config aws.accounts is set (fetched in the same GetMetricData calls). */

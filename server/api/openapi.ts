@@ -123,7 +123,7 @@ export const OPENAPI = {
       rangeParams,
     ),
     "/api/metrics": get(
-      "Every Lambda and Bedrock series from one GetMetricData call per region per refresh",
+      "Every Lambda and Bedrock series from one GetMetricData call per region per refresh (the per-minute quota series bought in the same call are served by /api/quotas, not here)",
       "MetricsData",
       [...rangeParams, format],
       true,

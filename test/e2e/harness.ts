@@ -43,6 +43,8 @@ export interface DashboardOptions {
   aws?: Record<string, unknown>;
   /** Extra sandbox config keys, e.g. { organization: "management" }. */
   sandbox?: Record<string, unknown>;
+  /** The panel wait (cache.waitSeconds); default 300, so a slow machine never shows a timeout. */
+  waitSeconds?: number;
 }
 
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
@@ -53,7 +55,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     server: { port: 0, dataDir, ...(options.token ? { token: options.token } : {}) },
     // A first load on a busy 2-core machine may take longer than the default 10 s panel wait; the
     // tests check what the page shows, not how fast AWS answers (black-hole.test.ts covers the wait).
-    cache: { waitSeconds: 300 },
+    cache: { waitSeconds: options.waitSeconds ?? 300 },
     ...(options.aws ? { aws: options.aws } : {}),
     ...(options.sandbox ? { sandbox: options.sandbox } : {}),
   });

@@ -92,20 +92,34 @@ export function formatAge(iso: string | null, now: number): string {
   return `${trim(s / 86_400, 1)} d ago`;
 }
 
+/**
+ * One formatter for every time shown: `toLocaleString` with options builds a new
+ * Intl.DateTimeFormat on each call, which made the chart tables (a row per point) the page's
+ * largest cost on a 24 h view.
+ */
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZoneName: "short",
+});
+
 /** "2026-11-22 03:15 UTC" style, in the viewer's locale but explicit about the zone. */
 export function formatTime(iso: string | number): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "–";
-  return d.toLocaleString(undefined, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZoneName: "short",
-  });
+  return timeFormat.format(d);
 }
 
+const trimFormats = new Map<number, Intl.NumberFormat>();
+
 function trim(value: number, digits: number): string {
-  return new Intl.NumberFormat("en-US", { maximumFractionDigits: digits }).format(value);
+  let f = trimFormats.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat("en-US", { maximumFractionDigits: digits });
+    trimFormats.set(digits, f);
+  }
+  return f.format(value);
 }

@@ -51,6 +51,17 @@ declare global {
 let state = parseState(location.search);
 let loads = 0;
 let generation = 0;
+/** Reloads after a SourceTimeout: every CATCH_UP_MS, at most CATCH_UP_TRIES in a row. */
+const CATCH_UP_MS = 2_000;
+const CATCH_UP_TRIES = 15;
+let catchUps = 0;
+let catchUpTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Whether any panel is still waiting for AWS (the server answered SourceTimeout). */
+async function stillAsking(panels: Array<Promise<Panel<unknown>>>): Promise<boolean> {
+  const answers = await Promise.all(panels);
+  return answers.some((p) => p.error?.code === "SourceTimeout");
+}
 
 async function start(root: HTMLElement): Promise<void> {
   let health: HealthResponse;
@@ -209,6 +220,7 @@ function mount(root: HTMLElement, health: HealthResponse): void {
       benchP.then(([runs, details, schedules]) => current() && bench.render(runs, details, schedules)),
     ];
     await Promise.allSettled(tasks);
+    const waiting = await stillAsking([metricsP, overviewP, logsP, costsP, budgetsP, quotasP, alarmsP]);
     // Own spend last, so it includes the calls this refresh just caused.
     const usage = await getPanel<UsageData>("/api/usage", "");
     if (!current()) return;
@@ -217,6 +229,23 @@ function mount(root: HTMLElement, health: HealthResponse): void {
     top.setLastRefresh(new Date(), timer.paused());
     document.body.dataset.loading = "false";
     document.body.dataset.loads = String(loads);
+    catchUp(waiting, mine);
+  }
+
+  /**
+   * A panel whose AWS answer outlasted the server's wait (cache.waitSeconds) says SourceTimeout
+   * while the request goes on in the background: ask again shortly rather than at the next
+   * auto-refresh (minutes away, or never when it is off), a few times at most.
+   */
+  function catchUp(waiting: boolean, mine: number): void {
+    if (catchUpTimer) clearTimeout(catchUpTimer);
+    catchUpTimer = null;
+    catchUps = waiting ? catchUps + 1 : 0;
+    if (!waiting || catchUps > CATCH_UP_TRIES) return;
+    catchUpTimer = setTimeout(() => {
+      catchUpTimer = null;
+      if (mine === generation) void load();
+    }, CATCH_UP_MS);
   }
 
   window.__bedrockOps = Object.freeze({

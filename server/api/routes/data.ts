@@ -3,7 +3,7 @@ import { type Request, type Response, Router } from "express";
 import type { SpendLedger } from "../../cache/spend.ts";
 import type { Config } from "../../config.ts";
 import { narrowAccounts } from "../../sources/metrics-accounts.ts";
-import type { Panel, UsageData } from "../contract.ts";
+import type { MetricsData, Panel, UsageData } from "../contract.ts";
 import { budgetsCsv, costsCsv, logsCsv, metricsCsv, usageCsv } from "../csv.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { type PanelEncoder, sendEncoded } from "../encode.ts";
@@ -59,6 +59,26 @@ export function narrowed<T extends { accounts?: Array<{ accountId: string; regio
   };
 }
 
+/** Each cached metrics answer without its quota series, made once (so its bytes and ETag are too). */
+const withoutQuota = new WeakMap<MetricsData, MetricsData>();
+
+/**
+ * The metrics panel as the API serves it: without `quota`, the per-minute quota series (about two
+ * thirds of the 24 h body), which only the Quotas panel reads, server-side, from the same cache
+ * entry; `/api/quotas` serves them per model. The page never downloads them twice.
+ */
+export function servedMetrics(panel: Panel<MetricsData>): Panel<MetricsData> {
+  const data = panel.data;
+  if (!data?.quota) return panel;
+  let served = withoutQuota.get(data);
+  if (!served) {
+    const { quota: _quota, ...rest } = data;
+    served = rest;
+    withoutQuota.set(data, served);
+  }
+  return { ...panel, data: served };
+}
+
 export function dataRoutes(deps: DataRouteDeps): Router {
   const { config, dashboard, encoder } = deps;
 
@@ -98,7 +118,7 @@ export function dataRoutes(deps: DataRouteDeps): Router {
   });
   router.get("/metrics", async (req, res) => {
     const q = queries.metrics.parse(req, deps.now());
-    send(req, res, narrowed(await dashboard.metrics(q), q), q.format, metricsCsv, "metrics");
+    send(req, res, narrowed(servedMetrics(await dashboard.metrics(q)), q), q.format, metricsCsv, "metrics");
   });
   router.get("/logs", async (req, res) => {
     const q = queries.logs.parse(req, deps.now());

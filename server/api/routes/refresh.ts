@@ -5,6 +5,7 @@ import type { Config } from "../../config.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { ApiError, badParameter } from "../errors.ts";
 import { onlyParams, parseDataQuery } from "../params.ts";
+import { servedMetrics } from "./data.ts";
 
 export const REFRESHABLE = ["metrics", "logs", "costs", "budgets"] as const;
 type Refreshable = (typeof REFRESHABLE)[number];
@@ -42,7 +43,7 @@ export function refreshRoutes(deps: {
       );
     }
     res.setHeader("Cache-Control", "no-store");
-    if (name === "metrics") res.json(await deps.dashboard.metrics(q, true));
+    if (name === "metrics") res.json(servedMetrics(await deps.dashboard.metrics(q, true)));
     else if (name === "logs") res.json(await deps.dashboard.logsPanel(q, true));
     else if (name === "costs") res.json(await deps.dashboard.costsPanel(q, true));
     else res.json(await deps.dashboard.budgetsPanel(true));
