@@ -206,6 +206,38 @@ describe("dashboard page (Chromium, sandbox)", () => {
     assert.deepEqual(logRows.slice(1), expected);
   });
 
+  it("the table alternative holds a row per point of the chart, built when opened, following redraws", async () => {
+    const card = '[data-card="lambda-invocations"]';
+    const invocations = async (range: string) => {
+      const api = (await page.evaluate(
+        async (r) => (await (await fetch(`/api/metrics?range=${r}`)).json()) as unknown,
+        range,
+      )) as Panel<MetricsData>;
+      return api.data!.lambda.find((s) => s.id === "lambda:twin-api:Invocations:Sum")!.points;
+    };
+    const rows = page.locator(`${card} .table-wrap tbody tr`);
+    // Closed: not built.
+    assert.equal(await page.locator(`${card} .table-wrap tr`).count(), 0);
+    await page.click(`${card} details.chart-table summary`);
+    const threeHours = await invocations("3h");
+    assert.equal(await rows.count(), threeHours.length);
+    assert.equal(
+      (await rows.last().locator("td").textContent())?.replaceAll(",", ""),
+      String(threeHours.at(-1)![1]),
+    );
+    // Open, it is rebuilt with the chart: another range, another set of rows.
+    const loads = Number(await page.getAttribute("body", "data-loads"));
+    await page.click('button[data-range="1h"]');
+    await waitForLoads(page, loads + 1);
+    const oneHour = await invocations("1h");
+    assert.notEqual(oneHour.length, threeHours.length);
+    assert.equal(await rows.count(), oneHour.length);
+    // Back to the 3 h view the other tests expect, table closed.
+    await page.click('button[data-range="3h"]');
+    await waitForLoads(page, loads + 2);
+    await page.click(`${card} details.chart-table summary`);
+  });
+
   it("PNG download is a PNG image of the chart", async () => {
     const [download] = await Promise.all([
       page.waitForEvent("download"),

@@ -74,17 +74,27 @@ export function chartCard(id: string, title: string): ChartCard {
   const pngButton = h("button", { type: "button", class: "tool", "data-action": "png", text: "PNG" });
   const link = h("a", { class: "tool", target: "_blank", rel: "noopener noreferrer", hidden: true });
   const titleEl = h("h3", { text: title });
+  // The table (a row per point: 288 on a 24 h chart) is built when it is opened, not on every
+  // render: twenty of them made up most of a page load's work.
+  const details = h("details", { class: "chart-table" }, h("summary", { text: "Show as table" }), table);
+  let current: ChartSpec | null = null;
+  let tableFor: ChartSpec | null = null;
+  const showTable = () => {
+    if (!details.open || !current || tableFor === current) return;
+    renderTable(table, current, title);
+    tableFor = current;
+  };
+  details.addEventListener("toggle", showTable);
   const root = h(
     "figure",
     { class: "chart-card", "data-card": id },
     h("div", { class: "chart-head" }, titleEl, h("div", { class: "tools" }, csvButton, pngButton, link)),
     legend,
     h("div", { class: "chart-box" }, canvas, empty),
-    h("details", { class: "chart-table" }, h("summary", { text: "Show as table" }), table),
+    details,
   );
   csvButton.setAttribute("aria-label", `Download ${title} as CSV`);
   pngButton.setAttribute("aria-label", `Download ${title} as PNG`);
-  let current: ChartSpec | null = null;
 
   csvButton.addEventListener("click", () => {
     if (current)
@@ -107,7 +117,7 @@ export function chartCard(id: string, title: string): ChartCard {
       canvas.setAttribute("aria-label", `${title}: chart; the same data is in the table below.`);
       renderChart(canvas, spec);
       renderLegend(legend, id, spec);
-      renderTable(table, spec, title);
+      showTable();
       if (deepLink) {
         link.hidden = false;
         link.href = deepLink.href;
