@@ -173,3 +173,26 @@ export function sendEncoded(req: Request, res: Response, body: EncodedBody): voi
   res.setHeader("Content-Length", String(bytes.length));
   res.status(200).end(req.method === "HEAD" ? undefined : bytes);
 }
+
+/**
+ * Bytes for answers built fresh on each request (e.g. read from SQLite): the ETag comes from the
+ * content, so it changes exactly when the answer does; the last body per key is kept, so an
+ * unchanged answer reuses its compressed forms and a revalidation is a 304.
+ */
+export class TextBodies {
+  private readonly last = new Map<string, { text: string; body: EncodedBody }>();
+  constructor(private readonly max = 64) {}
+
+  body(key: string, text: string): EncodedBody {
+    const known = this.last.get(key);
+    if (known && known.text === text) return known.body;
+    const body = encoded(text);
+    this.last.delete(key);
+    this.last.set(key, { text, body });
+    if (this.last.size > this.max) {
+      const oldest = this.last.keys().next().value;
+      if (oldest !== undefined) this.last.delete(oldest);
+    }
+    return body;
+  }
+}

@@ -9,10 +9,11 @@ import type { SwrCache } from "../cache/swr-cache.ts";
 import { bedrockRegion, type Config, invokeModelId } from "../config.ts";
 import { quotaUsage } from "../sources/quota-usage.ts";
 import { fetchQuotas, type QuotasResult } from "../sources/quotas.ts";
-import type { Panel, QuotasData } from "./contract.ts";
+import type { MetricsData, Panel, QuotasData } from "./contract.ts";
 import { toCsv } from "./csv.ts";
 import type { Dashboard } from "./dashboard.ts";
 import { toPanel } from "./dashboard.ts";
+import { Memo } from "./memo.ts";
 import type { DataQuery } from "./params.ts";
 
 export interface QuotasDeps {
@@ -30,31 +31,43 @@ export async function appliedQuotas(deps: QuotasDeps, force = false): Promise<Pa
   return toPanel(await deps.cache.get(key, deps.config.quotas.ttlSeconds * 1000, fetch, { force }));
 }
 
+/** The derived panel data per combination of its inputs (config, metrics data, applied quotas). */
+const derived = new Memo<QuotasData>(64);
+
+function quotasData(config: Config, metrics: MetricsData, quotas: Panel<QuotasResult>): QuotasData {
+  const labels = new Map(config.bedrock.models.map((m) => [invokeModelId(m), m.label ?? m.id]));
+  const region = bedrockRegion(config);
+  const period = metrics.quota?.periodSeconds ?? metrics.range.periodSeconds;
+  return {
+    range: metrics.range,
+    periodSeconds: period,
+    perMinute: period === 60,
+    hotPercent: config.quotas.hotPercent,
+    region,
+    models: quotaUsage({
+      metrics,
+      quotas: quotas.data?.models ?? null,
+      labels,
+      region,
+      hotPercent: config.quotas.hotPercent,
+    }),
+    quotasAsOf: quotas.asOf,
+    quotasError: quotas.error,
+  };
+}
+
 export async function quotasPanel(
   deps: QuotasDeps,
   q: Pick<DataQuery, "range" | "functions" | "models">,
 ): Promise<Panel<QuotasData>> {
   const [metrics, quotas] = await Promise.all([deps.dashboard.metrics(q), appliedQuotas(deps)]);
   if (!metrics.data) return { ...metrics, data: null };
-  const labels = new Map(deps.config.bedrock.models.map((m) => [invokeModelId(m), m.label ?? m.id]));
-  const region = bedrockRegion(deps.config);
-  const period = metrics.data.quota?.periodSeconds ?? metrics.data.range.periodSeconds;
-  const data: QuotasData = {
-    range: metrics.data.range,
-    periodSeconds: period,
-    perMinute: period === 60,
-    hotPercent: deps.config.quotas.hotPercent,
-    region,
-    models: quotaUsage({
-      metrics: metrics.data,
-      quotas: quotas.data?.models ?? null,
-      labels,
-      region,
-      hotPercent: deps.config.quotas.hotPercent,
-    }),
-    quotasAsOf: quotas.asOf,
-    quotasError: quotas.error,
-  };
+  // Computed once per metrics data object and applied-quotas answer: an unchanged panel is the
+  // same object, so its bytes and ETag (server/api/encode.ts) are reused.
+  const data = derived.get(
+    [deps.config, metrics.data, quotas.data, quotas.asOf, quotas.error, deps.config.quotas.hotPercent],
+    () => quotasData(deps.config, metrics.data!, quotas),
+  );
   return { ...metrics, data };
 }
 
