@@ -46,6 +46,7 @@ import type {
   PanelError,
 } from "./contract.ts";
 import { cadenceMs, windowShape } from "./costs-panel.ts";
+import { Memo } from "./memo.ts";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -89,6 +90,8 @@ export interface AttributionPanelDeps {
 
 interface Parts {
   profiles: ApplicationProfile[];
+  /** Every cached value (and note input) the view was built from: the data's memo key. */
+  inputs: unknown[];
   errors: Array<PanelError | null>;
   stale: boolean;
   fetchedAt: number | null;
@@ -115,6 +118,8 @@ export const COMMANDS = {
 export class AttributionPanel {
   private readonly tags: TagCostsSource;
   private readonly queue = new QueryQueue(LOGS_CONCURRENCY);
+  /** The data once per combination of its inputs: an unchanged answer is the same object, bytes and ETag. */
+  private readonly memo = new Memo<AttributionData>();
 
   constructor(private readonly deps: AttributionPanelDeps) {
     this.tags = new TagCostsSource(deps.clients.costExplorer());
@@ -152,6 +157,7 @@ export class AttributionPanel {
     const profiles = await this.profiles();
     const parts: Parts = {
       profiles: profiles.value ?? [],
+      inputs: [profiles.value],
       errors: [profiles.error],
       stale: profiles.stale,
       fetchedAt: profiles.fetchedAt,
@@ -170,7 +176,8 @@ export class AttributionPanel {
       error,
     };
     if (!view) return panel;
-    const data: AttributionData = {
+    const key = [this.deps.config, byName(by), window.start, window.end, preset, ...parts.inputs];
+    const data = this.memo.get(key, () => ({
       ...view,
       by: byName(by),
       range: {
@@ -181,12 +188,13 @@ export class AttributionPanel {
       },
       currency: "USD",
       options: attributionOptions(this.deps.config),
-    };
+    }));
     return { ...panel, data };
   }
 
   private track<T>(parts: Parts, result: CacheResult<T>): T | null {
     parts.errors.push(result.error);
+    parts.inputs.push(result.value);
     parts.stale = parts.stale || result.stale;
     if (result.fetchedAt !== null)
       parts.fetchedAt =
@@ -292,6 +300,7 @@ export class AttributionPanel {
     const billed = this.track(parts, billedResult);
     // Whether the tag is active is a note, not the panel's error: the bill by tag stands on its own.
     const status = statusResult.value;
+    parts.inputs.push(status, statusResult.error, services.join(","));
     const tokens = this.track(parts, tokensResult) ?? [];
     if (!billed) return null;
     const days = daysOf(window.start, window.end);
