@@ -118,7 +118,11 @@ export const COMMANDS = {
 export class AttributionPanel {
   private readonly tags: TagCostsSource;
   private readonly queue = new QueryQueue(LOGS_CONCURRENCY);
-  /** The data once per combination of its inputs: an unchanged answer is the same object, bytes and ETag. */
+  /**
+   * Each view and the data around it once per combination of their inputs (the cached values they
+   * read): an unchanged answer costs a lookup and is the same object, bytes and ETag.
+   */
+  private readonly views = new Memo<object | null>();
   private readonly memo = new Memo<AttributionData>();
 
   constructor(private readonly deps: AttributionPanelDeps) {
@@ -176,7 +180,7 @@ export class AttributionPanel {
       error,
     };
     if (!view) return panel;
-    const key = [this.deps.config, byName(by), window.start, window.end, preset, ...parts.inputs];
+    const key = [this.deps.config, view, byName(by), window.start, window.end, preset];
     const data = this.memo.get(key, () => ({
       ...view,
       by: byName(by),
@@ -202,6 +206,11 @@ export class AttributionPanel {
     return result.value;
   }
 
+  /** A view built once per its inputs (everything read so far, in `parts.inputs`, and `key`). */
+  private built<T extends object | null>(parts: Parts, key: readonly unknown[], build: () => T): T {
+    return this.views.get([this.deps.config, ...key, ...parts.inputs], build) as T;
+  }
+
   /** Price CloudWatch/log token rows per model, application profiles at their base model's price. */
   private price(rows: readonly DailyTokens[], profiles: readonly ApplicationProfile[]) {
     return estimateDaily(
@@ -221,6 +230,13 @@ export class AttributionPanel {
   private async byProfile(window: CostWindow, parts: Parts, force: boolean) {
     const tokens = this.track(parts, await this.deps.dailyTokens(window, force));
     if (!tokens) return null;
+    return this.built(parts, ["profile", window.start, window.end], () =>
+      this.profileView(window, tokens, parts.profiles),
+    );
+  }
+
+  private profileView(window: CostWindow, tokens: DailyTokens[], profiles: ApplicationProfile[]) {
+    const parts = { profiles };
     const days = daysOf(window.start, window.end);
     const estimates = this.price(tokens, parts.profiles);
     const cells: Cell[] = estimates.map((e) =>
@@ -303,6 +319,22 @@ export class AttributionPanel {
     parts.inputs.push(status, statusResult.error, services.join(","));
     const tokens = this.track(parts, tokensResult) ?? [];
     if (!billed) return null;
+    return this.built(parts, ["tag", key, window.start, window.end], () =>
+      this.tagView(key, window, services, billed, statusResult, tokens, parts.profiles),
+    );
+  }
+
+  private tagView(
+    key: string,
+    window: CostWindow,
+    services: readonly string[],
+    billed: TagCosts & { period: CostWindow },
+    statusResult: CacheResult<{ tags: TagStatus[]; requests: number }>,
+    tokens: DailyTokens[],
+    profiles: ApplicationProfile[],
+  ) {
+    const parts = { profiles };
+    const status = statusResult.value;
     const days = daysOf(window.start, window.end);
     const cells: Cell[] = [];
     const labels = new Map<string, GroupLabel>();
@@ -424,14 +456,16 @@ export class AttributionPanel {
         command: COMMANDS.logging(this.region()),
       });
       const tokens = this.track(parts, await this.deps.dailyTokens(window, force)) ?? [];
-      const estimates = this.price(tokens, parts.profiles);
-      return this.logsView(estimates, notes, {
-        days: allDays,
-        cells: estimates.map((e) => estimateCell(e, UNATTRIBUTED)),
-        counted: false,
-        unattributedLabel: "Unattributed (no invocation logs)",
-        unattributedDetail:
-          "every call: CloudWatch token counts x price, with no per-request record to split them",
+      return this.built(parts, ["no-logs", window.start, window.end], () => {
+        const estimates = this.price(tokens, parts.profiles);
+        return this.logsView(estimates, notes, {
+          days: allDays,
+          cells: estimates.map((e) => estimateCell(e, UNATTRIBUTED)),
+          counted: false,
+          unattributedLabel: "Unattributed (no invocation logs)",
+          unattributedDetail:
+            "every call: CloudWatch token counts x price, with no per-request record to split them",
+        });
       });
     }
     const results = await Promise.all(
@@ -440,13 +474,30 @@ export class AttributionPanel {
         this.logDay(logGroup, day, grouping, force),
       ]),
     );
+    const values = results.map((r) => this.track(parts, r));
+    const key = [byName(by), logGroup, window.start, window.end, days.join(",")];
+    return this.built(parts, key, () =>
+      this.logGroupView(by, allDays, days, values, notes, logGroup, what, parts.profiles),
+    );
+  }
+
+  private logGroupView(
+    by: { kind: "principal" } | { kind: "metadata"; key: string },
+    allDays: string[],
+    days: string[],
+    values: Array<{ rows: LogTokenRow[]; bytesScanned: number } | null>,
+    notes: AttributionNote[],
+    logGroup: string,
+    what: string,
+    profiles: ApplicationProfile[],
+  ) {
     const rows: DailyTokens[] = [];
     const groupOfRow: string[] = [];
     const callsOfRow: number[] = [];
     let missing = false;
     days.forEach((day, i) => {
-      const total = this.track(parts, results[2 * i]!);
-      const named = this.track(parts, results[2 * i + 1]!);
+      const total = values[2 * i];
+      const named = values[2 * i + 1];
       if (!total || !named) {
         missing = true;
         return;
@@ -490,7 +541,7 @@ export class AttributionPanel {
       }
     });
     if (missing && rows.length === 0) return null;
-    const estimates = this.price(rows, parts.profiles);
+    const estimates = this.price(rows, profiles);
     const cells: Cell[] = estimates.map((e, i) => ({
       ...estimateCell(e, groupOfRow[i] ?? UNATTRIBUTED),
       calls: callsOfRow[i] ?? 0,
