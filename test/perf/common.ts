@@ -250,12 +250,33 @@ export async function settle(bench: BenchServer): Promise<void> {
 
 // ---------------------------------------------------------------- ledger accounting
 
-/** Public prices (https://aws.amazon.com/cloudwatch/pricing/, https://aws.amazon.com/aws-cost-management/pricing/). */
+/**
+ * Public prices (https://aws.amazon.com/cloudwatch/pricing/, https://aws.amazon.com/aws-cost-management/pricing/),
+ * paid tier, free tiers ignored. CloudWatch bills GetMetricData per metric requested and a short
+ * list of other requests per 1,000 (CLOUDWATCH_PER_REQUEST); its other API requests (DescribeAlarms,
+ * DescribeAlarmHistory: the alarms panel) are not billed. Every Cost Explorer API request is
+ * $0.01; Logs Insights is billed per GB scanned (StartQuery/GetQueryResults themselves are not).
+ * Not billed per request: Service Quotas (quotas panel), Budgets' Describe calls, the Bedrock
+ * control plane (ListInferenceProfiles, GetInferenceProfile, ListTagsForResource: attribution),
+ * Lambda GetFunctionConfiguration, STS.
+ */
 export const PRICES = {
   getMetricDataPer1000Metrics: 0.01,
+  cloudWatchPer1000Requests: 0.01,
   costExplorerPerRequest: 0.01,
   logsInsightsPerGb: 0.005,
 } as const;
+
+/** CloudWatch requests billed per request (the pricing page's list); ListMetrics is the product's. */
+export const CLOUDWATCH_PER_REQUEST: ReadonlySet<string> = new Set([
+  "GetMetricStatistics",
+  "ListMetrics",
+  "PutMetricData",
+  "GetDashboard",
+  "ListDashboards",
+  "PutDashboard",
+  "DeleteDashboards",
+]);
 
 export interface ApiTally {
   api: string;
@@ -270,6 +291,8 @@ export function priceEntry(e: LedgerEntry): number {
   if (e.service === "ce") return PRICES.costExplorerPerRequest;
   if (e.service === "cloudwatch" && e.operation === "GetMetricData")
     return (n("metricsRequested") / 1000) * PRICES.getMetricDataPer1000Metrics;
+  if (e.service === "cloudwatch" && CLOUDWATCH_PER_REQUEST.has(e.operation))
+    return PRICES.cloudWatchPer1000Requests / 1000;
   if (e.service === "logs") return (n("bytesScanned") / 1e9) * PRICES.logsInsightsPerGb;
   return 0;
 }
