@@ -23,10 +23,16 @@ export interface QuotasDeps {
   dashboard: Dashboard;
 }
 
+/** The applied-quotas cache key per configuration (computed once, not per request). */
+const quotaKeys = new WeakMap<Config, string>();
+
 export async function appliedQuotas(deps: QuotasDeps, force = false): Promise<Panel<QuotasResult>> {
   const region = bedrockRegion(deps.config);
-  const models = deps.config.bedrock.models.map(invokeModelId).sort();
-  const key = cacheKey("quotas", { region, models });
+  let key = quotaKeys.get(deps.config);
+  if (key === undefined) {
+    key = cacheKey("quotas", { region, models: deps.config.bedrock.models.map(invokeModelId).sort() });
+    quotaKeys.set(deps.config, key);
+  }
   const fetch = () => fetchQuotas(deps.clients.serviceQuotas({ region }), deps.config, region);
   return toPanel(await deps.cache.get(key, deps.config.quotas.ttlSeconds * 1000, fetch, { force }));
 }

@@ -3,7 +3,7 @@ import { Router } from "express";
 import type { Config } from "../../config.ts";
 import { PanelEncoder, sendEncoded } from "../encode.ts";
 import { stablePanel } from "../memo.ts";
-import { onlyParams, parseDataQuery, parseModels, parseRange } from "../params.ts";
+import { onlyParams, parseModels, parseRange, QueryMemo } from "../params.ts";
 import { type QuotasDeps, quotasCsv, quotasPanel } from "../quotas.ts";
 import { Exposition } from "./prometheus.ts";
 
@@ -11,8 +11,10 @@ export function quotaRoutes(deps: QuotasDeps & { now: () => Date; config: Config
   const router = Router();
   // The JSON's bytes and ETag once per derived panel (server/api/quotas.ts memoises the data).
   const encoder = new PanelEncoder();
+  // The same URL parses the same way (preset ranges only): the metrics key is found per query object.
+  const queries = new QueryMemo(deps.config, true);
   router.get("/quotas", async (req, res) => {
-    const q = parseDataQuery(req, deps.config, deps.now(), true);
+    const q = queries.parse(req, deps.now());
     const panel = await quotasPanel(deps, q);
     if (q.format === "csv") {
       res.setHeader("Cache-Control", "no-store");
