@@ -52,7 +52,11 @@ function get(url: string, path: string, headers: Record<string, string> = {}): P
  * The common contract: ETag + no-cache, 304 with the ETag, the same bytes brotli- and
  * gzip-compressed when accepted (for bodies of 1 KB and more). Returns the identity answer.
  */
-async function revalidates(url: string, path: string): Promise<{ etag: string; text: string }> {
+async function revalidates(
+  url: string,
+  path: string,
+  large = false,
+): Promise<{ etag: string; text: string }> {
   const plain = await get(url, path, { "Accept-Encoding": "identity" });
   assert.equal(plain.status, 200, `${path}: ${plain.body.toString()}`);
   const etag = String(plain.headers.etag ?? "");
@@ -60,6 +64,8 @@ async function revalidates(url: string, path: string): Promise<{ etag: string; t
   assert.equal(plain.headers["cache-control"], "no-cache", path);
   assert.equal(plain.headers["content-encoding"], undefined, path);
   const text = plain.body.toString("utf8");
+  if (large)
+    assert.ok(plain.body.length >= 1024, `${path}: ${plain.body.length} bytes, expected a body to compress`);
   const again = await get(url, path, { "If-None-Match": etag });
   assert.equal(again.status, 304, `${path}: revalidation`);
   assert.equal(again.body.length, 0);
@@ -107,7 +113,7 @@ describe("revalidated panels against the sandbox", () => {
   });
 
   test("/api/quotas: same figures as before, compressed, 304 when unchanged, new ETag after a metrics refresh", async () => {
-    const first = await revalidates(server.url, "/api/quotas?range=3h");
+    const first = await revalidates(server.url, "/api/quotas?range=3h", true);
     const panel = JSON.parse(first.text) as Panel<QuotasData>;
     const data = panel.data!;
     assert.deepEqual(data.range, OLD.range);
@@ -155,17 +161,16 @@ describe("revalidated panels against the sandbox", () => {
     offset += 61_000;
     await get(server.url, "/api/alarms");
     await services().cache.settle();
-    const full = await revalidates(server.url, "/api/alarms");
+    const full = await revalidates(server.url, "/api/alarms", true);
     assert.notEqual(full.etag, empty.etag);
     const data = (JSON.parse(full.text) as Panel<AlarmsData>).data!;
     assert.equal(data.alarms.length, 11);
-    assert.ok(Buffer.byteLength(full.text) >= 1024, "large enough to be compressed");
     offset = 0;
   });
 
   test("/api/attribution: the same data object and bytes for an unchanged answer, 304 on revalidation", async () => {
     const path = "/api/attribution?by=profile&range=24h";
-    const first = await revalidates(server.url, path);
+    const first = await revalidates(server.url, path, true);
     const again = await get(server.url, path, { "Accept-Encoding": "identity" });
     assert.equal(again.headers.etag, first.etag);
     assert.equal(again.body.toString("utf8"), first.text);
@@ -202,5 +207,18 @@ describe("revalidated panels against the sandbox", () => {
     assert.notEqual(detailAfter.headers.etag, detail.etag);
     const missing = await get(server.url, "/api/bench/runs/nope-123");
     assert.equal(missing.status, 404);
+
+    // A history of runs: the list is large enough to be sent compressed, with the same ETag.
+    for (let i = 1; i <= 8; i++) {
+      const more = await bench.createRun(
+        "twin",
+        ["amazon.nova-lite-v1:0"],
+        { seed: i },
+        new Date(START + i * 3_600_000),
+      );
+      await bench.finishRun(more, "complete", new Date(START + i * 3_600_000 + 300_000), null);
+    }
+    const history = await revalidates(server.url, "/api/bench/runs", true);
+    assert.equal((JSON.parse(history.text) as BenchRunSummary[]).length, 9);
   });
 });
