@@ -13,7 +13,6 @@ import type { MetricsData, Panel, QuotasData } from "./contract.ts";
 import { toCsv } from "./csv.ts";
 import type { Dashboard } from "./dashboard.ts";
 import { toPanel } from "./dashboard.ts";
-import { Memo } from "./memo.ts";
 import type { DataQuery } from "./params.ts";
 
 export interface QuotasDeps {
@@ -37,8 +36,20 @@ export async function appliedQuotas(deps: QuotasDeps, force = false): Promise<Pa
   return toPanel(await deps.cache.get(key, deps.config.quotas.ttlSeconds * 1000, fetch, { force }));
 }
 
-/** The derived panel data per combination of its inputs (config, metrics data, applied quotas). */
-const derived = new Memo<QuotasData>(64);
+/**
+ * The derived panel data per metrics data object (held only as long as the cache holds that
+ * object: a replaced entry's quotas data goes with it), recomputed when another input changed.
+ */
+const derived = new WeakMap<MetricsData, { inputs: readonly unknown[]; data: QuotasData }>();
+
+function derive(config: Config, metrics: MetricsData, quotas: Panel<QuotasResult>): QuotasData {
+  const inputs = [config, quotas.data, quotas.asOf, quotas.error, config.quotas.hotPercent];
+  const known = derived.get(metrics);
+  if (known?.inputs.every((part, i) => part === inputs[i])) return known.data;
+  const data = quotasData(config, metrics, quotas);
+  derived.set(metrics, { inputs, data });
+  return data;
+}
 
 function quotasData(config: Config, metrics: MetricsData, quotas: Panel<QuotasResult>): QuotasData {
   const labels = new Map(config.bedrock.models.map((m) => [invokeModelId(m), m.label ?? m.id]));
@@ -70,10 +81,7 @@ export async function quotasPanel(
   if (!metrics.data) return { ...metrics, data: null };
   // Computed once per metrics data object and applied-quotas answer: an unchanged panel is the
   // same object, so its bytes and ETag (server/api/encode.ts) are reused.
-  const data = derived.get(
-    [deps.config, metrics.data, quotas.data, quotas.asOf, quotas.error, deps.config.quotas.hotPercent],
-    () => quotasData(deps.config, metrics.data!, quotas),
-  );
+  const data = derive(deps.config, metrics.data, quotas);
   return { ...metrics, data };
 }
 
