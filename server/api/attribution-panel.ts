@@ -46,6 +46,7 @@ import type {
   PanelError,
 } from "./contract.ts";
 import { cadenceMs, windowShape } from "./costs-panel.ts";
+import { Memo } from "./memo.ts";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -89,6 +90,8 @@ export interface AttributionPanelDeps {
 
 interface Parts {
   profiles: ApplicationProfile[];
+  /** Every cached value (and note input) the view was built from: the data's memo key. */
+  inputs: unknown[];
   errors: Array<PanelError | null>;
   stale: boolean;
   fetchedAt: number | null;
@@ -115,6 +118,12 @@ export const COMMANDS = {
 export class AttributionPanel {
   private readonly tags: TagCostsSource;
   private readonly queue = new QueryQueue(LOGS_CONCURRENCY);
+  /**
+   * Each view and the data around it once per combination of their inputs (the cached values they
+   * read): an unchanged answer costs a lookup and is the same object, bytes and ETag.
+   */
+  private readonly views = new Memo<object | null>();
+  private readonly memo = new Memo<AttributionData>();
 
   constructor(private readonly deps: AttributionPanelDeps) {
     this.tags = new TagCostsSource(deps.clients.costExplorer());
@@ -152,6 +161,7 @@ export class AttributionPanel {
     const profiles = await this.profiles();
     const parts: Parts = {
       profiles: profiles.value ?? [],
+      inputs: [profiles.value],
       errors: [profiles.error],
       stale: profiles.stale,
       fetchedAt: profiles.fetchedAt,
@@ -170,7 +180,8 @@ export class AttributionPanel {
       error,
     };
     if (!view) return panel;
-    const data: AttributionData = {
+    const key = [this.deps.config, view, byName(by), window.start, window.end, preset];
+    const data = this.memo.get(key, () => ({
       ...view,
       by: byName(by),
       range: {
@@ -181,17 +192,23 @@ export class AttributionPanel {
       },
       currency: "USD",
       options: attributionOptions(this.deps.config),
-    };
+    }));
     return { ...panel, data };
   }
 
   private track<T>(parts: Parts, result: CacheResult<T>): T | null {
     parts.errors.push(result.error);
+    parts.inputs.push(result.value);
     parts.stale = parts.stale || result.stale;
     if (result.fetchedAt !== null)
       parts.fetchedAt =
         parts.fetchedAt === null ? result.fetchedAt : Math.min(parts.fetchedAt, result.fetchedAt);
     return result.value;
+  }
+
+  /** A view built once per its inputs (everything read so far, in `parts.inputs`, and `key`). */
+  private built<T extends object | null>(parts: Parts, key: readonly unknown[], build: () => T): T {
+    return this.views.get([this.deps.config, ...key, ...parts.inputs], build) as T;
   }
 
   /** Price CloudWatch/log token rows per model, application profiles at their base model's price. */
@@ -213,6 +230,13 @@ export class AttributionPanel {
   private async byProfile(window: CostWindow, parts: Parts, force: boolean) {
     const tokens = this.track(parts, await this.deps.dailyTokens(window, force));
     if (!tokens) return null;
+    return this.built(parts, ["profile", window.start, window.end], () =>
+      this.profileView(window, tokens, parts.profiles),
+    );
+  }
+
+  private profileView(window: CostWindow, tokens: DailyTokens[], profiles: ApplicationProfile[]) {
+    const parts = { profiles };
     const days = daysOf(window.start, window.end);
     const estimates = this.price(tokens, parts.profiles);
     const cells: Cell[] = estimates.map((e) =>
@@ -292,8 +316,25 @@ export class AttributionPanel {
     const billed = this.track(parts, billedResult);
     // Whether the tag is active is a note, not the panel's error: the bill by tag stands on its own.
     const status = statusResult.value;
+    parts.inputs.push(status, statusResult.error, services.join(","));
     const tokens = this.track(parts, tokensResult) ?? [];
     if (!billed) return null;
+    return this.built(parts, ["tag", key, window.start, window.end], () =>
+      this.tagView(key, window, services, billed, statusResult, tokens, parts.profiles),
+    );
+  }
+
+  private tagView(
+    key: string,
+    window: CostWindow,
+    services: readonly string[],
+    billed: TagCosts & { period: CostWindow },
+    statusResult: CacheResult<{ tags: TagStatus[]; requests: number }>,
+    tokens: DailyTokens[],
+    profiles: ApplicationProfile[],
+  ) {
+    const parts = { profiles };
+    const status = statusResult.value;
     const days = daysOf(window.start, window.end);
     const cells: Cell[] = [];
     const labels = new Map<string, GroupLabel>();
@@ -415,14 +456,16 @@ export class AttributionPanel {
         command: COMMANDS.logging(this.region()),
       });
       const tokens = this.track(parts, await this.deps.dailyTokens(window, force)) ?? [];
-      const estimates = this.price(tokens, parts.profiles);
-      return this.logsView(estimates, notes, {
-        days: allDays,
-        cells: estimates.map((e) => estimateCell(e, UNATTRIBUTED)),
-        counted: false,
-        unattributedLabel: "Unattributed (no invocation logs)",
-        unattributedDetail:
-          "every call: CloudWatch token counts x price, with no per-request record to split them",
+      return this.built(parts, ["no-logs", window.start, window.end], () => {
+        const estimates = this.price(tokens, parts.profiles);
+        return this.logsView(estimates, notes, {
+          days: allDays,
+          cells: estimates.map((e) => estimateCell(e, UNATTRIBUTED)),
+          counted: false,
+          unattributedLabel: "Unattributed (no invocation logs)",
+          unattributedDetail:
+            "every call: CloudWatch token counts x price, with no per-request record to split them",
+        });
       });
     }
     const results = await Promise.all(
@@ -431,13 +474,30 @@ export class AttributionPanel {
         this.logDay(logGroup, day, grouping, force),
       ]),
     );
+    const values = results.map((r) => this.track(parts, r));
+    const key = [byName(by), logGroup, window.start, window.end, days.join(",")];
+    return this.built(parts, key, () =>
+      this.logGroupView(by, allDays, days, values, notes, logGroup, what, parts.profiles),
+    );
+  }
+
+  private logGroupView(
+    by: { kind: "principal" } | { kind: "metadata"; key: string },
+    allDays: string[],
+    days: string[],
+    values: Array<{ rows: LogTokenRow[]; bytesScanned: number } | null>,
+    notes: AttributionNote[],
+    logGroup: string,
+    what: string,
+    profiles: ApplicationProfile[],
+  ) {
     const rows: DailyTokens[] = [];
     const groupOfRow: string[] = [];
     const callsOfRow: number[] = [];
     let missing = false;
     days.forEach((day, i) => {
-      const total = this.track(parts, results[2 * i]!);
-      const named = this.track(parts, results[2 * i + 1]!);
+      const total = values[2 * i];
+      const named = values[2 * i + 1];
       if (!total || !named) {
         missing = true;
         return;
@@ -481,7 +541,7 @@ export class AttributionPanel {
       }
     });
     if (missing && rows.length === 0) return null;
-    const estimates = this.price(rows, parts.profiles);
+    const estimates = this.price(rows, profiles);
     const cells: Cell[] = estimates.map((e, i) => ({
       ...estimateCell(e, groupOfRow[i] ?? UNATTRIBUTED),
       calls: callsOfRow[i] ?? 0,

@@ -155,6 +155,21 @@ function matches(header: string | undefined, etag: string): boolean {
 }
 
 /**
+ * Headers of the stored 200 that a 304 need not repeat (server/api/security.ts sets them on every
+ * answer): a cache updating its stored response from a 304 keeps the header fields the 304 leaves
+ * out (RFC 9111 4.3.4), and RFC 9110 15.4.5 asks a 304 to carry only what guides that update
+ * (ETag, Cache-Control, Vary, Date). Dropping them makes an unchanged panel about 200 bytes, not 560.
+ */
+const NOT_ON_304 = [
+  "Content-Security-Policy",
+  "X-Content-Type-Options",
+  "Referrer-Policy",
+  "X-Frame-Options",
+  "Cross-Origin-Opener-Policy",
+  "Cross-Origin-Resource-Policy",
+] as const;
+
+/**
  * Send JSON bytes with revalidation: `Cache-Control: no-cache` (the browser keeps the body and
  * asks again each time), an ETag, and 304 when the client already holds this version.
  */
@@ -163,6 +178,7 @@ export function sendEncoded(req: Request, res: Response, body: EncodedBody): voi
   res.setHeader("Vary", "Accept-Encoding");
   res.setHeader("ETag", body.etag);
   if (matches(req.headers["if-none-match"], body.etag)) {
+    for (const name of NOT_ON_304) res.removeHeader(name);
     res.status(304).end();
     return;
   }
@@ -172,4 +188,27 @@ export function sendEncoded(req: Request, res: Response, body: EncodedBody): voi
   if (bytes !== body.identity) res.setHeader("Content-Encoding", encoding);
   res.setHeader("Content-Length", String(bytes.length));
   res.status(200).end(req.method === "HEAD" ? undefined : bytes);
+}
+
+/**
+ * Bytes for answers built fresh on each request (e.g. read from SQLite): the ETag comes from the
+ * content, so it changes exactly when the answer does; the last body per key is kept, so an
+ * unchanged answer reuses its compressed forms and a revalidation is a 304.
+ */
+export class TextBodies {
+  private readonly last = new Map<string, { text: string; body: EncodedBody }>();
+  constructor(private readonly max = 64) {}
+
+  body(key: string, text: string): EncodedBody {
+    const known = this.last.get(key);
+    if (known && known.text === text) return known.body;
+    const body = encoded(text);
+    this.last.delete(key);
+    this.last.set(key, { text, body });
+    if (this.last.size > this.max) {
+      const oldest = this.last.keys().next().value;
+      if (oldest !== undefined) this.last.delete(oldest);
+    }
+    return body;
+  }
 }

@@ -9,7 +9,7 @@ import type { SwrCache } from "../cache/swr-cache.ts";
 import { bedrockRegion, type Config, invokeModelId } from "../config.ts";
 import { quotaUsage } from "../sources/quota-usage.ts";
 import { fetchQuotas, type QuotasResult } from "../sources/quotas.ts";
-import type { Panel, QuotasData } from "./contract.ts";
+import type { MetricsData, Panel, QuotasData } from "./contract.ts";
 import { toCsv } from "./csv.ts";
 import type { Dashboard } from "./dashboard.ts";
 import { toPanel } from "./dashboard.ts";
@@ -22,12 +22,55 @@ export interface QuotasDeps {
   dashboard: Dashboard;
 }
 
+/** The applied-quotas cache key per configuration (computed once, not per request). */
+const quotaKeys = new WeakMap<Config, string>();
+
 export async function appliedQuotas(deps: QuotasDeps, force = false): Promise<Panel<QuotasResult>> {
   const region = bedrockRegion(deps.config);
-  const models = deps.config.bedrock.models.map(invokeModelId).sort();
-  const key = cacheKey("quotas", { region, models });
+  let key = quotaKeys.get(deps.config);
+  if (key === undefined) {
+    key = cacheKey("quotas", { region, models: deps.config.bedrock.models.map(invokeModelId).sort() });
+    quotaKeys.set(deps.config, key);
+  }
   const fetch = () => fetchQuotas(deps.clients.serviceQuotas({ region }), deps.config, region);
   return toPanel(await deps.cache.get(key, deps.config.quotas.ttlSeconds * 1000, fetch, { force }));
+}
+
+/**
+ * The derived panel data per metrics data object (held only as long as the cache holds that
+ * object: a replaced entry's quotas data goes with it), recomputed when another input changed.
+ */
+const derived = new WeakMap<MetricsData, { inputs: readonly unknown[]; data: QuotasData }>();
+
+function derive(config: Config, metrics: MetricsData, quotas: Panel<QuotasResult>): QuotasData {
+  const inputs = [config, quotas.data, quotas.asOf, quotas.error, config.quotas.hotPercent];
+  const known = derived.get(metrics);
+  if (known?.inputs.every((part, i) => part === inputs[i])) return known.data;
+  const data = quotasData(config, metrics, quotas);
+  derived.set(metrics, { inputs, data });
+  return data;
+}
+
+function quotasData(config: Config, metrics: MetricsData, quotas: Panel<QuotasResult>): QuotasData {
+  const labels = new Map(config.bedrock.models.map((m) => [invokeModelId(m), m.label ?? m.id]));
+  const region = bedrockRegion(config);
+  const period = metrics.quota?.periodSeconds ?? metrics.range.periodSeconds;
+  return {
+    range: metrics.range,
+    periodSeconds: period,
+    perMinute: period === 60,
+    hotPercent: config.quotas.hotPercent,
+    region,
+    models: quotaUsage({
+      metrics,
+      quotas: quotas.data?.models ?? null,
+      labels,
+      region,
+      hotPercent: config.quotas.hotPercent,
+    }),
+    quotasAsOf: quotas.asOf,
+    quotasError: quotas.error,
+  };
 }
 
 export async function quotasPanel(
@@ -36,25 +79,9 @@ export async function quotasPanel(
 ): Promise<Panel<QuotasData>> {
   const [metrics, quotas] = await Promise.all([deps.dashboard.metrics(q), appliedQuotas(deps)]);
   if (!metrics.data) return { ...metrics, data: null };
-  const labels = new Map(deps.config.bedrock.models.map((m) => [invokeModelId(m), m.label ?? m.id]));
-  const region = bedrockRegion(deps.config);
-  const period = metrics.data.quota?.periodSeconds ?? metrics.data.range.periodSeconds;
-  const data: QuotasData = {
-    range: metrics.data.range,
-    periodSeconds: period,
-    perMinute: period === 60,
-    hotPercent: deps.config.quotas.hotPercent,
-    region,
-    models: quotaUsage({
-      metrics: metrics.data,
-      quotas: quotas.data?.models ?? null,
-      labels,
-      region,
-      hotPercent: deps.config.quotas.hotPercent,
-    }),
-    quotasAsOf: quotas.asOf,
-    quotasError: quotas.error,
-  };
+  // Computed once per metrics data object and applied-quotas answer: an unchanged panel is the
+  // same object, so its bytes and ETag (server/api/encode.ts) are reused.
+  const data = derive(deps.config, metrics.data, quotas);
   return { ...metrics, data };
 }
 

@@ -12,6 +12,7 @@ import { type RunningServer, startServer } from "../../server/api/server.ts";
 import { type ConfigInput, parseConfig } from "../../server/config.ts";
 import type { LedgerEntry } from "../../server/sandbox/core/ledger.ts";
 import type { SandboxOptions } from "../../server/sandbox/index.ts";
+import { runsOf, runsToDetail } from "../../web/src/panels/bench.ts";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
 export const ARTIFACTS = join(ROOT, "test-artifacts", "perf");
@@ -157,7 +158,11 @@ export async function startBenchServer(shape: ServerShape = {}): Promise<BenchSe
   return { running, services: appServices(app), clock };
 }
 
-/** What the page (web/src/main.ts) fetches on each refresh, in order. */
+/**
+ * What the page requests on each refresh, in its order (web/src/main.ts load() and loadBench()):
+ * the panels in parallel, the bench runs and schedules, then (see benchDetailPaths) the detail of
+ * each run the bench panel shows, and the own-spend panel (/api/usage) last.
+ */
 export function pagePaths(range: string): string[] {
   const q = `?range=${range}`;
   return [
@@ -166,8 +171,26 @@ export function pagePaths(range: string): string[] {
     `/api/logs${q}`,
     `/api/costs${q}`,
     "/api/budgets",
+    `/api/attribution?by=profile&range=${range}`,
+    `/api/quotas${q}`,
+    "/api/alarms",
+    "/api/bench/runs",
+    "/api/bench/schedules",
     "/api/usage",
   ];
+}
+
+/** The run details the page asks for after /api/bench/runs (the bench panel's own choice of runs). */
+export function benchDetailPaths(runs: unknown): string[] {
+  return runsToDetail(runsOf(runs)).map((r) => `/api/bench/runs/${encodeURIComponent(r.id)}`);
+}
+
+/** Every path of one page refresh (the bench details as /api/bench/runs answers now), usage last. */
+export async function pageRequestPaths(url: string, range: string): Promise<string[]> {
+  const paths = pagePaths(range);
+  const res = await fetch(`${url}/api/bench/runs`);
+  const details = res.ok ? benchDetailPaths(await res.json()) : [];
+  return [...paths.slice(0, -1), ...details, paths.at(-1)!];
 }
 
 export interface RefreshResult {
@@ -177,17 +200,37 @@ export interface RefreshResult {
   failed: string[];
 }
 
-/** One viewer's page refresh: every panel in parallel, then the own-spend panel last. */
+/**
+ * One viewer's page refresh as the page makes it: every panel in parallel (the bench panel's run
+ * details once its runs list has answered), then the own-spend panel last.
+ */
 export async function pageRefresh(url: string, range: string): Promise<RefreshResult> {
   const paths = pagePaths(range);
   const last = paths.pop()!;
-  const statuses = await Promise.all(paths.map((p) => get(url, p)));
-  statuses.push(await get(url, last));
-  paths.push(last);
-  const failed = paths.flatMap((p, i) =>
-    statuses[i]! >= 500 || statuses[i] === 0 ? [`${statuses[i]} ${p}`] : [],
-  );
-  return { requests: statuses.length, failures: failed.length, failed };
+  const done: Array<[string, number]> = [];
+  const fetched = (p: string) => get(url, p).then((status) => done.push([p, status]));
+  const details = async () => {
+    const res = await getJson(url, "/api/bench/runs");
+    done.push(["/api/bench/runs", res.status]);
+    await Promise.all(benchDetailPaths(res.body).map(fetched));
+  };
+  await Promise.all([...paths.filter((p) => p !== "/api/bench/runs").map(fetched), details()]);
+  await fetched(last);
+  const failed = done.flatMap(([p, status]) => (status >= 500 || status === 0 ? [`${status} ${p}`] : []));
+  return { requests: done.length, failures: failed.length, failed };
+}
+
+async function getJson(url: string, path: string): Promise<{ status: number; body: unknown }> {
+  try {
+    const res = await fetch(`${url}${path}`);
+    if (!res.ok) {
+      await res.arrayBuffer();
+      return { status: res.status, body: null };
+    }
+    return { status: res.status, body: (await res.json()) as unknown };
+  } catch {
+    return { status: 0, body: null };
+  }
 }
 
 async function get(url: string, path: string): Promise<number> {
@@ -207,12 +250,33 @@ export async function settle(bench: BenchServer): Promise<void> {
 
 // ---------------------------------------------------------------- ledger accounting
 
-/** Public prices (https://aws.amazon.com/cloudwatch/pricing/, https://aws.amazon.com/aws-cost-management/pricing/). */
+/**
+ * Public prices (https://aws.amazon.com/cloudwatch/pricing/, https://aws.amazon.com/aws-cost-management/pricing/),
+ * paid tier, free tiers ignored. CloudWatch bills GetMetricData per metric requested and a short
+ * list of other requests per 1,000 (CLOUDWATCH_PER_REQUEST); its other API requests (DescribeAlarms,
+ * DescribeAlarmHistory: the alarms panel) are not billed. Every Cost Explorer API request is
+ * $0.01; Logs Insights is billed per GB scanned (StartQuery/GetQueryResults themselves are not).
+ * Not billed per request: Service Quotas (quotas panel), Budgets' Describe calls, the Bedrock
+ * control plane (ListInferenceProfiles, GetInferenceProfile, ListTagsForResource: attribution),
+ * Lambda GetFunctionConfiguration, STS.
+ */
 export const PRICES = {
   getMetricDataPer1000Metrics: 0.01,
+  cloudWatchPer1000Requests: 0.01,
   costExplorerPerRequest: 0.01,
   logsInsightsPerGb: 0.005,
 } as const;
+
+/** CloudWatch requests billed per request (the pricing page's list); ListMetrics is the product's. */
+export const CLOUDWATCH_PER_REQUEST: ReadonlySet<string> = new Set([
+  "GetMetricStatistics",
+  "ListMetrics",
+  "PutMetricData",
+  "GetDashboard",
+  "ListDashboards",
+  "PutDashboard",
+  "DeleteDashboards",
+]);
 
 export interface ApiTally {
   api: string;
@@ -227,6 +291,8 @@ export function priceEntry(e: LedgerEntry): number {
   if (e.service === "ce") return PRICES.costExplorerPerRequest;
   if (e.service === "cloudwatch" && e.operation === "GetMetricData")
     return (n("metricsRequested") / 1000) * PRICES.getMetricDataPer1000Metrics;
+  if (e.service === "cloudwatch" && CLOUDWATCH_PER_REQUEST.has(e.operation))
+    return PRICES.cloudWatchPer1000Requests / 1000;
   if (e.service === "logs") return (n("bytesScanned") / 1e9) * PRICES.logsInsightsPerGb;
   return 0;
 }

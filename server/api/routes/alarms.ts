@@ -8,6 +8,8 @@ import { fetchAlarms } from "../../sources/alarms.ts";
 import type { AlarmsData } from "../contract.ts";
 import { toCsv } from "../csv.ts";
 import { toPanel } from "../dashboard.ts";
+import { PanelEncoder, sendEncoded } from "../encode.ts";
+import { stablePanel } from "../memo.ts";
 import { onlyParams, parseFormat } from "../params.ts";
 
 /** Alarm states change at most once a minute: reading them more often buys nothing. */
@@ -51,6 +53,8 @@ export function alarmRoutes(deps: {
   now: () => Date;
 }): Router {
   const router = Router();
+  // One cache entry = one panel object = its bytes and ETag, serialised and compressed once.
+  const encoder = new PanelEncoder();
   router.get("/alarms", async (req, res) => {
     onlyParams(req, ["format"]);
     const format = parseFormat(req, true);
@@ -67,20 +71,21 @@ export function alarmRoutes(deps: {
         ),
       ),
     );
-    res.setHeader("Cache-Control", "no-store");
     if (format === "csv" && panel.data) {
+      res.setHeader("Cache-Control", "no-store");
       res.setHeader("Content-Type", "text/csv; charset=utf-8");
       res.setHeader("Content-Disposition", 'attachment; filename="bedrock-ops-alarms.csv"');
       res.send(alarmsCsv(panel.data));
       return;
     }
     if (format === "csv") {
+      res.setHeader("Cache-Control", "no-store");
       res.status(503).json({
         error: { code: panel.error?.code ?? "NoData", message: panel.error?.message ?? "No data yet." },
       });
       return;
     }
-    res.json(panel);
+    sendEncoded(req, res, encoder.encode(stablePanel(panel)));
   });
   return router;
 }

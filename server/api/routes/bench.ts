@@ -11,6 +11,7 @@ import type { BenchScheduler } from "../../bench/schedule.ts";
 import { BenchStore } from "../../bench/store.ts";
 import type { Store } from "../../store/index.ts";
 import type { BenchSchedulesData } from "../contract.ts";
+import { sendEncoded, TextBodies } from "../encode.ts";
 import { ApiError } from "../errors.ts";
 import { onlyParams } from "../params.ts";
 
@@ -31,6 +32,11 @@ const SUITE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export function createBenchRouter(deps: BenchRouterDeps): Router {
   const store = new BenchStore(deps.store);
   const router = Router();
+  // Read from SQLite on every request (never stale); the ETag is the content's, so an unchanged
+  // answer is a 304 and a new or finished run changes it.
+  const bodies = new TextBodies();
+  const send = (req: Request, res: Response, value: unknown) =>
+    sendEncoded(req, res, bodies.body(req.originalUrl, JSON.stringify(value)));
 
   router.get("/bench/runs", async (req: Request, res: Response) => {
     onlyParams(req, ["suite", "limit"]);
@@ -51,7 +57,7 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
     }
     const options: { suite?: string; limit: number } = { limit: Number(limitText) };
     if (suite) options.suite = suite;
-    res.json(await store.listRuns(options));
+    send(req, res, await store.listRuns(options));
   });
 
   router.get("/bench/runs/:id", async (req: Request, res: Response) => {
@@ -62,7 +68,7 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
       fail(res, 404, "RunNotFound", `No benchmark run ${JSON.stringify(id)}; list runs at /api/bench/runs`);
       return;
     }
-    res.json(run);
+    send(req, res, run);
   });
 
   router.get("/bench/runs/:id/export", async (req: Request, res: Response) => {
@@ -87,7 +93,7 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
   router.get("/bench/schedules", async (req: Request, res: Response) => {
     onlyParams(req, []);
     const empty: BenchSchedulesData = { schedules: [], missed: [] };
-    res.json(deps.scheduler ? await deps.scheduler.status() : empty);
+    send(req, res, deps.scheduler ? await deps.scheduler.status() : empty);
   });
 
   return router;

@@ -1,17 +1,23 @@
 /** GET /api/quotas (JSON or CSV) and /api/quotas/metrics (Prometheus gauges): usage against the applied Bedrock quotas. */
 import { Router } from "express";
 import type { Config } from "../../config.ts";
-import { onlyParams, parseDataQuery, parseModels, parseRange } from "../params.ts";
+import { PanelEncoder, sendEncoded } from "../encode.ts";
+import { stablePanel } from "../memo.ts";
+import { onlyParams, parseModels, parseRange, QueryMemo } from "../params.ts";
 import { type QuotasDeps, quotasCsv, quotasPanel } from "../quotas.ts";
 import { Exposition } from "./prometheus.ts";
 
 export function quotaRoutes(deps: QuotasDeps & { now: () => Date; config: Config }): Router {
   const router = Router();
+  // The JSON's bytes and ETag once per derived panel (server/api/quotas.ts memoises the data).
+  const encoder = new PanelEncoder();
+  // The same URL parses the same way (preset ranges only): the metrics key is found per query object.
+  const queries = new QueryMemo(deps.config, true);
   router.get("/quotas", async (req, res) => {
-    const q = parseDataQuery(req, deps.config, deps.now(), true);
+    const q = queries.parse(req, deps.now());
     const panel = await quotasPanel(deps, q);
-    res.setHeader("Cache-Control", "no-store");
     if (q.format === "csv") {
+      res.setHeader("Cache-Control", "no-store");
       if (!panel.data) {
         res.status(503).json({
           error: { code: panel.error?.code ?? "NoData", message: panel.error?.message ?? "No data yet." },
@@ -23,7 +29,7 @@ export function quotaRoutes(deps: QuotasDeps & { now: () => Date; config: Config
       res.send(quotasCsv(panel.data));
       return;
     }
-    res.json(panel);
+    sendEncoded(req, res, encoder.encode(stablePanel(panel)));
   });
   router.get("/quotas/metrics", async (req, res) => {
     onlyParams(req, ["range", "model"]);
