@@ -155,21 +155,6 @@ function matches(header: string | undefined, etag: string): boolean {
 }
 
 /**
- * Headers of the stored 200 that a 304 need not repeat (server/api/security.ts sets them on every
- * answer): a cache updating its stored response from a 304 keeps the header fields the 304 leaves
- * out (RFC 9111 4.3.4), and RFC 9110 15.4.5 asks a 304 to carry only what guides that update
- * (ETag, Cache-Control, Vary, Date). Dropping them makes an unchanged panel about 200 bytes, not 560.
- */
-const NOT_ON_304 = [
-  "Content-Security-Policy",
-  "X-Content-Type-Options",
-  "Referrer-Policy",
-  "X-Frame-Options",
-  "Cross-Origin-Opener-Policy",
-  "Cross-Origin-Resource-Policy",
-] as const;
-
-/**
  * Send JSON bytes with revalidation: `Cache-Control: no-cache` (the browser keeps the body and
  * asks again each time), an ETag, and 304 when the client already holds this version.
  */
@@ -178,7 +163,6 @@ export function sendEncoded(req: Request, res: Response, body: EncodedBody): voi
   res.setHeader("Vary", "Accept-Encoding");
   res.setHeader("ETag", body.etag);
   if (matches(req.headers["if-none-match"], body.etag)) {
-    for (const name of NOT_ON_304) res.removeHeader(name);
     res.status(304).end();
     return;
   }

@@ -70,12 +70,6 @@ async function revalidates(
   assert.equal(again.status, 304, `${path}: revalidation`);
   assert.equal(again.body.length, 0);
   assert.equal(again.headers.etag, etag);
-  assert.equal(again.headers["cache-control"], "no-cache");
-  assert.equal(again.headers.vary, "Accept-Encoding");
-  // The 200 carries the security headers; the 304 leaves them to the stored 200 (RFC 9111 4.3.4).
-  assert.ok(String(plain.headers["content-security-policy"]).includes("default-src 'self'"));
-  assert.equal(plain.headers["x-content-type-options"], "nosniff");
-  assert.equal(again.headers["content-security-policy"], undefined);
   if (plain.body.length >= 1024)
     for (const [encoding, decode] of [
       ["br", brotliDecompressSync],

@@ -32,9 +32,6 @@ function send(body: EncodedBody, headers: Record<string, string>) {
     setHeader(name: string, value: string) {
       out.headers[name.toLowerCase()] = value;
     },
-    removeHeader(name: string) {
-      delete out.headers[name.toLowerCase()];
-    },
     status(code: number) {
       out.status = code;
       return this;
