@@ -91,12 +91,14 @@ const SCHEDULES: BenchSchedulesData = {
 describe("Benchmarks panel with results", () => {
   let dash: Dashboard;
   let page: Page;
+  const asked: string[] = [];
 
   before(async () => {
     dash = await startDashboard();
     page = await dash.browser.newPage();
     await page.route("**/api/bench/**", async (route) => {
       const path = new URL(route.request().url()).pathname;
+      asked.push(path);
       const summaries: BenchRunSummary[] = RUNS.map(({ stats: _s, manifest: _m, ...summary }) => summary);
       const body =
         path === "/api/bench/runs"
@@ -163,6 +165,22 @@ describe("Benchmarks panel with results", () => {
     assert.match(
       (await page.textContent("#panel-bench .missed")) ?? "",
       /Missed run of twin due .*: server was down/,
+    );
+  });
+
+  it("asks for each finished run's detail once: a refresh reuses them and draws the same history", async () => {
+    const details = () => asked.filter((p) => p.startsWith("/api/bench/runs/")).sort();
+    assert.deepEqual(details(), ["/api/bench/runs/run-1", "/api/bench/runs/run-2"]);
+    const loads = Number(await page.getAttribute("body", "data-loads"));
+    await page.click("#refresh-now");
+    await waitForLoads(page, loads + 1);
+    // The list and schedules are asked again; the finished runs' details are not.
+    assert.equal(asked.filter((p) => p === "/api/bench/runs").length, 2);
+    assert.deepEqual(details(), ["/api/bench/runs/run-1", "/api/bench/runs/run-2"]);
+    const history = (await charts(page)).find((c) => c.id === "bench-history");
+    assert.deepEqual(
+      history?.datasets.map((d) => d.points),
+      [2, 2, 2],
     );
   });
 });

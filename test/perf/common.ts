@@ -180,7 +180,11 @@ export function pagePaths(range: string): string[] {
   ];
 }
 
-/** The run details the page asks for after /api/bench/runs (the bench panel's own choice of runs). */
+/**
+ * The run details the page asks for after /api/bench/runs (the bench panel's own choice of runs).
+ * The page holds each finished run's detail once it has it (web/src/main.ts runDetail): a viewer
+ * asks for a run's detail once, not on every refresh.
+ */
 export function benchDetailPaths(runs: unknown): string[] {
   return runsToDetail(runsOf(runs)).map((r) => `/api/bench/runs/${encodeURIComponent(r.id)}`);
 }
@@ -204,15 +208,29 @@ export interface RefreshResult {
  * One viewer's page refresh as the page makes it: every panel in parallel (the bench panel's run
  * details once its runs list has answered), then the own-spend panel last.
  */
-export async function pageRefresh(url: string, range: string): Promise<RefreshResult> {
+export async function pageRefresh(
+  url: string,
+  range: string,
+  /** The viewer's run details already held (the page asks for each once); updated here. */
+  held: Set<string> = new Set(),
+): Promise<RefreshResult> {
   const paths = pagePaths(range);
   const last = paths.pop()!;
   const done: Array<[string, number]> = [];
   const fetched = (p: string) => get(url, p).then((status) => done.push([p, status]));
+  const detail = (p: string) =>
+    get(url, p).then((status) => {
+      done.push([p, status]);
+      if (status === 200) held.add(p);
+    });
   const details = async () => {
     const res = await getJson(url, "/api/bench/runs");
     done.push(["/api/bench/runs", res.status]);
-    await Promise.all(benchDetailPaths(res.body).map(fetched));
+    await Promise.all(
+      benchDetailPaths(res.body)
+        .filter((p) => !held.has(p))
+        .map(detail),
+    );
   };
   await Promise.all([...paths.filter((p) => p !== "/api/bench/runs").map(fetched), details()]);
   await fetched(last);

@@ -64,13 +64,13 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   // tick, for the Logs Insights query life cycle): a virtual day of 1,440 ticks is 24 hours, not
   // 24 hours plus the real time the run took.
   const t0 = bench.clock.now().getTime();
+  // Each viewer's page holds the run details it has fetched.
+  const held = Array.from({ length: options.viewers }, () => new Set<string>());
   try {
     for (let tick = 0; tick < options.ticks; tick++) {
       if (tick > 0) bench.clock.advanceTo(t0 + tick * TICK_MS);
       const before = ledger.lastSeq;
-      const results = await Promise.all(
-        Array.from({ length: options.viewers }, () => pageRefresh(bench.running.url, options.range)),
-      );
+      const results = await Promise.all(held.map((h) => pageRefresh(bench.running.url, options.range, h)));
       await settle(bench);
       for (const r of results) {
         requests += r.requests;

@@ -262,14 +262,30 @@ async function loadBench(): Promise<[Panel<BenchRunSummary[]>, BenchRunDetail[],
     getPanel<BenchSchedulesData>("/api/bench/schedules", ""),
   ]);
   const wanted = runsToDetail(runsOf(runs.data));
-  const details = await Promise.all(
-    wanted.map((r) => getPanel<BenchRunDetail>(`/api/bench/runs/${encodeURIComponent(r.id)}`, "")),
-  );
+  const details = await Promise.all(wanted.map(runDetail));
+  const keep = new Set(wanted.map(detailKey));
+  for (const key of heldDetails.keys()) if (!keep.has(key)) heldDetails.delete(key);
   return [
     { ...runs, data: runs.data === null ? null : runsOf(runs.data) },
-    details.flatMap((d) => (d.data ? [d.data] : [])),
+    details.flatMap((d) => (d ? [d] : [])),
     schedules.data,
   ];
+}
+
+/**
+ * The details of the finished runs the Benchmarks panel shows, held by the page: a complete or
+ * incomplete run never changes (runsToDetail never picks a running one), so each is asked for once.
+ */
+const heldDetails = new Map<string, BenchRunDetail>();
+const detailKey = (r: BenchRunSummary) => `${r.id}|${r.status}`;
+
+async function runDetail(run: BenchRunSummary): Promise<BenchRunDetail | null> {
+  const key = detailKey(run);
+  const held = heldDetails.get(key);
+  if (held) return held;
+  const p = await getPanel<BenchRunDetail>(`/api/bench/runs/${encodeURIComponent(run.id)}`, "");
+  if (p.data) heldDetails.set(key, p.data);
+  return p.data;
 }
 
 void start(byId("app"));
