@@ -9,6 +9,9 @@ import Database from "better-sqlite3";
 import { MIGRATIONS } from "./schema.ts";
 import { type Sql, StoreError } from "./sql.ts";
 
+/** Compiled statements kept per connection (the code's queries; a bound against generated SQL). */
+const MAX_STATEMENTS = 256;
+
 export const SQLITE_FILE = "bedrock-ops.db";
 
 /** SQLite result codes that mean the file itself is broken or gone (not a bad statement). */
@@ -80,18 +83,30 @@ export function openSqlite(dataDir: string): Sql & { readonly location: string; 
     );
   }
   const params = (p: readonly unknown[] | undefined) => (p ?? []) as unknown[];
+  // Each SQL text is compiled once: the queries are a fixed set written in the code, and
+  // compiling was half the cost of a read such as the benchmark runs list.
+  const statements = new Map<string, Database.Statement>();
+  const statement = (text: string) => {
+    let s = statements.get(text);
+    if (!s) {
+      s = db.prepare(text);
+      if (statements.size >= MAX_STATEMENTS) statements.clear();
+      statements.set(text, s);
+    }
+    return s;
+  };
   return {
     dialect: "sqlite",
     location,
     raw: db,
     async all<T>(text: string, p?: readonly unknown[]) {
-      return db.prepare(text).all(...params(p)) as T[];
+      return statement(text).all(...params(p)) as T[];
     },
     async get<T>(text: string, p?: readonly unknown[]) {
-      return db.prepare(text).get(...params(p)) as T | undefined;
+      return statement(text).get(...params(p)) as T | undefined;
     },
     async run(text: string, p?: readonly unknown[]) {
-      return db.prepare(text).run(...params(p)).changes;
+      return statement(text).run(...params(p)).changes;
     },
     async close() {
       if (db.open) db.close();
