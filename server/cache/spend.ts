@@ -5,7 +5,10 @@
  *
  * Prices (https://aws.amazon.com/cloudwatch/pricing/, https://aws.amazon.com/aws-cost-management/pricing/):
  * Cost Explorer API $0.01 per request (each page); GetMetricData $0.01 per 1,000 metrics
- * requested; Logs Insights $0.005 per GB scanned; the other calls used here are free.
+ * requested; the other billed CloudWatch requests (ListMetrics, GetMetricStatistics, PutMetricData,
+ * and the dashboard calls) $0.01 per 1,000 requests; Logs Insights $0.005 per GB scanned. The other
+ * calls used here are not billed per request (DescribeAlarms and DescribeAlarmHistory, Budgets'
+ * Describe calls, Service Quotas, the Bedrock control plane, STS).
  */
 import type {
   DeserializeHandler,
@@ -20,6 +23,18 @@ import type { CacheStore } from "./store.ts";
 export const COST_EXPLORER_PER_REQUEST = 0.01;
 export const GET_METRIC_DATA_PER_1000_METRICS = 0.01;
 export const LOGS_INSIGHTS_PER_GB = 0.005;
+export const CLOUDWATCH_PER_1000_REQUESTS = 0.01;
+
+/** CloudWatch requests billed per request (the pricing page's "API requests" line). */
+const CLOUDWATCH_BILLED_REQUESTS: ReadonlySet<string> = new Set([
+  "cloudwatch:GetMetricStatistics",
+  "cloudwatch:ListMetrics",
+  "cloudwatch:PutMetricData",
+  "cloudwatch:GetDashboard",
+  "cloudwatch:ListDashboards",
+  "cloudwatch:PutDashboard",
+  "cloudwatch:DeleteDashboards",
+]);
 
 export interface CallRecord {
   /** e.g. "cloudwatch:GetMetricData". */
@@ -52,6 +67,7 @@ export function priceOf(api: string, input: InputShape): number {
     const metrics = (input.MetricDataQueries ?? []).filter((q) => q.MetricStat).length;
     return (metrics / 1000) * GET_METRIC_DATA_PER_1000_METRICS;
   }
+  if (CLOUDWATCH_BILLED_REQUESTS.has(api)) return CLOUDWATCH_PER_1000_REQUESTS / 1000;
   return 0;
 }
 

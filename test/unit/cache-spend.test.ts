@@ -11,10 +11,12 @@ import { instrumentClients, priceOf, SpendLedger } from "../../server/cache/spen
 import { type RunningSandbox, sandboxCredentials, startSandbox } from "../../server/sandbox/index.ts";
 
 describe("priceOf and bytes scanned", () => {
-  test("Cost Explorer $0.01 a request, GetMetricData $0.01 per 1,000 metrics, others free", () => {
+  test("Cost Explorer $0.01 a request, GetMetricData $0.01 per 1,000 metrics, ListMetrics $0.01 per 1,000 requests, others free", () => {
     assert.equal(priceOf("ce:GetCostAndUsage", {}), 0.01);
     const queries = Array.from({ length: 250 }, () => ({ MetricStat: {} }));
     assert.equal(priceOf("cloudwatch:GetMetricData", { MetricDataQueries: queries }), 0.0025);
+    assert.equal(priceOf("cloudwatch:ListMetrics", {}), 0.00001);
+    assert.equal(priceOf("cloudwatch:DescribeAlarms", {}), 0);
     assert.equal(priceOf("budgets:DescribeBudgets", {}), 0);
   });
 
