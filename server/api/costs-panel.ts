@@ -217,7 +217,9 @@ export class CostsPanel {
   /** The monthly query's key per shape (and month, with accounts configured). */
   private lastMonthly: { input: string; key: string; since: string } | null = null;
   /** Application inference profile IDs among the token rows, per rows object. */
-  private readonly profileIds = new WeakMap<object, string[]>();
+  private readonly profileIds = new WeakMap<object, { ids: string[]; key: string }>();
+  /** The window shape's key per fetched window, day and preset flag. */
+  private readonly windowKeys = new Map<string, string>();
 
   constructor(private readonly deps: CostsPanelDeps) {
     this.source = new CostsSource(deps.clients.costExplorer());
@@ -258,6 +260,18 @@ export class CostsPanel {
     return this.deps.cache.get<Monthly>(last.key, cadenceMs(1), () =>
       this.deps.capped(() => this.source.monthly(since, today, byAccount)),
     );
+  }
+
+  /** The key of a window's shape, worked out once per inputs (each request of a view asks the same). */
+  private windowKey(fetched: CostWindow, today: string, preset: boolean): string {
+    const input = `${fetched.start}|${fetched.end}|${today}|${preset}`;
+    let key = this.windowKeys.get(input);
+    if (key === undefined) {
+      key = cacheKey("window", windowShape(fetched, today, preset));
+      if (this.windowKeys.size >= 64) this.windowKeys.clear();
+      this.windowKeys.set(input, key);
+    }
+    return key;
   }
 
   /** The services and cache keys of a window, computed once while the same window is asked for. */
@@ -309,8 +323,7 @@ export class CostsPanel {
     // (the default service) and again, under other keys, once it lands.
     if (!monthly.value && monthly.error?.code === "SourceTimeout")
       return { data: null, asOf: null, stale: false, error: monthly.error };
-    const shape = windowShape(fetched, today, isPreset);
-    const keys = this.keysOf(cacheKey("window", shape), monthly.value);
+    const keys = this.keysOf(this.windowKey(fetched, today, isPreset), monthly.value);
     const services = keys.services;
     // Each fetch asks for the window of the day it runs (the keys do not hold the day).
     const [ce, forecast, tokens] = await Promise.all([
@@ -336,10 +349,24 @@ export class CostsPanel {
     const profiles = await this.resolveProfiles(tokens.value ?? NO_ROWS);
     const month = monthStart(today);
     const mtd = monthToDateOf(month, services.bedrock, monthly, ce);
-    const forecastShown = forecastView(forecast.value?.forecast ?? null, month, mtd.usd);
-    const accounts = monthly.value
-      ? accountCosts(monthly.value, accountList(this.deps.config), services.bedrock)
-      : null;
+    // Built only when one of the memo's inputs changed (a repeat request is a lookup).
+    const build = () => {
+      const forecastShown = forecastView(forecast.value?.forecast ?? null, month, mtd.usd);
+      const accounts = monthly.value
+        ? accountCosts(monthly.value, accountList(this.deps.config), services.bedrock)
+        : null;
+      return this.data(
+        window,
+        today,
+        preset,
+        breakdown,
+        tokens.value,
+        forecastShown,
+        profiles,
+        mtd,
+        accounts,
+      );
+    };
     const data = this.memo.get(
       [
         breakdown,
@@ -356,7 +383,7 @@ export class CostsPanel {
         // The per-account view derives from the cached monthly answer (same object, same view).
         monthly.value,
       ],
-      () => this.data(window, today, preset, breakdown, tokens.value, forecastShown, profiles, mtd, accounts),
+      build,
     );
     return { ...panel, data };
   }
@@ -418,16 +445,16 @@ export class CostsPanel {
 
   /** Resolve every application inference profile among the model IDs (cached for hours). */
   private async resolveProfiles(rows: readonly DailyTokens[]): Promise<ResolvedProfile[]> {
-    let ids = this.profileIds.get(rows);
-    if (!ids) {
-      ids = [...new Set(rows.map((r) => r.modelId).filter(isApplicationProfile))].sort();
-      this.profileIds.set(rows, ids);
+    let known = this.profileIds.get(rows);
+    if (!known) {
+      const found = [...new Set(rows.map((r) => r.modelId).filter(isApplicationProfile))].sort();
+      known = { ids: found, key: cacheKey("inference-profiles", { ids: found }) };
+      this.profileIds.set(rows, known);
     }
+    const { ids, key } = known;
     if (ids.length === 0) return NO_PROFILES;
-    const result = await this.deps.cache.get<ResolvedProfile[]>(
-      cacheKey("inference-profiles", { ids }),
-      PROFILE_TTL_MS,
-      () => this.profiles.resolve(ids),
+    const result = await this.deps.cache.get<ResolvedProfile[]>(key, PROFILE_TTL_MS, () =>
+      this.profiles.resolve(ids),
     );
     return result.value ?? NO_PROFILES;
   }

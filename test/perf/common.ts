@@ -97,14 +97,29 @@ export function listOption(options: ParsedOptions, name: string, fallback: numbe
 /** Real time plus an offset that the benchmark jumps forward (shared by the server and the sandbox). */
 export class VirtualClock {
   private offset = 0;
-  readonly now = (): Date => new Date(Date.now() + this.offset);
+  /** The time the clock stands still at, while held. */
+  private held: number | null = null;
+  readonly now = (): Date => new Date(this.held ?? Date.now() + this.offset);
   advance(ms: number): void {
-    this.offset += ms;
+    if (this.held !== null) this.held += ms;
+    else this.offset += ms;
   }
   /** Jump to `ms` (epoch) unless the clock is already past it (a tick that took longer than its minute). */
   advanceTo(ms: number): void {
     const ahead = ms - this.now().getTime();
-    if (ahead > 0) this.offset += ahead;
+    if (ahead > 0) this.advance(ahead);
+  }
+  /**
+   * Stop the clock (until release): no cache entry expires meanwhile, so a measurement of cached
+   * answers is not also a measurement of the refresh that real time would bring in mid-run.
+   */
+  hold(): void {
+    this.held ??= Date.now() + this.offset;
+  }
+  release(): void {
+    if (this.held === null) return;
+    this.offset = this.held - Date.now();
+    this.held = null;
   }
 }
 

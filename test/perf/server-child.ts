@@ -4,7 +4,8 @@
  * against that endpoint (a sandbox in the parent process, credentials from the environment the
  * parent gives it), so its memory is the product's alone; without, it starts the sandbox
  * in-process. Usage: server-child.ts [endpoint]. Driven over IPC:
- *   parent -> {type: "advance", ms} | {type: "settle"} | {type: "memory"} | {type: "cpu"} | {type: "close"}
+ *   parent -> {type: "advance", ms} | {type: "hold"} | {type: "release"} | {type: "settle"} | {type: "memory"}
+ *             | {type: "cpu"} | {type: "close"}
  *   child  -> {type: "ready", url} | {type: "ok"} | {type: "memory", rss, heapUsed} | {type: "cpu", micros}
  *             | {type: "error", message}
  */
@@ -13,6 +14,8 @@ import { startBenchServer } from "./common.ts";
 
 export type ChildRequest =
   | { type: "advance"; ms: number }
+  | { type: "hold" }
+  | { type: "release" }
   | { type: "settle" }
   | { type: "memory" }
   | { type: "cpu" }
@@ -38,6 +41,12 @@ process.on("message", (raw: ChildRequest) => {
     switch (raw.type) {
       case "advance":
         bench.clock.advance(raw.ms);
+        return { type: "ok" };
+      case "hold":
+        bench.clock.hold();
+        return { type: "ok" };
+      case "release":
+        bench.clock.release();
         return { type: "ok" };
       case "settle":
         await bench.services.cache.settle();
