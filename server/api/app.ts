@@ -124,12 +124,14 @@ export function createApp(deps: AppDeps): Express {
     onlyParams(req, []);
     res.json(OPENAPI);
   });
+  // Mounted at their own prefix (the bench routes at /bench): a request for another route
+  // passes them with one prefix check.
+  for (const extra of deps.routers ?? []) api.use(extra.path, extra.router);
   api.use(dataRoutes({ config, dashboard, spend, now, encoder }));
   api.use(attributionRoutes({ config, dashboard, now, encoder }));
   api.use(quotaRoutes({ config, dashboard, clients, cache, now }));
   api.use(alarmRoutes({ config, clients, cache, now }));
   api.use(refreshRoutes({ config, dashboard, limiter, now }));
-  for (const extra of deps.routers ?? []) api.use(extra.path, extra.router);
   api.use(notFound);
   app.use("/api", api);
 

@@ -171,7 +171,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     mode,
     store,
     ...(options.now ? { now: options.now } : {}),
-    routers: [{ path: "/", router: createBenchRouter({ store, scheduler }) }, ...extra],
+    routers: [{ path: "/bench", router: createBenchRouter({ store, scheduler }) }, ...extra],
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     ...(options.log ? { log: options.log } : {}),
   });

@@ -131,7 +131,7 @@ describe("bench command and API", () => {
     before(async () => {
       const app = express();
       const store = await openStore({ kind: "sqlite", dataDir: join(dir, "data") });
-      app.use("/api", createBenchRouter({ store }));
+      app.use("/api/bench", createBenchRouter({ store }));
       app.use(errorHandler(() => undefined));
       const server = app.listen(0, "127.0.0.1");
       await new Promise((resolve) => server.once("listening", resolve));

@@ -1,5 +1,5 @@
 /**
- * Benchmark results over HTTP (mounted under /api):
+ * Benchmark results over HTTP (mounted at /api/bench):
  *   GET /bench/runs?suite=&limit=       BenchRunSummary[] (newest first)
  *   GET /bench/runs/:id                 BenchRunDetail (stats are BenchModelDetail)
  *   GET /bench/runs/:id/export?format=  the run and every request as json (default) or csv
@@ -38,7 +38,7 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
   const send = (req: Request, res: Response, value: unknown) =>
     sendEncoded(req, res, bodies.body(req.originalUrl, JSON.stringify(value)));
 
-  router.get("/bench/runs", async (req: Request, res: Response) => {
+  router.get("/runs", async (req: Request, res: Response) => {
     onlyParams(req, ["suite", "limit"]);
     const suite = typeof req.query.suite === "string" ? req.query.suite : undefined;
     const limitText = typeof req.query.limit === "string" ? req.query.limit : "50";
@@ -60,7 +60,7 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
     send(req, res, await store.listRuns(options));
   });
 
-  router.get("/bench/runs/:id", async (req: Request, res: Response) => {
+  router.get("/runs/:id", async (req: Request, res: Response) => {
     onlyParams(req, []);
     const id = String(req.params.id);
     const run = RUN_ID.test(id) ? await store.getRun(id) : null;
@@ -71,7 +71,7 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
     send(req, res, run);
   });
 
-  router.get("/bench/runs/:id/export", async (req: Request, res: Response) => {
+  router.get("/runs/:id/export", async (req: Request, res: Response) => {
     onlyParams(req, ["format"]);
     const id = String(req.params.id);
     const format = typeof req.query.format === "string" ? req.query.format : "json";
@@ -90,7 +90,7 @@ export function createBenchRouter(deps: BenchRouterDeps): Router {
     else res.type("application/json").send(exportJson(run, rows));
   });
 
-  router.get("/bench/schedules", async (req: Request, res: Response) => {
+  router.get("/schedules", async (req: Request, res: Response) => {
     onlyParams(req, []);
     const empty: BenchSchedulesData = { schedules: [], missed: [] };
     send(req, res, deps.scheduler ? await deps.scheduler.status() : empty);
