@@ -129,8 +129,8 @@ export function createApp(deps: AppDeps): Express {
   for (const extra of deps.routers ?? []) api.use(extra.path, extra.router);
   api.use(dataRoutes({ config, dashboard, spend, now, encoder }));
   api.use(attributionRoutes({ config, dashboard, now, encoder }));
-  api.use(quotaRoutes({ config, dashboard, clients, cache, now }));
-  api.use(alarmRoutes({ config, clients, cache, now }));
+  api.use(quotaRoutes({ config, dashboard, clients, cache, now, encoder }));
+  api.use(alarmRoutes({ config, clients, cache, now, encoder }));
   api.use(refreshRoutes({ config, dashboard, limiter, now }));
   api.use(notFound);
   app.use("/api", api);

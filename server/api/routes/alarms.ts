@@ -8,7 +8,7 @@ import { fetchAlarms } from "../../sources/alarms.ts";
 import type { AlarmsData } from "../contract.ts";
 import { toCsv } from "../csv.ts";
 import { toPanel } from "../dashboard.ts";
-import { PanelEncoder, sendEncoded } from "../encode.ts";
+import { type PanelEncoder, sendEncoded } from "../encode.ts";
 import { stablePanel } from "../memo.ts";
 import { onlyParams, parseFormat } from "../params.ts";
 
@@ -51,10 +51,11 @@ export function alarmRoutes(deps: {
   clients: AwsClients;
   cache: SwrCache;
   now: () => Date;
+  encoder: PanelEncoder;
 }): Router {
   const router = Router();
   // One cache entry = one panel object = its bytes and ETag, serialised and compressed once.
-  const encoder = new PanelEncoder();
+  const { encoder } = deps;
   router.get("/alarms", async (req, res) => {
     onlyParams(req, ["format"]);
     const format = parseFormat(req, true);

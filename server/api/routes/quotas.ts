@@ -1,16 +1,18 @@
 /** GET /api/quotas (JSON or CSV) and /api/quotas/metrics (Prometheus gauges): usage against the applied Bedrock quotas. */
 import { Router } from "express";
 import type { Config } from "../../config.ts";
-import { PanelEncoder, sendEncoded } from "../encode.ts";
+import { type PanelEncoder, sendEncoded } from "../encode.ts";
 import { stablePanel } from "../memo.ts";
 import { onlyParams, parseModels, parseRange, QueryMemo } from "../params.ts";
 import { type QuotasDeps, quotasCsv, quotasPanel } from "../quotas.ts";
 import { Exposition } from "./prometheus.ts";
 
-export function quotaRoutes(deps: QuotasDeps & { now: () => Date; config: Config }): Router {
+export function quotaRoutes(
+  deps: QuotasDeps & { now: () => Date; config: Config; encoder: PanelEncoder },
+): Router {
   const router = Router();
   // The JSON's bytes and ETag once per derived panel (server/api/quotas.ts memoises the data).
-  const encoder = new PanelEncoder();
+  const { encoder } = deps;
   // The same URL parses the same way (preset ranges only): the metrics key is found per query object.
   const queries = new QueryMemo(deps.config, true);
   router.get("/quotas", async (req, res) => {
